@@ -1,0 +1,52 @@
+// The capture stage: a model file -> our ATen-level IR, plus a reference runner that can
+// execute the original model for verification. No libtorch types cross this header.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/capture/input_spec.h"
+#include "core/ir/ir.h"
+
+namespace t2o {
+
+enum class ModelFormat { kTorchScript, kExportedProgramFlat, kExportedProgramArchive };
+std::string_view ModelFormatName(ModelFormat format);
+
+// Detects the format from the zip records; throws InputError saying what was found.
+ModelFormat DetectModelFormat(const std::string& path);
+
+struct CaptureOptions {
+  // Either a tree per forward() argument, or flat leaves (one per flattened tensor input)
+  // whose nesting is inferred from the model.
+  std::vector<InputTree> input_trees;
+  std::vector<TensorSpec> flat_inputs;
+  uint64_t seed = 0;  // for random example inputs
+};
+
+struct CaptureAttempt {
+  std::string strategy;
+  bool succeeded = false;
+  double seconds = 0;
+  std::string error;
+};
+
+// Runs the original model (libtorch) on flattened inputs, returns flattened outputs.
+class ReferenceModel {
+ public:
+  virtual ~ReferenceModel() = default;
+  virtual std::vector<TensorData> Run(const std::vector<TensorData>& flat_inputs) = 0;
+};
+
+struct CapturedProgram {
+  std::unique_ptr<ir::Graph> graph;
+  std::vector<CaptureAttempt> attempts;
+  std::vector<TensorData> example_inputs;  // flattened, in graph input order
+  std::vector<std::string> input_paths;    // "input_dict['tensor_x']", parallel to the above
+  std::unique_ptr<ReferenceModel> reference;
+};
+
+CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options);
+
+}  // namespace t2o

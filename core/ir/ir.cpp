@@ -1,0 +1,250 @@
+#include "core/ir/ir.h"
+
+#include <sstream>
+
+namespace t2o {
+
+double TensorData::ElementAsDouble(int64_t i) const {
+  switch (dtype) {
+    case DType::kFloat32: return data<float>()[i];
+    case DType::kFloat64: return data<double>()[i];
+    case DType::kInt8: return data<int8_t>()[i];
+    case DType::kInt16: return data<int16_t>()[i];
+    case DType::kInt32: return data<int32_t>()[i];
+    case DType::kInt64: return static_cast<double>(data<int64_t>()[i]);
+    case DType::kUInt8: return data<uint8_t>()[i];
+    case DType::kBool: return data<uint8_t>()[i] != 0;
+    default: return 0.0;
+  }
+}
+
+int64_t TensorData::ElementAsInt(int64_t i) const {
+  if (dtype == DType::kInt64) return data<int64_t>()[i];
+  return static_cast<int64_t>(ElementAsDouble(i));
+}
+
+namespace ir {
+
+bool TensorMeta::IsStatic() const {
+  if (!shape_known) return false;
+  for (const auto& d : shape)
+    if (!std::holds_alternative<int64_t>(d)) return false;
+  return true;
+}
+
+std::optional<int64_t> TensorMeta::StaticDim(int64_t axis) const {
+  if (!shape_known) return std::nullopt;
+  int64_t r = static_cast<int64_t>(shape.size());
+  if (axis < 0) axis += r;
+  if (axis < 0 || axis >= r) return std::nullopt;
+  if (auto* v = std::get_if<int64_t>(&shape[axis])) return *v;
+  return std::nullopt;
+}
+
+std::string TensorMeta::ToString() const {
+  std::ostringstream os;
+  os << DTypeName(dtype);
+  if (!shape_known) return os.str() + "[?]";
+  os << "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) os << ", ";
+    if (auto* v = std::get_if<int64_t>(&shape[i]))
+      os << *v;
+    else
+      os << std::get<std::string>(shape[i]);
+  }
+  os << "]";
+  return os.str();
+}
+
+std::string_view ValueKindName(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kTensor: return "Tensor";
+    case ValueKind::kInt: return "int";
+    case ValueKind::kFloat: return "float";
+    case ValueKind::kBool: return "bool";
+    case ValueKind::kString: return "str";
+    case ValueKind::kNone: return "None";
+    case ValueKind::kDevice: return "Device";
+    case ValueKind::kIntList: return "int[]";
+    case ValueKind::kFloatList: return "float[]";
+    case ValueKind::kBoolList: return "bool[]";
+    case ValueKind::kTensorList: return "Tensor[]";
+    case ValueKind::kTuple: return "Tuple";
+    case ValueKind::kDict: return "Dict";
+    case ValueKind::kOther: return "Any";
+  }
+  return "?";
+}
+
+namespace {
+template <typename T>
+std::string JoinList(const std::vector<T>& items) {
+  std::ostringstream os;
+  os << "[";
+  for (size_t i = 0; i < items.size(); ++i) os << (i ? ", " : "") << items[i];
+  os << "]";
+  return os.str();
+}
+}  // namespace
+
+std::string ConstantToString(const Constant& c) {
+  struct Printer {
+    std::string operator()(const NoneValue&) const { return "None"; }
+    std::string operator()(bool b) const { return b ? "True" : "False"; }
+    std::string operator()(int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const {
+      std::ostringstream os;
+      os << d;
+      return os.str();
+    }
+    std::string operator()(const std::string& s) const { return "\"" + s + "\""; }
+    std::string operator()(const std::vector<int64_t>& v) const { return JoinList(v); }
+    std::string operator()(const std::vector<double>& v) const { return JoinList(v); }
+    std::string operator()(const std::vector<bool>& v) const {
+      std::vector<int> ints(v.begin(), v.end());
+      return JoinList(ints);
+    }
+    std::string operator()(const TensorData& t) const {
+      return "tensor<" + std::string(DTypeName(t.dtype)) + JoinList(t.shape) + ">";
+    }
+  };
+  return std::visit(Printer{}, c);
+}
+
+std::string SourceLocation::Short() const {
+  std::string out;
+  if (!file.empty()) out = file + ":" + std::to_string(line);
+  if (!module_path.empty()) out += (out.empty() ? "" : " ") + std::string("(") + module_path + ")";
+  return out.empty() ? "<unknown location>" : out;
+}
+
+std::string_view InputKindName(InputKind kind) {
+  switch (kind) {
+    case InputKind::kUserInput: return "USER_INPUT";
+    case InputKind::kParameter: return "PARAMETER";
+    case InputKind::kBuffer: return "BUFFER";
+    case InputKind::kConstantTensor: return "CONSTANT_TENSOR";
+  }
+  return "?";
+}
+
+std::string_view OutputKindName(OutputKind kind) {
+  switch (kind) {
+    case OutputKind::kUserOutput: return "USER_OUTPUT";
+    case OutputKind::kBufferMutation: return "BUFFER_MUTATION";
+    case OutputKind::kUserInputMutation: return "USER_INPUT_MUTATION";
+  }
+  return "?";
+}
+
+Value* Graph::NewValue(ValueKind kind, const std::string& name_hint) {
+  auto value = std::make_unique<Value>();
+  value->kind = kind;
+  std::string base = name_hint.empty() ? "v" : name_hint;
+  int& count = name_counts_[base];
+  value->name = count == 0 ? base : base + "_" + std::to_string(count);
+  ++count;
+  // A generated name may collide with a later hint equal to it; reserve it too.
+  if (value->name != base) name_counts_[value->name]++;
+  values_.push_back(std::move(value));
+  return values_.back().get();
+}
+
+Node* Graph::AppendNode(Block& block, std::string op, std::string overload,
+                        const std::vector<Value*>& inputs, size_t num_outputs) {
+  auto node = std::make_unique<Node>();
+  node->op = std::move(op);
+  node->overload = std::move(overload);
+  node->inputs = inputs;
+  for (size_t i = 0; i < num_outputs; ++i) {
+    Value* out = NewValue(ValueKind::kTensor, "");
+    out->producer = node.get();
+    node->outputs.push_back(out);
+  }
+  block.nodes.push_back(std::move(node));
+  return block.nodes.back().get();
+}
+
+void Graph::RebuildUses() {
+  for (auto& v : values_) v->uses.clear();
+  ForEachNode(top, [](Node& node) {
+    for (Value* in : node.inputs)
+      if (in) in->uses.push_back(&node);
+  });
+}
+
+size_t Graph::CountNodes() const {
+  size_t n = 0;
+  ForEachNode(top, [&](const Node&) { ++n; });
+  return n;
+}
+
+namespace {
+
+std::string ValueDecl(const Value* v) {
+  std::string s = "%" + v->name + " : ";
+  if (v->IsTensor())
+    s += v->meta.ToString();
+  else
+    s += std::string(ValueKindName(v->kind));
+  if (v->constant && !v->IsTensor()) s += " = " + ConstantToString(*v->constant);
+  return s;
+}
+
+void PrintBlock(std::ostringstream& os, const Block& block, int indent) {
+  std::string pad(indent, ' ');
+  for (const auto& node : block.nodes) {
+    os << pad;
+    for (size_t i = 0; i < node->outputs.size(); ++i)
+      os << (i ? ", " : "") << ValueDecl(node->outputs[i]);
+    os << (node->outputs.empty() ? "" : " = ") << node->Key() << "(";
+    for (size_t i = 0; i < node->inputs.size(); ++i) {
+      const Value* in = node->inputs[i];
+      os << (i ? ", " : "");
+      if (!in)
+        os << "None";
+      else if (in->constant && !in->IsTensor() && !in->producer)
+        os << ConstantToString(*in->constant);
+      else
+        os << "%" << in->name;
+    }
+    os << ")";
+    if (!node->location.module_path.empty()) os << "  # " << node->location.module_path;
+    os << "\n";
+    for (size_t b = 0; b < node->blocks.size(); ++b) {
+      const Block& inner = *node->blocks[b];
+      os << pad << "  block" << b << "(";
+      for (size_t i = 0; i < inner.inputs.size(); ++i)
+        os << (i ? ", " : "") << ValueDecl(inner.inputs[i]);
+      os << "):\n";
+      PrintBlock(os, inner, indent + 4);
+      os << pad << "    -> (";
+      for (size_t i = 0; i < inner.outputs.size(); ++i)
+        os << (i ? ", " : "") << "%" << inner.outputs[i]->name;
+      os << ")\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string PrintGraph(const Graph& graph) {
+  std::ostringstream os;
+  os << "graph(\n";
+  for (const auto& in : graph.inputs) {
+    os << "    " << ValueDecl(in.value) << "  # " << InputKindName(in.kind);
+    if (!in.target.empty() && in.target != in.value->name) os << " " << in.target;
+    os << "\n";
+  }
+  os << "):\n";
+  PrintBlock(os, graph.top, 2);
+  os << "  return (";
+  for (size_t i = 0; i < graph.outputs.size(); ++i)
+    os << (i ? ", " : "") << "%" << graph.outputs[i].value->name;
+  os << ")\n";
+  return os.str();
+}
+
+}  // namespace ir
+}  // namespace t2o

@@ -1,0 +1,81 @@
+// The ONNX-side graph that translators emit into and passes rewrite.
+//
+// Kept deliberately close to ONNX's protobuf shape (nodes refer to values by name), but
+// with weights held as shared TensorData (no copy until the writer), subgraphs as
+// shared_ptr<OnnxGraph>, and `metadata_props` on nodes/values/graphs, which the ONNX
+// 1.12 protobuf classes do not have (the writer adds them as wire-compatible fields).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/ir/ir.h"
+
+namespace t2o::onnx {
+
+struct OnnxGraph;
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+using AttrValue = std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>,
+                               std::vector<std::string>, TensorData, std::shared_ptr<OnnxGraph>>;
+
+struct Attr {
+  std::string name;
+  AttrValue value;
+};
+
+struct OnnxNode {
+  std::string op_type;
+  std::string domain;  // "" = ai.onnx
+  std::string name;
+  std::vector<std::string> inputs;  // "" = omitted optional input
+  std::vector<std::string> outputs;
+  std::vector<Attr> attrs;
+  Metadata metadata;
+
+  const Attr* FindAttr(const std::string& attr_name) const;
+};
+
+struct ValueInfo {
+  std::string name;
+  DType dtype = DType::kUndefined;
+  std::optional<std::vector<ir::Dim>> shape;  // nullopt = unknown rank
+  Metadata metadata;
+};
+
+struct Initializer {
+  std::string name;
+  TensorData data;
+  Metadata metadata;
+  bool is_weight = false;  // a parameter/buffer of the model, not a constant we made
+};
+
+struct OnnxGraph {
+  std::string name = "main_graph";
+  std::vector<OnnxNode> nodes;
+  std::vector<ValueInfo> inputs;
+  std::vector<ValueInfo> outputs;
+  std::vector<ValueInfo> value_info;
+  std::vector<Initializer> initializers;
+  Metadata metadata;
+};
+
+struct OnnxModel {
+  OnnxGraph graph;
+  int opset = 17;
+  int64_t ir_version = 8;
+  std::string producer_name = "torch2onnx";
+  std::string producer_version;
+  Metadata metadata;  // model-level metadata_props
+
+  size_t InitializerBytes() const;
+};
+
+size_t CountNodes(const OnnxGraph& graph);  // including nested subgraphs
+
+}  // namespace t2o::onnx

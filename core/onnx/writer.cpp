@@ -1,0 +1,365 @@
+#include "core/onnx/writer.h"
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/unknown_field_set.h>
+
+#include "core/util/errors.h"
+
+namespace t2o::onnx {
+namespace fs = std::filesystem;
+
+size_t OnnxModel::InitializerBytes() const {
+  size_t total = 0;
+  for (const auto& init : graph.initializers) total += init.data.nbytes;
+  return total;
+}
+
+const Attr* OnnxNode::FindAttr(const std::string& attr_name) const {
+  for (const auto& a : attrs)
+    if (a.name == attr_name) return &a;
+  return nullptr;
+}
+
+size_t CountNodes(const OnnxGraph& graph) {
+  size_t n = graph.nodes.size();
+  for (const auto& node : graph.nodes)
+    for (const auto& attr : node.attrs)
+      if (auto* g = std::get_if<std::shared_ptr<OnnxGraph>>(&attr.value)) n += CountNodes(**g);
+  return n;
+}
+
+namespace {
+
+// Field numbers of `metadata_props` in the IR-10 schema, which the ONNX 1.12 protobuf
+// classes predate; written as unknown fields they are wire-identical to the real thing.
+constexpr int kNodeMetadataField = 9;
+constexpr int kValueInfoMetadataField = 4;
+constexpr int kGraphMetadataField = 16;
+constexpr int kTensorMetadataField = 16;
+
+void AddMetadata(google::protobuf::Message* message, int field, const Metadata& metadata) {
+  if (metadata.empty()) return;
+  auto* unknown = message->GetReflection()->MutableUnknownFields(message);
+  for (const auto& [key, value] : metadata) {
+    ::onnx::StringStringEntryProto entry;
+    entry.set_key(key);
+    entry.set_value(value);
+    unknown->AddLengthDelimited(field, entry.SerializeAsString());
+  }
+}
+
+void FillShape(const std::optional<std::vector<ir::Dim>>& shape, DType dtype,
+               ::onnx::TypeProto* type) {
+  auto* tensor_type = type->mutable_tensor_type();
+  tensor_type->set_elem_type(DTypeToOnnx(dtype));
+  if (!shape) return;
+  auto* proto_shape = tensor_type->mutable_shape();
+  for (const auto& dim : *shape) {
+    auto* d = proto_shape->add_dim();
+    if (auto* v = std::get_if<int64_t>(&dim))
+      d->set_dim_value(*v);
+    else if (!std::get<std::string>(dim).empty())  // "" = a dimension of unknown size
+      d->set_dim_param(std::get<std::string>(dim));
+  }
+}
+
+void FillValueInfo(const ValueInfo& info, ::onnx::ValueInfoProto* proto) {
+  proto->set_name(info.name);
+  FillShape(info.shape, info.dtype, proto->mutable_type());
+  AddMetadata(proto, kValueInfoMetadataField, info.metadata);
+}
+
+void FillTensor(const TensorData& data, const std::string& name, ::onnx::TensorProto* proto) {
+  proto->set_name(name);
+  proto->set_data_type(DTypeToOnnx(data.dtype));
+  for (int64_t d : data.shape) proto->add_dims(d);
+  proto->set_raw_data(data.bytes, data.nbytes);
+}
+
+struct ExternalPlan {
+  std::string data_file;  // relative location written into the model
+  size_t threshold = 0;
+  size_t next_offset = 0;
+  std::vector<const TensorData*> tensors;  // in file order
+  std::vector<size_t> offsets;
+};
+
+constexpr size_t kExternalAlignment = 64;
+
+void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::GraphProto* proto);
+
+void FillAttribute(const Attr& attr, const WriteOptions& options, ::onnx::AttributeProto* proto) {
+  proto->set_name(attr.name);
+  struct Visitor {
+    ::onnx::AttributeProto* p;
+    const WriteOptions& options;
+    void operator()(int64_t v) const {
+      p->set_type(::onnx::AttributeProto::INT);
+      p->set_i(v);
+    }
+    void operator()(float v) const {
+      p->set_type(::onnx::AttributeProto::FLOAT);
+      p->set_f(v);
+    }
+    void operator()(const std::string& v) const {
+      p->set_type(::onnx::AttributeProto::STRING);
+      p->set_s(v);
+    }
+    void operator()(const std::vector<int64_t>& v) const {
+      p->set_type(::onnx::AttributeProto::INTS);
+      for (auto x : v) p->add_ints(x);
+    }
+    void operator()(const std::vector<float>& v) const {
+      p->set_type(::onnx::AttributeProto::FLOATS);
+      for (auto x : v) p->add_floats(x);
+    }
+    void operator()(const std::vector<std::string>& v) const {
+      p->set_type(::onnx::AttributeProto::STRINGS);
+      for (const auto& x : v) p->add_strings(x);
+    }
+    void operator()(const TensorData& v) const {
+      p->set_type(::onnx::AttributeProto::TENSOR);
+      FillTensor(v, "", p->mutable_t());
+    }
+    void operator()(const std::shared_ptr<OnnxGraph>& g) const {
+      p->set_type(::onnx::AttributeProto::GRAPH);
+      // Constants inside subgraphs are small; they always stay inline.
+      FillGraph(*g, options, p->mutable_g());
+      for (const auto& init : g->initializers) FillTensor(init.data, init.name, p->mutable_g()->add_initializer());
+    }
+  };
+  std::visit(Visitor{proto, options}, attr.value);
+}
+
+void FillNode(const OnnxNode& node, const WriteOptions& options, ::onnx::NodeProto* proto) {
+  proto->set_op_type(node.op_type);
+  if (!node.domain.empty()) proto->set_domain(node.domain);
+  if (!node.name.empty()) proto->set_name(node.name);
+  for (const auto& in : node.inputs) proto->add_input(in);
+  for (const auto& out : node.outputs) proto->add_output(out);
+  for (const auto& attr : node.attrs) FillAttribute(attr, options, proto->add_attribute());
+  AddMetadata(proto, kNodeMetadataField, node.metadata);
+}
+
+void FillInitializer(const Initializer& init, ExternalPlan* external, ::onnx::TensorProto* proto) {
+  if (external && init.data.nbytes >= external->threshold) {
+    proto->set_name(init.name);
+    proto->set_data_type(DTypeToOnnx(init.data.dtype));
+    for (int64_t d : init.data.shape) proto->add_dims(d);
+    proto->set_data_location(::onnx::TensorProto::EXTERNAL);
+    size_t offset = (external->next_offset + kExternalAlignment - 1) / kExternalAlignment *
+                    kExternalAlignment;
+    auto add_entry = [&](const std::string& key, const std::string& value) {
+      auto* entry = proto->add_external_data();
+      entry->set_key(key);
+      entry->set_value(value);
+    };
+    add_entry("location", external->data_file);
+    add_entry("offset", std::to_string(offset));
+    add_entry("length", std::to_string(init.data.nbytes));
+    external->tensors.push_back(&init.data);
+    external->offsets.push_back(offset);
+    external->next_offset = offset + init.data.nbytes;
+  } else {
+    FillTensor(init.data, init.name, proto);
+  }
+  AddMetadata(proto, kTensorMetadataField, init.metadata);
+}
+
+void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::GraphProto* proto) {
+  proto->set_name(graph.name);
+  for (const auto& in : graph.inputs) FillValueInfo(in, proto->add_input());
+  for (const auto& out : graph.outputs) FillValueInfo(out, proto->add_output());
+  for (const auto& vi : graph.value_info) FillValueInfo(vi, proto->add_value_info());
+  for (const auto& node : graph.nodes) FillNode(node, options, proto->add_node());
+  AddMetadata(proto, kGraphMetadataField, graph.metadata);
+}
+
+void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& options,
+                              ExternalPlan* external, ::onnx::GraphProto* proto) {
+  for (const auto& init : graph.initializers) {
+    bool is_weight = init.is_weight;
+    if (options.keep_initializers_as_inputs && is_weight) {
+      ValueInfo info{init.name, init.data.dtype,
+                     std::vector<ir::Dim>(init.data.shape.begin(), init.data.shape.end()),
+                     init.metadata};
+      FillValueInfo(info, proto->add_input());
+    }
+    if (!options.include_initializers && is_weight) continue;
+    FillInitializer(init, external, proto->add_initializer());
+  }
+}
+
+}  // namespace
+
+void BuildModelProto(const OnnxModel& model, const WriteOptions& options,
+                     const std::string& data_file, ::onnx::ModelProto* proto) {
+  ExternalPlan plan;
+  plan.data_file = data_file;
+  plan.threshold = options.external_threshold_bytes;
+  ExternalPlan* external = options.external_data ? &plan : nullptr;
+
+  proto->set_ir_version(model.ir_version);
+  proto->set_producer_name(model.producer_name);
+  proto->set_producer_version(model.producer_version);
+  auto* opset = proto->add_opset_import();
+  opset->set_domain("");
+  opset->set_version(model.opset);
+  for (const auto& [key, value] : model.metadata) {
+    auto* entry = proto->add_metadata_props();
+    entry->set_key(key);
+    entry->set_value(value);
+  }
+  auto* graph = proto->mutable_graph();
+  FillGraph(model.graph, options, graph);
+  FillTopLevelInitializers(model.graph, options, external, graph);
+}
+
+void CheckModelProto(::onnx::ModelProto& proto) {
+  try {
+    ::onnx::checker::check_model(proto);
+    // Strict shape inference needs the initializers' shapes and small constant inputs,
+    // not the weights' bytes: move large raw_data out for the duration.
+    std::vector<std::pair<::onnx::TensorProto*, std::string>> parked;
+    for (auto& init : *proto.mutable_graph()->mutable_initializer()) {
+      if (init.raw_data().size() > 4096) {
+        parked.emplace_back(&init, std::string());
+        parked.back().second.swap(*init.mutable_raw_data());
+      }
+    }
+    int value_info_before = proto.graph().value_info_size();
+    std::exception_ptr failure;
+    try {
+      ::onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict_mode=*/1,
+                                            /*data_prop=*/false);
+      ::onnx::shape_inference::InferShapes(proto, ::onnx::OpSchemaRegistry::Instance(), options);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    for (auto& [tensor, bytes] : parked) tensor->mutable_raw_data()->swap(bytes);
+    auto* value_info = proto.mutable_graph()->mutable_value_info();
+    value_info->DeleteSubrange(value_info_before, value_info->size() - value_info_before);
+    if (failure) std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    std::string message = e.what();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    for (auto& c : message)
+      if (c == '\n') c = ' ';
+    throw ExportError("ONNX checker rejected the model: " + message);
+  }
+}
+
+namespace {
+
+void WriteExternalData(const ExternalPlan& plan, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw ExportError("cannot write external data file '" + path + "'");
+  size_t position = 0;
+  static const char kZeros[kExternalAlignment] = {};
+  for (size_t i = 0; i < plan.tensors.size(); ++i) {
+    out.write(kZeros, static_cast<std::streamsize>(plan.offsets[i] - position));
+    out.write(reinterpret_cast<const char*>(plan.tensors[i]->bytes),
+              static_cast<std::streamsize>(plan.tensors[i]->nbytes));
+    position = plan.offsets[i] + plan.tensors[i]->nbytes;
+  }
+  out.flush();
+  if (!out) throw ExportError("failed while writing external data file '" + path + "'");
+}
+
+// Removes the temporary files unless released (the rename succeeded).
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const auto& p : paths) {
+      std::error_code ec;
+      fs::remove(p, ec);
+    }
+  }
+};
+
+}  // namespace
+
+WriteResult WriteModel(const OnnxModel& model, const std::string& path,
+                       const WriteOptions& options_in) {
+  WriteOptions options = options_in;
+  if (!options.external_data && model.InitializerBytes() > kProtobufLimitBytes)
+    options.external_data = true;
+
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw ExportError("cannot write '" + path + "': directory '" + dir.string() +
+                      "' does not exist");
+
+  WriteResult result;
+  result.model_path = path;
+  result.external_data = options.external_data;
+  std::string data_name = target.filename().string() + ".data";
+
+  ::onnx::ModelProto proto;
+  BuildModelProto(model, options, data_name, &proto);
+  CheckModelProto(proto);
+
+  TempFiles temps;
+  std::string suffix = ".tmp" + std::to_string(::getpid());
+  std::string model_tmp = path + suffix;
+  temps.paths.push_back(model_tmp);
+
+  if (options.external_data) {
+    // Re-derive the layout from the proto so the data file matches it exactly.
+    std::vector<const TensorData*> by_order;
+    std::vector<size_t> offsets;
+    size_t i_init = 0;
+    for (const auto& init : proto.graph().initializer()) {
+      if (init.data_location() != ::onnx::TensorProto::EXTERNAL) continue;
+      while (i_init < model.graph.initializers.size() &&
+             model.graph.initializers[i_init].name != init.name())
+        ++i_init;
+      if (i_init == model.graph.initializers.size()) break;
+      by_order.push_back(&model.graph.initializers[i_init].data);
+      for (const auto& entry : init.external_data())
+        if (entry.key() == "offset") offsets.push_back(std::stoull(entry.value()));
+    }
+    ExternalPlan plan;
+    plan.tensors = by_order;
+    plan.offsets = offsets;
+    result.data_path = (dir / data_name).string();
+    std::string data_tmp = result.data_path + suffix;
+    temps.paths.push_back(data_tmp);
+    WriteExternalData(plan, data_tmp);
+    result.data_bytes = fs::file_size(data_tmp);
+  }
+
+  {
+    std::ofstream out(model_tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw ExportError("cannot write '" + path + "': permission denied or bad path");
+    if (!proto.SerializeToOstream(&out))
+      throw ExportError("failed to serialize the ONNX model to '" + path + "'");
+    out.flush();
+    if (!out) throw ExportError("failed while writing '" + path + "' (disk full?)");
+  }
+  result.model_bytes = fs::file_size(model_tmp);
+
+  if (options.external_data) {
+    fs::rename(result.data_path + suffix, result.data_path, ec);
+    if (ec) throw ExportError("cannot move external data into place: " + ec.message());
+  }
+  fs::rename(model_tmp, path, ec);
+  if (ec) throw ExportError("cannot move '" + model_tmp + "' to '" + path + "': " + ec.message());
+  temps.paths.clear();
+  return result;
+}
+
+}  // namespace t2o::onnx

@@ -1,0 +1,65 @@
+#include "core/translate/registry.h"
+
+#include <regex>
+#include <stdexcept>
+
+namespace t2o {
+
+void Registry::Add(const std::string& key, OpsetRange range, TranslatorFn fn) {
+  static const std::regex kKeyPattern(R"(^[a-z_]+::[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$)");
+  if (!std::regex_match(key, kKeyPattern))
+    throw std::logic_error("malformed translator key '" + key + "' (want ns::name[.overload])");
+  if (key.size() > 8 && key.compare(key.size() - 8, 8, ".default") == 0)
+    throw std::logic_error("translator key '" + key + "': write the default overload without '.default'");
+  if (range.since > range.until)
+    throw std::logic_error("translator key '" + key + "': empty opset range");
+  auto& list = entries_[key];
+  for (const auto& existing : list)
+    if (range.since <= existing.range.until && existing.range.since <= range.until)
+      throw std::logic_error("translator key '" + key + "' registered twice for overlapping opsets");
+  list.push_back(TranslatorEntry{key, range, std::move(fn), family_});
+}
+
+const TranslatorEntry* Registry::Find(const std::string& op, const std::string& overload,
+                                      int opset) const {
+  auto search = [&](const std::string& key) -> const TranslatorEntry* {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    for (const auto& entry : it->second)
+      if (entry.range.Contains(opset)) return &entry;
+    return nullptr;
+  };
+  if (!overload.empty())
+    if (auto* exact = search(op + "." + overload)) return exact;
+  return search(op);
+}
+
+const TranslatorEntry* Registry::FindAllowingInPlace(const std::string& op, const std::string& overload,
+                                                     int opset, bool* in_place) const {
+  *in_place = false;
+  if (auto* entry = Find(op, overload, opset)) return entry;
+  bool dunder = op.size() > 2 && op.compare(op.size() - 2, 2, "__") == 0;
+  if (op.empty() || op.back() != '_' || dunder) return nullptr;
+  auto* entry = Find(op.substr(0, op.size() - 1), overload, opset);
+  *in_place = entry != nullptr;
+  return entry;
+}
+
+std::vector<const TranslatorEntry*> Registry::EntriesFor(const std::string& op) const {
+  std::vector<const TranslatorEntry*> found;
+  for (auto it = entries_.lower_bound(op); it != entries_.end(); ++it) {
+    const std::string& key = it->first;
+    if (key != op && key.compare(0, op.size() + 1, op + ".") != 0) break;
+    for (const auto& entry : it->second) found.push_back(&entry);
+  }
+  return found;
+}
+
+std::vector<const TranslatorEntry*> Registry::All() const {
+  std::vector<const TranslatorEntry*> all;
+  for (const auto& [key, list] : entries_)
+    for (const auto& entry : list) all.push_back(&entry);
+  return all;
+}
+
+}  // namespace t2o

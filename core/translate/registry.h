@@ -1,0 +1,63 @@
+// The translator registry: ATen/prim op key + opset range -> translator function.
+//
+// Keys are `namespace::name` (matches every overload) or `namespace::name.overload`
+// (exactly one). Lookup prefers the exact overload, then the name-only entry, and picks
+// the entry whose opset range contains the target opset — never by registration order.
+// Overlapping ranges for one key are refused at registration.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace t2o {
+
+class TranslationContext;
+
+constexpr int kMinOpset = 13;
+constexpr int kMaxOpset = 17;  // highest opset the bundled ONNX checker knows
+constexpr int kDefaultOpset = 17;
+
+struct OpsetRange {
+  int since = kMinOpset;
+  int until = kMaxOpset;  // inclusive
+  bool Contains(int opset) const { return opset >= since && opset <= until; }
+};
+
+using TranslatorFn = std::function<void(TranslationContext&)>;
+
+struct TranslatorEntry {
+  std::string key;     // as registered
+  OpsetRange range;
+  TranslatorFn fn;
+  std::string family;  // the translators/ file it lives in, for reports
+};
+
+class Registry {
+ public:
+  // Throws std::logic_error on a malformed key or an overlapping range.
+  void Add(const std::string& key, OpsetRange range, TranslatorFn fn);
+  void Add(const std::string& key, TranslatorFn fn) { Add(key, OpsetRange{}, std::move(fn)); }
+  void SetFamily(std::string family) { family_ = std::move(family); }
+
+  // Exact overload first, then name-only; nullptr when none covers `opset`.
+  const TranslatorEntry* Find(const std::string& op, const std::string& overload, int opset) const;
+  // Like Find; for an in-place op (`aten::relu_`) without its own entry, falls back to
+  // the out-of-place op and sets *in_place.
+  const TranslatorEntry* FindAllowingInPlace(const std::string& op, const std::string& overload,
+                                             int opset, bool* in_place) const;
+  // Every entry for the op (any overload, any opset), to explain a miss.
+  std::vector<const TranslatorEntry*> EntriesFor(const std::string& op) const;
+  std::vector<const TranslatorEntry*> All() const;
+
+ private:
+  std::map<std::string, std::vector<TranslatorEntry>> entries_;
+  std::string family_;
+};
+
+// The registry with every built-in translator (translators/register_all.cpp).
+const Registry& BuiltinRegistry();
+
+}  // namespace t2o

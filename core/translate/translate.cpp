@@ -1,0 +1,237 @@
+#include "core/translate/translate.h"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/translate/context.h"
+
+namespace t2o {
+namespace {
+
+std::vector<ir::Dim> ShapeOf(const ir::TensorMeta& meta) { return meta.shape; }
+
+void RenameEverywhere(onnx::OnnxGraph& graph, const std::string& from, const std::string& to) {
+  for (auto& node : graph.nodes) {
+    for (auto& in : node.inputs)
+      if (in == from) in = to;
+    for (auto& out : node.outputs)
+      if (out == from) out = to;
+    for (auto& attr : node.attrs)
+      if (auto* g = std::get_if<std::shared_ptr<onnx::OnnxGraph>>(&attr.value))
+        RenameEverywhere(**g, from, to);
+  }
+  for (auto* list : {&graph.inputs, &graph.outputs, &graph.value_info})
+    for (auto& vi : *list)
+      if (vi.name == from) vi.name = to;
+}
+
+void FlattenBinding(const Binding& b, std::vector<std::string>& out) {
+  if (!b.is_list) {
+    out.push_back(b.name);
+    return;
+  }
+  for (const auto& e : b.elements) FlattenBinding(e, out);
+}
+
+std::string SignatureText(const ir::Graph& graph, const std::vector<std::string>& output_names) {
+  std::ostringstream os;
+  os << "# inputs\n";
+  for (const auto& in : graph.inputs) {
+    os << in.value->name << ": " << ir::InputKindName(in.kind);
+    if (in.kind != ir::InputKind::kUserInput) os << " target='" << in.target << "'";
+    if (in.kind == ir::InputKind::kBuffer) os << " persistent=" << (in.persistent ? "True" : "False");
+    os << "\n";
+  }
+  os << "\n# outputs\n";
+  for (size_t i = 0; i < graph.outputs.size(); ++i)
+    os << (i < output_names.size() ? output_names[i] : graph.outputs[i].value->name) << ": "
+       << ir::OutputKindName(graph.outputs[i].kind) << "\n";
+  return os.str();
+}
+
+std::string RangeConstraintsText(const ir::Graph& graph) {
+  std::ostringstream os;
+  os << "{";
+  bool first = true;
+  for (const auto& [symbol, range] : graph.symbols) {
+    os << (first ? "" : ", ") << symbol << ": VR[" << range.min << ", "
+       << (range.max ? std::to_string(*range.max) : std::string("int_oo")) << "]";
+    first = false;
+  }
+  os << "}";
+  return os.str();
+}
+
+}  // namespace
+
+std::string FormatIssues(const std::vector<NodeIssue>& issues) {
+  std::map<std::string, std::vector<const NodeIssue*>> by_op;
+  for (const auto& issue : issues) by_op[issue.op].push_back(&issue);
+  std::ostringstream os;
+  for (const auto& [op, list] : by_op) {
+    os << "  " << op << " (" << list.size() << (list.size() == 1 ? " node" : " nodes") << "): "
+       << list.front()->message << "\n";
+    std::set<std::string> seen;
+    for (const NodeIssue* issue : list) {
+      std::string where = issue->location.Short();
+      if (!seen.insert(where).second) continue;
+      os << "      at " << where << "\n";
+    }
+  }
+  return os.str();
+}
+
+std::vector<NodeIssue> FindUnsupportedNodes(const ir::Graph& graph, const Registry& registry,
+                                            int opset) {
+  std::vector<NodeIssue> issues;
+  ir::ForEachNode(graph.top, [&](const ir::Node& node) {
+    bool in_place = false;
+    if (registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place)) return;
+    // Folded nodes need no translator.
+    bool all_constant = !node.outputs.empty() && node.blocks.empty();
+    for (const ir::Value* out : node.outputs) all_constant = all_constant && out->constant.has_value();
+    if (all_constant) return;
+    std::string message = "no translator";
+    auto others = registry.EntriesFor(node.op);
+    if (!others.empty()) {
+      std::ostringstream os;
+      os << "no translator for this overload at opset " << opset << "; registered:";
+      for (const auto* e : others)
+        os << " " << e->key << " (opsets " << e->range.since << "-" << e->range.until << ")";
+      message = os.str();
+    }
+    issues.push_back({node.Key(), message, node.location, node.debug_text});
+  });
+  return issues;
+}
+
+onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
+                               const TranslateOptions& options) {
+  if (auto missing = FindUnsupportedNodes(graph, registry, options.opset); !missing.empty()) {
+    std::set<std::string> ops;
+    for (const auto& m : missing) ops.insert(m.op);
+    std::ostringstream os;
+    os << ops.size() << " operator" << (ops.size() == 1 ? "" : "s")
+       << " cannot be converted at opset " << options.opset << ":\n"
+       << FormatIssues(missing);
+    std::string message = os.str();
+    message.pop_back();
+    throw ConversionError(message, std::move(missing));
+  }
+
+  onnx::OnnxModel model;
+  model.opset = options.opset;
+  onnx::OnnxGraph& out = model.graph;
+  TranslationContext ctx(registry, options.opset, out);
+
+  // Graph inputs and weights.
+  size_t user_index = 0;
+  std::set<std::string> used_names;
+  for (const auto& in : graph.inputs) {
+    const ir::Value* v = in.value;
+    onnx::Metadata md{{"pkg.torch.export.graph_signature.InputSpec.kind",
+                       std::string(ir::InputKindName(in.kind))},
+                      {"pkg.torch.export.graph_signature.InputSpec.persistent",
+                       in.kind == ir::InputKind::kBuffer ? (in.persistent ? "True" : "False") : "None"}};
+    if (in.kind == ir::InputKind::kUserInput) {
+      std::string name = v->name;
+      if (user_index < options.input_names.size()) name = options.input_names[user_index];
+      ++user_index;
+      if (name != v->name) md.emplace_back("pkg.torch.onnx.original_node_name", v->name);
+      if (!used_names.insert(name).second)
+        throw UsageError("input name '" + name + "' is used twice");
+      name = ctx.FreshName(name);
+      if (!v->IsTensor())
+        throw ExportError("input '" + v->name + "' is a " + std::string(ir::ValueKindName(v->kind)) +
+                          "; only tensor inputs can become ONNX inputs");
+      out.inputs.push_back(onnx::ValueInfo{name, v->meta.dtype, ShapeOf(v->meta), md});
+      ctx.Bind(v, Binding{name, {}, false});
+    } else {
+      if (!in.data) throw ExportError("weight '" + in.target + "' has no data");
+      std::string name = ctx.FreshName(in.target);
+      if (name != v->name) md.emplace_back("pkg.torch.onnx.original_node_name", v->name);
+      out.initializers.push_back(onnx::Initializer{name, *in.data, md, true});
+      ctx.Bind(v, Binding{name, {}, false});
+    }
+  }
+  if (user_index < options.input_names.size())
+    throw UsageError("--input-names has " + std::to_string(options.input_names.size()) +
+                     " names but the model has " + std::to_string(user_index) + " inputs");
+
+  ctx.TranslateBlockNodes(graph.top);
+
+  if (!ctx.failures().empty()) {
+    std::vector<NodeIssue> issues;
+    for (const auto& f : ctx.failures())
+      issues.push_back({f.node->Key(), f.message, f.node->location, f.node->debug_text});
+    std::ostringstream os;
+    os << issues.size() << " node" << (issues.size() == 1 ? "" : "s")
+       << " could not be converted:\n" << FormatIssues(issues);
+    std::string message = os.str();
+    message.pop_back();
+    throw ConversionError(message, std::move(issues));
+  }
+
+  // Outputs: flatten tuples/lists/dicts; every output must be a distinct value produced
+  // by a node (ONNX forbids an input or initializer doubling as an output name here).
+  std::vector<std::string> leaves;
+  std::vector<const ir::Value*> leaf_values;
+  for (const auto& o : graph.outputs) {
+    std::vector<std::string> names;
+    if (const Binding* b = ctx.Find(o.value))
+      FlattenBinding(*b, names);
+    else
+      names.push_back(ctx.Materialize(*o.value));
+    for (auto& n : names) {
+      leaves.push_back(n);
+      leaf_values.push_back(o.value);
+    }
+  }
+  if (!options.output_names.empty() && options.output_names.size() != leaves.size())
+    throw UsageError("--output-names has " + std::to_string(options.output_names.size()) +
+                     " names but the model has " + std::to_string(leaves.size()) + " outputs");
+  std::set<std::string> produced;
+  for (const auto& n : out.nodes)
+    for (const auto& o : n.outputs) produced.insert(o);
+  std::set<std::string> output_set;
+  std::vector<std::string> final_names;
+  for (size_t k = 0; k < leaves.size(); ++k) {
+    std::string name = leaves[k];
+    bool needs_identity = !produced.count(name) || output_set.count(name);
+    if (needs_identity) {
+      onnx::OnnxNode id;
+      id.op_type = "Identity";
+      id.inputs = {name};
+      id.outputs = {ctx.FreshName(name + "_out")};
+      id.name = "node_" + id.outputs[0];
+      out.nodes.push_back(id);
+      name = id.outputs[0];
+    }
+    onnx::Metadata md{{"pkg.torch.export.graph_signature.OutputSpec.kind", "USER_OUTPUT"}};
+    if (k < options.output_names.size() && options.output_names[k] != name) {
+      if (output_set.count(options.output_names[k]))
+        throw UsageError("output name '" + options.output_names[k] + "' is used twice");
+      md.emplace_back("pkg.torch.onnx.original_node_name", name);
+      std::string renamed = options.output_names[k];
+      for (const auto& in : out.inputs)
+        if (in.name == renamed) throw UsageError("output name '" + renamed + "' is also an input name");
+      RenameEverywhere(out, name, renamed);
+      name = renamed;
+    }
+    output_set.insert(name);
+    final_names.push_back(name);
+    // Shape of a flattened leaf is only known when the output is the leaf itself.
+    const ir::Value* v = leaf_values[k];
+    onnx::ValueInfo info{name, v->IsTensor() ? v->meta.dtype : TranslationContext::ScalarDType(v->kind),
+                         std::nullopt, md};
+    if (v->IsTensor()) info.shape = ShapeOf(v->meta);
+    out.outputs.push_back(info);
+  }
+  // Leaves of containers: dtype/shape from the value metadata recorded at capture.
+  out.metadata = {{"pkg.torch.export.ExportedProgram.graph_signature", SignatureText(graph, final_names)},
+                  {"pkg.torch.export.ExportedProgram.range_constraints", RangeConstraintsText(graph)}};
+  return model;
+}
+
+}  // namespace t2o

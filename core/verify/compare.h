@@ -1,0 +1,35 @@
+// Output comparison between the PyTorch reference and ONNX Runtime.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/ir/tensor_data.h"
+
+namespace t2o {
+
+struct Tolerance {
+  double atol = 1e-4;
+  double rtol = 1e-3;
+};
+
+struct OutputComparison {
+  std::string name;
+  std::string expected_type;  // "float32[1, 1000]"
+  std::string actual_type;
+  double max_abs_diff = 0;
+  double max_rel_diff = 0;  // |a - e| / (|e| + 1e-7), as torch.onnx reports it
+  double expected_abs_max = 0;  // magnitude of the reference output
+  int64_t mismatched = 0;       // elements outside atol + rtol * |expected|
+  int64_t numel = 0;
+  bool shape_matches = true;
+  bool passed = true;
+  std::string note;
+};
+
+OutputComparison CompareTensors(const std::string& name, const TensorData& expected,
+                                const TensorData& actual, const Tolerance& tol);
+
+std::string TypeString(const TensorData& t);
+
+}  // namespace t2o

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up, then converts the shipped sample model, verifies it against ONNX Runtime and
+# writes a markdown report into artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+mkdir -p artifacts
+build/torch2onnx samples/mlp_nested.pt -o artifacts/mlp_nested.onnx \
+  --input-shape 97,8 --input-shape 97,8 --input-shape 97,8 \
+  --input-names tensor_x,tensor_y,tensor_z \
+  --verify --report --artifacts-dir artifacts

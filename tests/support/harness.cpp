@@ -1,0 +1,90 @@
+#include "tests/support/harness.h"
+
+#include <onnx/onnx_pb.h>
+#include <torch/script.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace t2o::testing {
+namespace fs = std::filesystem;
+
+std::string OutputDir() {
+  fs::path dir = fs::path(T2O_BINARY_DIR) / "test-output";
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string SaveTinyModel(const TinyModel& model, const std::string& name) {
+  torch::manual_seed(0);
+  torch::jit::Module module("TinyModel");
+  for (const auto& [param, shape] : model.params) module.register_parameter(param, torch::randn(shape), false);
+  module.define(model.forward);
+  std::string path = (fs::path(OutputDir()) / (name + ".pt")).string();
+  module.save(path);
+  return path;
+}
+
+ConvertResult ConvertTiny(const TinyModel& model, const std::string& name, const VerifyOptions& options) {
+  ConvertOptions convert;
+  convert.model_path = SaveTinyModel(model, name);
+  convert.output_path = (fs::path(OutputDir()) / (name + ".onnx")).string();
+  convert.opset = options.opset;
+  convert.capture.flat_inputs = model.inputs;
+  convert.verify = true;
+  convert.tolerance = options.tolerance;
+  convert.artifacts_dir = OutputDir();
+  ConvertResult result = Convert(convert);
+  if (result.ok && options.require_nonzero_output) {
+    for (const auto& c : result.comparisons)
+      if (c.numel > 0 && c.expected_abs_max == 0 && c.expected_type.rfind("bool", 0) != 0 &&
+          c.expected_type.rfind("int", 0) != 0) {
+        result.ok = false;
+        result.error = "output '" + c.name + "' is all zeros: the comparison would prove nothing";
+      }
+  }
+  return result;
+}
+
+TensorSpec Shape(std::vector<int64_t> shape, DType dtype) {
+  TensorSpec spec;
+  spec.shape = std::move(shape);
+  spec.dtype = dtype;
+  return spec;
+}
+
+TensorSpec IntData(std::vector<int64_t> shape, std::vector<int64_t> values) {
+  TensorSpec spec;
+  spec.shape = shape;
+  spec.dtype = DType::kInt64;
+  spec.data = TensorData::FromVector<int64_t>(DType::kInt64, shape, values);
+  return spec;
+}
+
+TensorSpec FloatData(std::vector<int64_t> shape, std::vector<float> values) {
+  TensorSpec spec;
+  spec.shape = shape;
+  spec.data = TensorData::FromVector<float>(DType::kFloat32, shape, values);
+  return spec;
+}
+
+namespace {
+void Count(const ::onnx::GraphProto& g, std::map<std::string, int>& counts) {
+  for (const auto& n : g.node()) {
+    counts[n.op_type()]++;
+    for (const auto& a : n.attribute())
+      if (a.has_g()) Count(a.g(), counts);
+  }
+}
+}  // namespace
+
+std::map<std::string, int> CountOps(const std::string& onnx_path) {
+  ::onnx::ModelProto model;
+  std::ifstream in(onnx_path, std::ios::binary);
+  model.ParseFromIstream(&in);
+  std::map<std::string, int> counts;
+  Count(model.graph(), counts);
+  return counts;
+}
+
+}  // namespace t2o::testing

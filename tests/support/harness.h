@@ -1,0 +1,50 @@
+// Test harness: builds a tiny TorchScript model with libtorch (no Python), converts it
+// with the real pipeline, runs it in ONNX Runtime and compares with libtorch.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/pipeline.h"
+
+namespace t2o::testing {
+
+struct TinyModel {
+  std::string forward;  // TorchScript source of `def forward(self, ...)`
+  std::vector<std::pair<std::string, std::vector<int64_t>>> params;  // random parameters
+  std::vector<TensorSpec> inputs;                                     // flattened example inputs
+};
+
+struct VerifyOptions {
+  int opset = kDefaultOpset;
+  Tolerance tolerance;
+  bool require_nonzero_output = true;  // a comparison of zeros proves nothing
+};
+
+// Saves the model to a temporary .pt and returns its path.
+std::string SaveTinyModel(const TinyModel& model, const std::string& name);
+
+// Converts with --verify; the result carries comparisons and errors.
+ConvertResult ConvertTiny(const TinyModel& model, const std::string& name, const VerifyOptions& options = {});
+
+TensorSpec Shape(std::vector<int64_t> shape, DType dtype = DType::kFloat32);
+TensorSpec IntData(std::vector<int64_t> shape, std::vector<int64_t> values);
+TensorSpec FloatData(std::vector<int64_t> shape, std::vector<float> values);
+
+// Directory for test outputs (build/test-output).
+std::string OutputDir();
+
+// Counts ONNX nodes of a type in a written model (nested graphs included).
+std::map<std::string, int> CountOps(const std::string& onnx_path);
+
+}  // namespace t2o::testing
+
+// Asserts conversion + verification succeeded, printing the error otherwise.
+#define REQUIRE_VERIFIED(result)                                                   \
+  do {                                                                             \
+    const auto& r_ = (result);                                                     \
+    INFO("error: " << r_.error);                                                   \
+    REQUIRE(r_.ok);                                                                \
+    REQUIRE(r_.verified);                                                          \
+  } while (0)

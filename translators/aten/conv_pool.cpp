@@ -1,0 +1,249 @@
+// Convolution, pooling and resizing.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+// Expands an int-or-list argument to one value per spatial dim.
+std::vector<int64_t> PerDim(const std::vector<int64_t>& v, size_t spatial, int64_t fill) {
+  if (v.empty()) return std::vector<int64_t>(spatial, fill);
+  if (v.size() == 1) return std::vector<int64_t>(spatial, v[0]);
+  return v;
+}
+
+// [p1, p2] -> ONNX [p1, p2, p1, p2] (begins then ends).
+std::vector<int64_t> SymmetricPads(const std::vector<int64_t>& p) {
+  std::vector<int64_t> pads = p;
+  pads.insert(pads.end(), p.begin(), p.end());
+  return pads;
+}
+
+struct ConvArgs {
+  std::vector<int64_t> stride, padding, dilation, output_padding;
+  std::string padding_mode;  // "same"/"valid" for the string overloads
+  bool transposed = false;
+  int64_t groups = 1;
+};
+
+void EmitConv(TranslationContext& ctx, const ConvArgs& a) {
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  std::string w = ctx.OperandAs(1, dt);
+  size_t spatial = static_cast<size_t>(ctx.Rank(1) - 2);
+  std::vector<int64_t> kernel = StaticShape(ctx, 1);
+  kernel.erase(kernel.begin(), kernel.begin() + 2);
+  bool unbatched = ctx.Rank(0) == static_cast<int64_t>(spatial) + 1;
+  if (unbatched) x = Unsqueeze(ctx, x, {0});
+  std::vector<std::string> ins{x, w};
+  if (!ctx.IsNone(2)) ins.push_back(ctx.OperandAs(2, dt));
+  Attrs attrs{{"strides", PerDim(a.stride, spatial, 1)},
+              {"dilations", PerDim(a.dilation, spatial, 1)},
+              {"group", a.groups},
+              {"kernel_shape", kernel}};
+  if (a.padding_mode == "same") {
+    // PyTorch pads 'same' with the extra element at the end, like SAME_UPPER.
+    attrs.push_back({"auto_pad", std::string("SAME_UPPER")});
+  } else if (a.padding_mode != "valid") {
+    attrs.push_back({"pads", SymmetricPads(PerDim(a.padding, spatial, 0))});
+  }
+  std::string y;
+  if (a.transposed) {
+    attrs.push_back({"output_padding", PerDim(a.output_padding, spatial, 0)});
+    y = ctx.Op("ConvTranspose", ins, attrs);
+  } else {
+    y = ctx.Op("Conv", ins, attrs);
+  }
+  if (unbatched) y = Squeeze(ctx, y, {0});
+  ctx.SetOutput(0, y);
+}
+
+// aten::_convolution(input, weight, bias, stride, padding, dilation, transposed,
+//                    output_padding, groups, benchmark, deterministic, cudnn_enabled, allow_tf32)
+// aten::convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
+void TranslateConvolution(TranslationContext& ctx) {
+  ConvArgs a;
+  a.stride = ctx.ConstInts(3, "stride");
+  a.padding = ctx.ConstInts(4, "padding");
+  a.dilation = ctx.ConstInts(5, "dilation");
+  a.transposed = ctx.ConstBool(6, "transposed");
+  a.output_padding = ctx.ConstInts(7, "output_padding");
+  a.groups = ctx.ConstInt(8, "groups");
+  EmitConv(ctx, a);
+}
+
+// aten::conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
+// (padding may be 'same'/'valid' in the .padding overload)
+void TranslateConvNd(TranslationContext& ctx) {
+  ConvArgs a;
+  a.stride = ctx.ConstInts(3, "stride");
+  if (ctx.InputValue(4).kind == ir::ValueKind::kString)
+    a.padding_mode = ctx.ConstString(4, "padding");
+  else
+    a.padding = ctx.ConstInts(4, "padding");
+  a.dilation = ctx.ConstInts(5, "dilation");
+  a.groups = ctx.ConstInt(6, "groups");
+  EmitConv(ctx, a);
+}
+
+// aten::conv_transpose2d.input(input, weight, bias=None, stride=1, padding=0,
+//                              output_padding=0, groups=1, dilation=1)
+void TranslateConvTransposeNd(TranslationContext& ctx) {
+  ConvArgs a;
+  a.transposed = true;
+  a.stride = ctx.ConstInts(3, "stride");
+  a.padding = ctx.ConstInts(4, "padding");
+  a.output_padding = ctx.ConstInts(5, "output_padding");
+  a.groups = ctx.ConstInt(6, "groups");
+  a.dilation = ctx.ConstInts(7, "dilation");
+  EmitConv(ctx, a);
+}
+
+// aten::max_pool2d(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False)
+void TranslateMaxPool(TranslationContext& ctx, size_t spatial, bool with_indices) {
+  auto kernel = PerDim(ctx.ConstInts(1, "kernel_size"), spatial, 1);
+  auto stride = ctx.ConstInts(2, "stride");
+  stride = stride.empty() ? kernel : PerDim(stride, spatial, 1);
+  auto padding = PerDim(ctx.ConstInts(3, "padding"), spatial, 0);
+  auto dilation = PerDim(ctx.ConstInts(4, "dilation"), spatial, 1);
+  bool ceil_mode = ctx.ConstBool(5, "ceil_mode");
+  std::string x = ctx.Input(0);
+  bool unbatched = ctx.Rank(0) == static_cast<int64_t>(spatial) + 1;
+  if (unbatched) x = Unsqueeze(ctx, x, {0});
+  Attrs attrs{{"kernel_shape", kernel}, {"strides", stride}, {"pads", SymmetricPads(padding)},
+              {"dilations", dilation}, {"ceil_mode", int64_t{ceil_mode}}};
+  if (with_indices) {
+    auto outs = ctx.OpMulti("MaxPool", {x}, 2, attrs);
+    if (unbatched) outs = {Squeeze(ctx, outs[0], {0}), Squeeze(ctx, outs[1], {0})};
+    ctx.SetOutput(0, outs[0]);
+    // ONNX indices count over the whole (N, C, ...) tensor; PyTorch's per (N, C) plane.
+    std::vector<int64_t> shape = StaticShape(ctx, 0);
+    int64_t plane = 1;
+    for (size_t k = shape.size() - spatial; k < shape.size(); ++k) plane *= shape[k];
+    ctx.SetOutput(1, ctx.Op("Mod", {outs[1], ctx.ConstInt64(plane)}, {{"fmod", int64_t{0}}}));
+    return;
+  }
+  std::string y = ctx.Op("MaxPool", {x}, attrs);
+  if (unbatched) y = Squeeze(ctx, y, {0});
+  ctx.SetOutput(0, y);
+}
+
+// aten::avg_pool2d(self, kernel_size, stride=[], padding=0, ceil_mode=False,
+//                  count_include_pad=True, divisor_override=None)
+void TranslateAvgPool(TranslationContext& ctx, size_t spatial) {
+  auto kernel = PerDim(ctx.ConstInts(1, "kernel_size"), spatial, 1);
+  auto stride = ctx.ConstInts(2, "stride");
+  stride = stride.empty() ? kernel : PerDim(stride, spatial, 1);
+  auto padding = PerDim(ctx.ConstInts(3, "padding"), spatial, 0);
+  bool ceil_mode = ctx.NumInputs() > 4 && ctx.ConstBool(4, "ceil_mode");
+  bool count_include_pad = ctx.NumInputs() <= 5 || ctx.ConstBool(5, "count_include_pad");
+  if (ctx.NumInputs() > 6 && !ctx.IsNone(6))
+    throw UnsupportedError("avg_pool: divisor_override is not supported");
+  std::string x = ctx.Input(0);
+  bool unbatched = ctx.Rank(0) == static_cast<int64_t>(spatial) + 1;
+  if (unbatched) x = Unsqueeze(ctx, x, {0});
+  std::string y = ctx.Op("AveragePool", {x},
+                         {{"kernel_shape", kernel}, {"strides", stride}, {"pads", SymmetricPads(padding)},
+                          {"ceil_mode", int64_t{ceil_mode}}, {"count_include_pad", int64_t{count_include_pad}}});
+  if (unbatched) y = Squeeze(ctx, y, {0});
+  ctx.SetOutput(0, y);
+}
+
+// aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor
+void TranslateAdaptivePool(TranslationContext& ctx, size_t spatial, bool is_max) {
+  auto out_size = PerDim(ctx.ConstInts(1, "output_size"), spatial, 1);
+  std::vector<int64_t> in_shape = StaticShape(ctx, 0);
+  std::string x = ctx.Input(0);
+  bool global = true;
+  for (size_t k = 0; k < spatial; ++k) global = global && out_size[k] == 1;
+  std::vector<std::string> outs;
+  if (global) {
+    outs.push_back(ctx.Op(is_max ? "GlobalMaxPool" : "GlobalAveragePool", {x}));
+  } else {
+    std::vector<int64_t> kernel;
+    for (size_t k = 0; k < spatial; ++k) {
+      int64_t in = in_shape[in_shape.size() - spatial + k];
+      if (in % out_size[k] != 0)
+        throw UnsupportedError("adaptive pooling from size " + std::to_string(in) + " to " + std::to_string(out_size[k]) +
+                               " (not a divisor) is not supported yet");
+      kernel.push_back(in / out_size[k]);
+    }
+    outs.push_back(ctx.Op(is_max ? "MaxPool" : "AveragePool", {x}, {{"kernel_shape", kernel}, {"strides", kernel}}));
+  }
+  ctx.SetOutput(0, outs[0]);
+  if (is_max && ctx.node().outputs.size() > 1)
+    throw UnsupportedError("adaptive_max_pool indices are not supported");
+}
+
+// aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners,
+//                               float[]? scale_factors) -> Tensor
+// aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors)
+// and the non-vec overloads (output_size, [align_corners,] scales_h, scales_w).
+void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool has_align_corners) {
+  std::string x = ctx.Input(0);
+  int64_t rank = ctx.Rank(0);
+  bool align = has_align_corners && ctx.ConstBool(2, "align_corners");
+  Attrs attrs{{"mode", mode}};
+  if (mode == "nearest") {
+    attrs.push_back({"coordinate_transformation_mode", std::string("asymmetric")});
+    attrs.push_back({"nearest_mode", std::string("floor")});
+  } else {
+    attrs.push_back({"coordinate_transformation_mode", std::string(align ? "align_corners" : "pytorch_half_pixel")});
+    if (mode == "cubic") attrs.push_back({"cubic_coeff_a", -0.75f});
+  }
+  // Static output size is known from the captured metadata; it is exact whatever mix
+  // of size/scale the call used, and Resize with explicit sizes matches PyTorch when the
+  // scale is recomputed from sizes, which PyTorch does unless scale factors are given.
+  size_t scale_index = has_align_corners ? 3 : 2;
+  bool has_scales = ctx.node().overload == "vec" && ctx.NumInputs() > scale_index && !ctx.IsNone(scale_index);
+  if (has_scales) {
+    auto scales = ctx.ConstDoubles(scale_index, "scale_factors");
+    std::vector<float> s{1.0f, 1.0f};
+    for (double v : scales) s.push_back(static_cast<float>(v));
+    while (s.size() < static_cast<size_t>(rank)) s.push_back(s.back());
+    std::string scales_const = ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {int64_t(s.size())}, s));
+    ctx.SetOutput(0, ctx.Op("Resize", {x, "", scales_const}, attrs));
+    return;
+  }
+  std::string sizes;
+  if (ctx.IsConstant(1)) {
+    auto out_size = ctx.ConstInts(1, "output_size");
+    std::string lead = ctx.Op("Slice", {ShapeOf(ctx, x), ctx.ConstInt64s({0}), ctx.ConstInt64s({rank - static_cast<int64_t>(out_size.size())})});
+    sizes = ctx.Op("Concat", {lead, ctx.ConstInt64s(out_size)}, {{"axis", int64_t{0}}});
+  } else {
+    std::string size_list = ctx.IntListInput(1);
+    std::string lead = ctx.Op("Slice", {ShapeOf(ctx, x), ctx.ConstInt64s({0}), ctx.ConstInt64s({2})});
+    sizes = ctx.Op("Concat", {lead, size_list}, {{"axis", int64_t{0}}});
+  }
+  ctx.SetOutput(0, ctx.Op("Resize", {x, "", "", sizes}, attrs));
+}
+
+}  // namespace
+
+void RegisterConvPool(Registry& r) {
+  r.SetFamily("conv_pool");
+  r.Add("aten::_convolution", TranslateConvolution);
+  r.Add("aten::convolution", TranslateConvolution);
+  r.Add("aten::conv1d", TranslateConvNd);
+  r.Add("aten::conv2d", TranslateConvNd);
+  r.Add("aten::conv3d", TranslateConvNd);
+  r.Add("aten::conv_transpose1d", TranslateConvTransposeNd);
+  r.Add("aten::conv_transpose2d", TranslateConvTransposeNd);
+  r.Add("aten::conv_transpose3d", TranslateConvTransposeNd);
+  for (size_t d = 1; d <= 3; ++d) {
+    std::string n = std::to_string(d);
+    r.Add("aten::max_pool" + n + "d", [d](TranslationContext& c) { TranslateMaxPool(c, d, false); });
+    r.Add("aten::max_pool" + n + "d_with_indices", [d](TranslationContext& c) { TranslateMaxPool(c, d, true); });
+    r.Add("aten::avg_pool" + n + "d", [d](TranslationContext& c) { TranslateAvgPool(c, d); });
+    r.Add("aten::adaptive_avg_pool" + n + "d", [d](TranslationContext& c) { TranslateAdaptivePool(c, d, false); });
+    r.Add("aten::adaptive_max_pool" + n + "d", [d](TranslationContext& c) { TranslateAdaptivePool(c, d, true); });
+  }
+  r.Add("aten::upsample_nearest1d", [](TranslationContext& c) { TranslateUpsample(c, "nearest", false); });
+  r.Add("aten::upsample_nearest2d", [](TranslationContext& c) { TranslateUpsample(c, "nearest", false); });
+  r.Add("aten::upsample_nearest3d", [](TranslationContext& c) { TranslateUpsample(c, "nearest", false); });
+  r.Add("aten::upsample_linear1d", [](TranslationContext& c) { TranslateUpsample(c, "linear", true); });
+  r.Add("aten::upsample_bilinear2d", [](TranslationContext& c) { TranslateUpsample(c, "linear", true); });
+  r.Add("aten::upsample_trilinear3d", [](TranslationContext& c) { TranslateUpsample(c, "linear", true); });
+  r.Add("aten::upsample_bicubic2d", [](TranslationContext& c) { TranslateUpsample(c, "cubic", true); });
+}
+
+}  // namespace t2o

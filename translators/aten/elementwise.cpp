@@ -1,0 +1,317 @@
+// Elementwise arithmetic, math functions, comparisons and logic.
+//
+// Type promotion: the output dtype PyTorch computed is known (captured metadata), so
+// operands are cast to it (arithmetic) or to their promoted type (comparisons). The same
+// translators serve TorchScript's scalar overloads (aten::add.int), whose "tensors" are
+// 0-d ONNX tensors.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+DType CommonInputType(TranslationContext& ctx, size_t a, size_t b) {
+  // A Python scalar does not promote a tensor of the same category (float16 tensor <
+  // 2.0 compares in float16; int32 tensor == 1 in int32).
+  const auto& va = ctx.InputValue(a);
+  const auto& vb = ctx.InputValue(b);
+  DType ta = ctx.InDType(a), tb = ctx.InDType(b);
+  if (va.IsTensor() && !vb.IsTensor() && IsFloating(ta) == IsFloating(tb) && ta != DType::kBool) return ta;
+  if (vb.IsTensor() && !va.IsTensor() && IsFloating(ta) == IsFloating(tb) && tb != DType::kBool) return tb;
+  return PromoteTypes(ta, tb);
+}
+
+// aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor; also sub.
+void TranslateAddSub(TranslationContext& ctx, const std::string& op) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(0, dt);
+  std::string b = ctx.OperandAs(1, dt);
+  if (ctx.NumInputs() > 2 && !ctx.IsNone(2)) {
+    double alpha = ctx.ConstDouble(2, "alpha");
+    if (alpha != 1.0) b = ctx.Op("Mul", {b, ctx.ConstScalar(alpha, dt)});
+  }
+  ctx.SetOutput(0, ctx.Op(op, {a, b}));
+}
+
+// aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor: other - alpha*self
+void TranslateRsub(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(0, dt);
+  std::string b = ctx.OperandAs(1, dt);
+  if (ctx.NumInputs() > 2 && !ctx.IsNone(2)) {
+    double alpha = ctx.ConstDouble(2, "alpha");
+    if (alpha != 1.0) a = ctx.Op("Mul", {a, ctx.ConstScalar(alpha, dt)});
+  }
+  ctx.SetOutput(0, ctx.Op("Sub", {b, a}));
+}
+
+void TranslateBinary(TranslationContext& ctx, const std::string& op) {
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op(op, {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
+}
+
+// Truncation toward zero, which ONNX lacks as an op: sign(x) * floor(|x|).
+std::string Trunc(TranslationContext& ctx, const std::string& x) {
+  return ctx.Op("Mul", {ctx.Op("Sign", {x}), ctx.Op("Floor", {ctx.Op("Abs", {x})})});
+}
+
+// Integer division rounding toward -inf (ONNX Div on integers truncates).
+std::string IntFloorDiv(TranslationContext& ctx, const std::string& a, const std::string& b, DType dt) {
+  std::string q = ctx.Op("Div", {a, b});
+  std::string r = ctx.Op("Sub", {a, ctx.Op("Mul", {q, b})});
+  std::string zero = ctx.ConstScalar(0, dt);
+  std::string nonzero = ctx.Op("Not", {ctx.Op("Equal", {r, zero})});
+  std::string signs_differ = ctx.Op("Xor", {ctx.Op("Less", {r, zero}), ctx.Op("Less", {b, zero})});
+  std::string adjust = ctx.Cast(ctx.Op("And", {nonzero, signs_differ}), DType::kBool, dt);
+  return ctx.Op("Sub", {q, adjust});
+}
+
+// aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor
+void TranslateDiv(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string mode;
+  if (ctx.NumInputs() > 2 && !ctx.IsNone(2)) mode = ctx.ConstString(2, "rounding_mode");
+  std::string a = ctx.OperandAs(0, dt);
+  std::string b = ctx.OperandAs(1, dt);
+  if (IsFloating(dt)) {
+    std::string q = ctx.Op("Div", {a, b});
+    if (mode == "floor") q = ctx.Op("Floor", {q});
+    if (mode == "trunc") q = Trunc(ctx, q);
+    ctx.SetOutput(0, q);
+    return;
+  }
+  // Integer output: only with a rounding mode (true division of ints gives floats).
+  ctx.SetOutput(0, mode == "floor" ? IntFloorDiv(ctx, a, b, dt) : ctx.Op("Div", {a, b}));
+}
+
+// aten::floor_divide(Tensor self, Tensor other) -> Tensor; aten::floordiv.int(int a, int b) -> int
+void TranslateFloorDivide(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(0, dt);
+  std::string b = ctx.OperandAs(1, dt);
+  ctx.SetOutput(0, IsFloating(dt) ? ctx.Op("Floor", {ctx.Op("Div", {a, b})}) : IntFloorDiv(ctx, a, b, dt));
+}
+
+// aten::remainder.Tensor(Tensor self, Tensor other) -> Tensor: result has the sign of other.
+void TranslateRemainder(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(0, dt);
+  std::string b = ctx.OperandAs(1, dt);
+  if (IsFloating(dt)) {
+    std::string q = ctx.Op("Floor", {ctx.Op("Div", {a, b})});
+    ctx.SetOutput(0, ctx.Op("Sub", {a, ctx.Op("Mul", {q, b})}));
+  } else {
+    ctx.SetOutput(0, ctx.Op("Mod", {a, b}, {{"fmod", int64_t{0}}}));
+  }
+}
+
+// aten::fmod.Tensor(Tensor self, Tensor other) -> Tensor: result has the sign of self.
+void TranslateFmod(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op("Mod", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}, {{"fmod", int64_t{1}}}));
+}
+
+// aten::pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor (and Tensor_Tensor, Scalar)
+void TranslatePow(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  if (ctx.IsConstant(1) && !ctx.InputValue(1).IsTensor()) {
+    double e = ctx.ConstDouble(1, "exponent");
+    std::string x = ctx.OperandAs(0, dt);
+    if (e == 2.0) return ctx.SetOutput(0, ctx.Op("Mul", {x, x}));
+    if (e == 1.0) return ctx.SetOutput(0, ctx.Op("Identity", {x}));
+    if (e == 0.5 && IsFloating(dt)) return ctx.SetOutput(0, ctx.Op("Sqrt", {x}));
+  }
+  ctx.SetOutput(0, ctx.Op("Pow", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
+}
+
+void TranslateUnary(TranslationContext& ctx, const std::string& op) {
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op(op, {ctx.OperandAs(0, dt)}));
+}
+
+// aten::rsqrt(Tensor self) -> Tensor
+void TranslateRsqrt(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.OperandAs(0, dt)})}));
+}
+
+// Comparisons: operands in their promoted type, bool result.
+void TranslateCompare(TranslationContext& ctx, const std::string& op, bool negate = false) {
+  DType dt = CommonInputType(ctx, 0, 1);
+  std::string r = ctx.Op(op, {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)});
+  if (negate) r = ctx.Op("Not", {r});
+  ctx.SetOutput(0, ctx.Cast(r, DType::kBool, ctx.OutDType()));
+}
+
+void TranslateLogical(TranslationContext& ctx, const std::string& op) {
+  std::vector<std::string> ins;
+  for (size_t i = 0; i < (op == "Not" ? 1u : 2u); ++i) ins.push_back(ctx.OperandAs(i, DType::kBool));
+  ctx.SetOutput(0, ctx.Cast(ctx.Op(op, ins), DType::kBool, ctx.OutDType()));
+}
+
+// aten::bitwise_and / __and__ / __or__ ...: logical on bools, bitwise ops are absent in
+// ONNX before opset 18 for integers.
+void TranslateBitwise(TranslationContext& ctx, const std::string& logical_op) {
+  if (ctx.OutDType() != DType::kBool)
+    throw UnsupportedError(ctx.node().Key() + " on integer tensors needs ONNX opset 18 (Bitwise ops); only bool is supported at opset " +
+                           std::to_string(ctx.opset()));
+  TranslateLogical(ctx, logical_op);
+}
+
+// aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor
+void TranslateWhere(TranslationContext& ctx) {
+  if (ctx.NumInputs() == 1) throw UnsupportedError("aten::where(condition) (nonzero form) is not supported");
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op("Where", {ctx.OperandAs(0, DType::kBool), ctx.OperandAs(1, dt), ctx.OperandAs(2, dt)}));
+}
+
+// aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor
+void TranslateMaskedFill(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op("Where", {ctx.OperandAs(1, DType::kBool), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt)}));
+}
+
+// aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor (also .Tensor)
+void TranslateClamp(TranslationContext& ctx, bool has_min, bool has_max) {
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  auto is_scalar = [&](size_t i) { return !ctx.InputValue(i).IsTensor() || ctx.Meta(i).rank() == 0; };
+  std::string lo, hi;
+  bool scalar_bounds = true;
+  size_t min_index = 1, max_index = has_min ? 2 : 1;
+  if (has_min && !ctx.IsNone(min_index)) {
+    lo = ctx.OperandAs(min_index, dt);
+    scalar_bounds = scalar_bounds && is_scalar(min_index);
+  }
+  if (has_max && !ctx.IsNone(max_index)) {
+    hi = ctx.OperandAs(max_index, dt);
+    scalar_bounds = scalar_bounds && is_scalar(max_index);
+  }
+  if (scalar_bounds && dt != DType::kBool) {
+    ctx.SetOutput(0, ctx.Op("Clip", {x, lo, hi}));
+    return;
+  }
+  if (!lo.empty()) x = ctx.Op("Max", {x, lo});
+  if (!hi.empty()) x = ctx.Op("Min", {x, hi});
+  ctx.SetOutput(0, x);
+}
+
+// aten::lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor
+void TranslateLerp(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(0, dt), b = ctx.OperandAs(1, dt), w = ctx.OperandAs(2, dt);
+  ctx.SetOutput(0, ctx.Op("Add", {a, ctx.Op("Mul", {w, ctx.Op("Sub", {b, a})})}));
+}
+
+}  // namespace
+
+void RegisterElementwise(Registry& r) {
+  r.SetFamily("elementwise");
+  r.Add("aten::add", [](TranslationContext& c) { TranslateAddSub(c, "Add"); });
+  r.Add("aten::sub", [](TranslationContext& c) { TranslateAddSub(c, "Sub"); });
+  r.Add("aten::subtract", [](TranslationContext& c) { TranslateAddSub(c, "Sub"); });
+  r.Add("aten::rsub", TranslateRsub);
+  r.Add("aten::mul", [](TranslationContext& c) { TranslateBinary(c, "Mul"); });
+  r.Add("aten::multiply", [](TranslationContext& c) { TranslateBinary(c, "Mul"); });
+  r.Add("aten::div", TranslateDiv);
+  r.Add("aten::true_divide", TranslateDiv);
+  r.Add("aten::floor_divide", TranslateFloorDivide);
+  r.Add("aten::floordiv", TranslateFloorDivide);
+  r.Add("aten::remainder", TranslateRemainder);
+  r.Add("aten::fmod", TranslateFmod);
+  r.Add("aten::pow", TranslatePow);
+  r.Add("aten::maximum", [](TranslationContext& c) { TranslateBinary(c, "Max"); });
+  r.Add("aten::minimum", [](TranslationContext& c) { TranslateBinary(c, "Min"); });
+  r.Add("aten::atan2", [](TranslationContext& c) {
+    // atan(y/x) corrected by quadrant.
+    DType dt = c.OutDType();
+    std::string y = c.OperandAs(0, dt), x = c.OperandAs(1, dt);
+    std::string base = c.Op("Atan", {c.Op("Div", {y, x})});
+    std::string pi = c.ConstScalar(3.14159265358979323846, dt);
+    std::string zero = c.ConstScalar(0, dt);
+    std::string x_neg = c.Op("Less", {x, zero});
+    std::string y_neg = c.Op("Less", {y, zero});
+    std::string shift = c.Op("Where", {y_neg, c.Op("Neg", {pi}), pi});
+    c.SetOutput(0, c.Op("Where", {x_neg, c.Op("Add", {base, shift}), base}));
+  });
+
+  struct UnaryOp {
+    const char* aten;
+    const char* onnx;
+  };
+  static const UnaryOp kUnary[] = {
+      {"aten::neg", "Neg"},     {"aten::abs", "Abs"},       {"aten::exp", "Exp"},     {"aten::log", "Log"},
+      {"aten::sqrt", "Sqrt"},   {"aten::reciprocal", "Reciprocal"}, {"aten::floor", "Floor"},
+      {"aten::ceil", "Ceil"},   {"aten::sin", "Sin"},       {"aten::cos", "Cos"},     {"aten::tan", "Tan"},
+      {"aten::asin", "Asin"},   {"aten::acos", "Acos"},     {"aten::atan", "Atan"},   {"aten::sinh", "Sinh"},
+      {"aten::cosh", "Cosh"},   {"aten::asinh", "Asinh"},   {"aten::acosh", "Acosh"}, {"aten::atanh", "Atanh"},
+      {"aten::erf", "Erf"},     {"aten::sign", "Sign"},     {"aten::isnan", "IsNaN"}, {"aten::negative", "Neg"},
+      {"aten::round", "Round"},
+  };
+  for (const auto& u : kUnary) {
+    std::string onnx_op = u.onnx;
+    if (onnx_op == "IsNaN") {
+      r.Add(u.aten, [](TranslationContext& c) { c.SetOutput(0, c.Op("IsNaN", {c.Input(0)})); });
+      continue;
+    }
+    r.Add(u.aten, [onnx_op](TranslationContext& c) { TranslateUnary(c, onnx_op); });
+  }
+  r.Add("aten::isinf", [](TranslationContext& c) { c.SetOutput(0, c.Op("IsInf", {c.Input(0)})); });
+  r.Add("aten::rsqrt", TranslateRsqrt);
+  r.Add("aten::square", [](TranslationContext& c) {
+    std::string x = c.OperandAs(0, c.OutDType());
+    c.SetOutput(0, c.Op("Mul", {x, x}));
+  });
+  r.Add("aten::trunc", [](TranslationContext& c) { c.SetOutput(0, Trunc(c, c.OperandAs(0, c.OutDType()))); });
+  r.Add("aten::frac", [](TranslationContext& c) {
+    std::string x = c.OperandAs(0, c.OutDType());
+    c.SetOutput(0, c.Op("Sub", {x, Trunc(c, x)}));
+  });
+  r.Add("aten::exp2", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, c.Op("Pow", {c.ConstScalar(2.0, dt), c.OperandAs(0, dt)}));
+  });
+  r.Add("aten::expm1", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, c.Op("Sub", {c.Op("Exp", {c.OperandAs(0, dt)}), c.ConstScalar(1, dt)}));
+  });
+  r.Add("aten::log1p", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, c.Op("Log", {c.Op("Add", {c.OperandAs(0, dt), c.ConstScalar(1, dt)})}));
+  });
+  r.Add("aten::log2", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, c.Op("Div", {c.Op("Log", {c.OperandAs(0, dt)}), c.ConstScalar(0.69314718055994530942, dt)}));
+  });
+  r.Add("aten::log10", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, c.Op("Div", {c.Op("Log", {c.OperandAs(0, dt)}), c.ConstScalar(2.30258509299404568402, dt)}));
+  });
+
+  r.Add("aten::eq", [](TranslationContext& c) { TranslateCompare(c, "Equal"); });
+  r.Add("aten::ne", [](TranslationContext& c) { TranslateCompare(c, "Equal", true); });
+  r.Add("aten::lt", [](TranslationContext& c) { TranslateCompare(c, "Less"); });
+  r.Add("aten::le", [](TranslationContext& c) { TranslateCompare(c, "LessOrEqual"); });
+  r.Add("aten::gt", [](TranslationContext& c) { TranslateCompare(c, "Greater"); });
+  r.Add("aten::ge", [](TranslationContext& c) { TranslateCompare(c, "GreaterOrEqual"); });
+  r.Add("aten::logical_and", [](TranslationContext& c) { TranslateLogical(c, "And"); });
+  r.Add("aten::logical_or", [](TranslationContext& c) { TranslateLogical(c, "Or"); });
+  r.Add("aten::logical_xor", [](TranslationContext& c) { TranslateLogical(c, "Xor"); });
+  r.Add("aten::logical_not", [](TranslationContext& c) { TranslateLogical(c, "Not"); });
+  r.Add("aten::bitwise_not", [](TranslationContext& c) { TranslateBitwise(c, "Not"); });
+  r.Add("aten::bitwise_and", [](TranslationContext& c) { TranslateBitwise(c, "And"); });
+  r.Add("aten::bitwise_or", [](TranslationContext& c) { TranslateBitwise(c, "Or"); });
+  r.Add("aten::bitwise_xor", [](TranslationContext& c) { TranslateBitwise(c, "Xor"); });
+  r.Add("aten::__and__", [](TranslationContext& c) { TranslateBitwise(c, "And"); });
+  r.Add("aten::__or__", [](TranslationContext& c) { TranslateBitwise(c, "Or"); });
+  r.Add("aten::__xor__", [](TranslationContext& c) { TranslateBitwise(c, "Xor"); });
+  r.Add("aten::__not__", [](TranslationContext& c) { TranslateLogical(c, "Not"); });
+  r.Add("aten::where", TranslateWhere);
+  r.Add("aten::masked_fill", TranslateMaskedFill);
+  r.Add("aten::clamp", [](TranslationContext& c) { TranslateClamp(c, true, true); });
+  r.Add("aten::clip", [](TranslationContext& c) { TranslateClamp(c, true, true); });
+  r.Add("aten::clamp_min", [](TranslationContext& c) { TranslateClamp(c, true, false); });
+  r.Add("aten::clamp_max", [](TranslationContext& c) { TranslateClamp(c, false, true); });
+  r.Add("aten::lerp", TranslateLerp);
+}
+
+}  // namespace t2o

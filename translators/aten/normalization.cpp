@@ -1,0 +1,139 @@
+// Normalization layers.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+// A per-channel parameter, or a constant of `fill` when the module has none (affine=False).
+std::string ChannelParam(TranslationContext& ctx, size_t i, int64_t channels, float fill, DType dt) {
+  if (!ctx.IsNone(i)) return ctx.OperandAs(i, dt);
+  std::vector<float> values(channels, fill);
+  std::string c = ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {channels}, values));
+  return ctx.Cast(c, DType::kFloat32, dt);
+}
+
+// aten::batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
+//                  eps, cudnn_enabled) -> Tensor
+void TranslateBatchNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  if (ctx.ConstBool(5, "training") && (ctx.IsNone(3) || ctx.IsNone(4)))
+    throw UnsupportedError("batch_norm in training mode without running statistics (call model.eval() before saving)");
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
+  double eps = ctx.ConstDouble(7, "eps");
+  std::string y = ctx.Op("BatchNormalization",
+                         {ctx.OperandAs(0, dt), ChannelParam(ctx, 1, *channels, 1.0f, dt), ChannelParam(ctx, 2, *channels, 0.0f, dt),
+                          ctx.OperandAs(3, dt), ctx.OperandAs(4, dt)},
+                         {{"epsilon", static_cast<float>(eps)}});
+  ctx.SetOutput(0, y);
+}
+
+// aten::_native_batch_norm_legit_no_training(input, weight, bias, running_mean, running_var,
+//                                            momentum, eps) -> (Tensor, Tensor, Tensor)
+void TranslateNativeBatchNormNoTraining(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
+  double eps = ctx.ConstDouble(6, "eps");
+  std::string y = ctx.Op("BatchNormalization",
+                         {ctx.OperandAs(0, dt), ChannelParam(ctx, 1, *channels, 1.0f, dt), ChannelParam(ctx, 2, *channels, 0.0f, dt),
+                          ctx.OperandAs(3, dt), ctx.OperandAs(4, dt)},
+                         {{"epsilon", static_cast<float>(eps)}});
+  ctx.SetOutput(0, y);
+  // The saved mean/invstd outputs are empty in inference.
+  for (size_t j = 1; j < ctx.node().outputs.size(); ++j)
+    ctx.SetOutput(j, ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
+}
+
+// LayerNormalization exists from opset 17; before, mean/variance by hand.
+std::string LayerNormCore(TranslationContext& ctx, const std::string& x, int64_t axis, int64_t rank, double eps,
+                          const std::optional<std::string>& w, const std::optional<std::string>& b, DType dt) {
+  if (ctx.opset() >= 17) {
+    std::string scale = w ? *w : ctx.Op("ConstantOfShape", {ctx.Op("Slice", {ShapeOf(ctx, x), ctx.ConstInt64s({axis}), ctx.ConstInt64s({rank})})},
+                                        {{"value", TensorData::FromVector<float>(DType::kFloat32, {1}, {1.0f})}});
+    if (!w) scale = ctx.Cast(scale, DType::kFloat32, dt);
+    std::vector<std::string> ins{x, scale};
+    if (b) ins.push_back(*b);
+    return ctx.Op("LayerNormalization", ins, {{"axis", axis}, {"epsilon", static_cast<float>(eps)}});
+  }
+  std::vector<int64_t> axes;
+  for (int64_t k = axis; k < rank; ++k) axes.push_back(k);
+  std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
+  std::string centered = ctx.Op("Sub", {x, mean});
+  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
+  std::string y = ctx.Op("Div", {centered, ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})})});
+  if (w) y = ctx.Op("Mul", {y, *w});
+  if (b) y = ctx.Op("Add", {y, *b});
+  return y;
+}
+
+// aten::layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True)
+void TranslateLayerNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  int64_t rank = ctx.Rank(0);
+  int64_t axis = rank - static_cast<int64_t>(ctx.ConstInts(1, "normalized_shape").size());
+  auto w = ctx.IsNone(2) ? std::optional<std::string>() : ctx.OperandAs(2, dt);
+  auto b = ctx.IsNone(3) ? std::optional<std::string>() : ctx.OperandAs(3, dt);
+  double eps = ctx.ConstDouble(4, "eps");
+  ctx.SetOutput(0, LayerNormCore(ctx, ctx.OperandAs(0, dt), axis, rank, eps, w, b, dt));
+  for (size_t j = 1; j < ctx.node().outputs.size(); ++j)  // native_layer_norm's mean/rstd
+    throw UnsupportedError("native_layer_norm: the mean/rstd outputs are not supported");
+}
+
+// aten::group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True)
+void TranslateGroupNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  int64_t groups = ctx.ConstInt(1, "num_groups");
+  int64_t rank = ctx.Rank(0);
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("group_norm: the channel dimension must be static");
+  double eps = ctx.ConstDouble(4, "eps");
+  std::string x = ctx.OperandAs(0, dt);
+  // (N, C, *) -> (N, G, C/G * prod(*)), normalize the last axis, then back.
+  std::string grouped = ctx.Op("Reshape", {x, ctx.ConstInt64s({0, groups, -1})});
+  std::string normed = LayerNormCore(ctx, grouped, 2, 3, eps, std::nullopt, std::nullopt, dt);
+  std::string y = ctx.Op("Reshape", {normed, ShapeOf(ctx, x)});
+  // weight/bias (C,) broadcast as (C, 1, ..., 1) against (N, C, *).
+  std::vector<int64_t> trailing;
+  for (int64_t k = 1; k < rank - 1; ++k) trailing.push_back(k);
+  auto per_channel = [&](size_t i) {
+    std::string p = ctx.OperandAs(i, dt);
+    return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
+  };
+  if (!ctx.IsNone(2)) y = ctx.Op("Mul", {y, per_channel(2)});
+  if (!ctx.IsNone(3)) y = ctx.Op("Add", {y, per_channel(3)});
+  ctx.SetOutput(0, y);
+}
+
+// aten::instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
+//                     momentum, eps, cudnn_enabled)
+void TranslateInstanceNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("instance_norm: the channel dimension must be static");
+  double eps = ctx.ConstDouble(7, "eps");
+  if (!ctx.ConstBool(5, "use_input_stats")) {
+    // Uses running statistics: identical to batch norm in inference.
+    ctx.SetOutput(0, ctx.Op("BatchNormalization",
+                            {ctx.OperandAs(0, dt), ChannelParam(ctx, 1, *channels, 1.0f, dt), ChannelParam(ctx, 2, *channels, 0.0f, dt),
+                             ctx.OperandAs(3, dt), ctx.OperandAs(4, dt)},
+                            {{"epsilon", static_cast<float>(eps)}}));
+    return;
+  }
+  ctx.SetOutput(0, ctx.Op("InstanceNormalization",
+                          {ctx.OperandAs(0, dt), ChannelParam(ctx, 1, *channels, 1.0f, dt), ChannelParam(ctx, 2, *channels, 0.0f, dt)},
+                          {{"epsilon", static_cast<float>(eps)}}));
+}
+
+}  // namespace
+
+void RegisterNormalization(Registry& r) {
+  r.SetFamily("normalization");
+  r.Add("aten::batch_norm", TranslateBatchNorm);
+  r.Add("aten::_native_batch_norm_legit_no_training", TranslateNativeBatchNormNoTraining);
+  r.Add("aten::layer_norm", TranslateLayerNorm);
+  r.Add("aten::group_norm", TranslateGroupNorm);
+  r.Add("aten::instance_norm", TranslateInstanceNorm);
+}
+
+}  // namespace t2o

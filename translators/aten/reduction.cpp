@@ -1,0 +1,150 @@
+// Reductions: sum, mean, max/min, argmax, var/std, logsumexp, cumsum.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+std::vector<int64_t> Dims(TranslationContext& ctx, size_t i, int64_t rank) {
+  std::vector<int64_t> dims;
+  if (ctx.IsNone(i)) return dims;
+  for (int64_t d : ctx.ConstInts(i, "dim")) dims.push_back(NormalizeAxis(d, rank));
+  return dims;
+}
+
+// aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None)
+// aten::mean.dim(...same...), aten::sum(Tensor self, *, ScalarType? dtype=None)
+void TranslateReduce(TranslationContext& ctx, const std::string& op) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.OperandAs(0, dt == DType::kBool ? ctx.InDType(0) : dt);
+  bool has_dims = ctx.NumInputs() >= 3 && ctx.InputValue(1).kind != ir::ValueKind::kNone &&
+                  (ctx.InputValue(1).kind == ir::ValueKind::kIntList || ctx.InputValue(1).kind == ir::ValueKind::kInt);
+  std::vector<int64_t> dims = has_dims ? Dims(ctx, 1, rank) : std::vector<int64_t>{};
+  bool keepdim = has_dims && ctx.ConstBool(2, "keepdim");
+  if (rank == 0) return ctx.SetOutput(0, ctx.Op("Identity", {x}));
+  if (ctx.InDType(0) == DType::kBool && op == "ReduceSum") x = ctx.Cast(x, DType::kBool, DType::kInt64);
+  ctx.SetOutput(0, ctx.Cast(Reduce(ctx, op, x, dims, keepdim), ctx.InDType(0) == DType::kBool && op == "ReduceSum" ? DType::kInt64 : dt, dt));
+}
+
+// aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor
+void TranslateAmax(TranslationContext& ctx, const std::string& op) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> dims = Dims(ctx, 1, rank);
+  bool keepdim = ctx.ConstBool(2, "keepdim");
+  ctx.SetOutput(0, Reduce(ctx, op, ctx.Input(0), dims, keepdim));
+}
+
+// aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)
+// aten::max(Tensor self) -> Tensor; aten::max.other(Tensor self, Tensor other) -> Tensor
+void TranslateMaxMin(TranslationContext& ctx, bool is_max) {
+  if (ctx.NumInputs() == 2 && ctx.InputValue(1).IsTensor()) {
+    DType dt = ctx.OutDType();
+    return ctx.SetOutput(0, ctx.Op(is_max ? "Max" : "Min", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
+  }
+  std::string x = ctx.Input(0);
+  if (ctx.NumInputs() == 1) return ctx.SetOutput(0, Reduce(ctx, is_max ? "ReduceMax" : "ReduceMin", x, {}, false));
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  bool keepdim = ctx.ConstBool(2, "keepdim");
+  ctx.SetOutput(0, Reduce(ctx, is_max ? "ReduceMax" : "ReduceMin", x, {dim}, keepdim));
+  // PyTorch returns the first index of the extreme value, as select_last_index=0 does.
+  ctx.SetOutput(1, ctx.Op(is_max ? "ArgMax" : "ArgMin", {x}, {{"axis", dim}, {"keepdims", int64_t{keepdim}}}));
+}
+
+// aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor
+void TranslateArgMax(TranslationContext& ctx, const std::string& op) {
+  std::string x = ctx.Input(0);
+  bool keepdim = ctx.ConstBool(2, "keepdim");
+  if (ctx.IsNone(1)) {
+    x = Reshape(ctx, x, {-1});
+    std::string y = ctx.Op(op, {x}, {{"axis", int64_t{0}}, {"keepdims", int64_t{0}}});
+    if (keepdim) y = Reshape(ctx, y, std::vector<int64_t>(ctx.Rank(0), 1));
+    return ctx.SetOutput(0, y);
+  }
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  ctx.SetOutput(0, ctx.Op(op, {x}, {{"axis", dim}, {"keepdims", int64_t{keepdim}}}));
+}
+
+// aten::var.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False)
+// aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False)
+void TranslateVar(TranslationContext& ctx, bool is_std) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.OperandAs(0, dt);
+  std::vector<int64_t> dims;
+  double correction = 1.0;
+  bool keepdim = false;
+  const std::string& overload = ctx.node().overload;
+  if (overload == "correction") {
+    dims = Dims(ctx, 1, rank);
+    if (!ctx.IsNone(2)) correction = ctx.ConstDouble(2, "correction");
+    keepdim = ctx.ConstBool(3, "keepdim");
+  } else if (ctx.NumInputs() == 2) {  // var(self, unbiased)
+    correction = ctx.ConstBool(1, "unbiased") ? 1.0 : 0.0;
+  } else {
+    dims = Dims(ctx, 1, rank);
+    correction = ctx.ConstBool(2, "unbiased") ? 1.0 : 0.0;
+    keepdim = ctx.ConstBool(3, "keepdim");
+  }
+  if (dims.empty())
+    for (int64_t k = 0; k < rank; ++k) dims.push_back(k);
+  std::vector<int64_t> shape = StaticShape(ctx, 0);
+  int64_t n = 1;
+  for (int64_t d : dims) n *= shape[d];
+  std::string mean = Reduce(ctx, "ReduceMean", x, dims, true);
+  std::string centered = ctx.Op("Sub", {x, mean});
+  std::string sum_sq = Reduce(ctx, "ReduceSum", ctx.Op("Mul", {centered, centered}), dims, keepdim);
+  std::string var = ctx.Op("Div", {sum_sq, ctx.ConstScalar(std::max(0.0, n - correction), dt)});
+  ctx.SetOutput(0, is_std ? ctx.Op("Sqrt", {var}) : var);
+}
+
+// aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor
+void TranslateLogSumExp(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  ctx.SetOutput(0, Reduce(ctx, "ReduceLogSumExp", ctx.OperandAs(0, ctx.OutDType()), Dims(ctx, 1, rank),
+                          ctx.ConstBool(2, "keepdim")));
+}
+
+// aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor
+void TranslateCumsum(TranslationContext& ctx) {
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  ctx.SetOutput(0, ctx.Op("CumSum", {ctx.OperandAs(0, ctx.OutDType()), ctx.ConstInt64(dim)}));
+}
+
+// aten::all(Tensor self) / all.dim(Tensor self, int dim, bool keepdim=False); any likewise.
+void TranslateAllAny(TranslationContext& ctx, bool is_all) {
+  std::string x = ctx.Cast(ctx.Input(0), ctx.InDType(0), DType::kInt64);
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> dims;
+  bool keepdim = false;
+  if (ctx.NumInputs() > 1) {
+    dims = Dims(ctx, 1, rank);
+    keepdim = ctx.ConstBool(2, "keepdim");
+  }
+  std::string nonzero = ctx.Cast(ctx.Op("Not", {ctx.Op("Equal", {x, ctx.ConstScalar(0, DType::kInt64)})}), DType::kBool, DType::kInt64);
+  std::string r = Reduce(ctx, is_all ? "ReduceMin" : "ReduceMax", nonzero, dims, keepdim);
+  ctx.SetOutput(0, ctx.Cast(r, DType::kInt64, ctx.OutDType()));
+}
+
+}  // namespace
+
+void RegisterReduction(Registry& r) {
+  r.SetFamily("reduction");
+  r.Add("aten::sum", [](TranslationContext& c) { TranslateReduce(c, "ReduceSum"); });
+  r.Add("aten::mean", [](TranslationContext& c) { TranslateReduce(c, "ReduceMean"); });
+  r.Add("aten::prod", [](TranslationContext& c) { TranslateReduce(c, "ReduceProd"); });
+  r.Add("aten::amax", [](TranslationContext& c) { TranslateAmax(c, "ReduceMax"); });
+  r.Add("aten::amin", [](TranslationContext& c) { TranslateAmax(c, "ReduceMin"); });
+  r.Add("aten::max", [](TranslationContext& c) { TranslateMaxMin(c, true); });
+  r.Add("aten::min", [](TranslationContext& c) { TranslateMaxMin(c, false); });
+  r.Add("aten::argmax", [](TranslationContext& c) { TranslateArgMax(c, "ArgMax"); });
+  r.Add("aten::argmin", [](TranslationContext& c) { TranslateArgMax(c, "ArgMin"); });
+  r.Add("aten::var", [](TranslationContext& c) { TranslateVar(c, false); });
+  r.Add("aten::std", [](TranslationContext& c) { TranslateVar(c, true); });
+  r.Add("aten::logsumexp", TranslateLogSumExp);
+  r.Add("aten::cumsum", TranslateCumsum);
+  r.Add("aten::all", [](TranslationContext& c) { TranslateAllAny(c, true); });
+  r.Add("aten::any", [](TranslationContext& c) { TranslateAllAny(c, false); });
+}
+
+}  // namespace t2o

@@ -1,0 +1,363 @@
+// Shape and view ops: reshape, permute, concatenate, split, slice, expand, pad.
+#include <limits>
+
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+
+Binding ListOf(const std::vector<std::string>& names) {
+  Binding b;
+  b.is_list = true;
+  for (const auto& n : names) b.elements.push_back(Binding{n, {}, false});
+  return b;
+}
+
+// aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a); also reshape, _unsafe_view.
+void TranslateReshape(TranslationContext& ctx) {
+  ctx.SetOutput(0, ctx.Op("Reshape", {ctx.Input(0), ctx.IntListInput(1)}));
+}
+
+// aten::view_as / reshape_as(Tensor self, Tensor other)
+void TranslateReshapeAs(TranslationContext& ctx) {
+  ctx.SetOutput(0, ctx.Op("Reshape", {ctx.Input(0), ShapeOf(ctx, ctx.Input(1))}));
+}
+
+// aten::flatten.using_ints(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor
+void TranslateFlatten(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.Input(0);
+  if (rank == 0) return ctx.SetOutput(0, Reshape(ctx, x, {1}));
+  int64_t start = NormalizeAxis(ctx.ConstInt(1, "start_dim"), rank);
+  int64_t end = NormalizeAxis(ctx.ConstInt(2, "end_dim"), rank);
+  if (start == end) return ctx.SetOutput(0, ctx.Op("Identity", {x}));
+  if (end == rank - 1 && start <= 1) {
+    std::string y = ctx.Op("Flatten", {x}, {{"axis", start}});
+    if (start == 0) y = Squeeze(ctx, y, {0});
+    return ctx.SetOutput(0, y);
+  }
+  std::string shape = ShapeOf(ctx, x);
+  std::vector<std::string> parts;
+  if (start > 0) parts.push_back(ctx.Op("Slice", {shape, ctx.ConstInt64s({0}), ctx.ConstInt64s({start})}));
+  parts.push_back(ctx.ConstInt64s({-1}));
+  if (end + 1 < rank) parts.push_back(ctx.Op("Slice", {shape, ctx.ConstInt64s({end + 1}), ctx.ConstInt64s({rank})}));
+  ctx.SetOutput(0, ctx.Op("Reshape", {x, ctx.Op("Concat", parts, {{"axis", int64_t{0}}})}));
+}
+
+// aten::unflatten.int(Tensor self, int dim, SymInt[] sizes) -> Tensor
+void TranslateUnflatten(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  std::string x = ctx.Input(0);
+  std::string shape = ShapeOf(ctx, x);
+  std::vector<std::string> parts;
+  if (dim > 0) parts.push_back(ctx.Op("Slice", {shape, ctx.ConstInt64s({0}), ctx.ConstInt64s({dim})}));
+  parts.push_back(ctx.IntListInput(2));
+  if (dim + 1 < rank) parts.push_back(ctx.Op("Slice", {shape, ctx.ConstInt64s({dim + 1}), ctx.ConstInt64s({rank})}));
+  ctx.SetOutput(0, ctx.Op("Reshape", {x, ctx.Op("Concat", parts, {{"axis", int64_t{0}}})}));
+}
+
+// aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)
+void TranslatePermute(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> perm = ctx.ConstInts(1, "dims");
+  for (auto& p : perm) p = NormalizeAxis(p, rank);
+  ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", perm}}));
+}
+
+// aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)
+void TranslateTranspose(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  if (rank < 2) return ctx.SetOutput(0, ctx.Input(0));
+  int64_t a = NormalizeAxis(ctx.ConstInt(1, "dim0"), rank);
+  int64_t b = NormalizeAxis(ctx.ConstInt(2, "dim1"), rank);
+  std::vector<int64_t> perm;
+  for (int64_t k = 0; k < rank; ++k) perm.push_back(k);
+  std::swap(perm[a], perm[b]);
+  ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", perm}}));
+}
+
+// aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)
+void TranslateUnsqueeze(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = ctx.ConstInt(1, "dim");
+  if (dim < 0) dim += rank + 1;
+  ctx.SetOutput(0, Unsqueeze(ctx, ctx.Input(0), {dim}));
+}
+
+// aten::squeeze(Tensor(a) self) / squeeze.dim(self, int dim): squeezing a dim whose size is
+// not 1 is a no-op in PyTorch (an error in ONNX), so decide from the captured shape.
+void TranslateSqueeze(TranslationContext& ctx) {
+  const auto& meta = ctx.Meta(0);
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> axes;
+  if (ctx.NumInputs() > 1) {
+    for (int64_t d : ctx.ConstInts(1, "dim")) {
+      if (rank == 0) continue;
+      int64_t a = NormalizeAxis(d, rank);
+      auto size = meta.StaticDim(a);
+      if (!size) throw UnsupportedError("squeeze of a dynamic dimension");
+      if (*size == 1) axes.push_back(a);
+    }
+    if (axes.empty()) return ctx.SetOutput(0, ctx.Op("Identity", {ctx.Input(0)}));
+  } else {
+    for (int64_t a = 0; a < rank; ++a) {
+      auto size = meta.StaticDim(a);
+      if (!size) throw UnsupportedError("squeeze() of a tensor with dynamic dimensions");
+      if (*size == 1) axes.push_back(a);
+    }
+    if (axes.empty()) return ctx.SetOutput(0, ctx.Op("Identity", {ctx.Input(0)}));
+  }
+  ctx.SetOutput(0, Squeeze(ctx, ctx.Input(0), axes));
+}
+
+// aten::cat(Tensor[] tensors, int dim=0) -> Tensor
+void TranslateCat(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = static_cast<int64_t>(ctx.OutMeta(0).rank());
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  std::vector<std::string> parts = ctx.TensorListInput(0);
+  // Inputs may differ in dtype; the captured output dtype is the promoted one.
+  const ir::Node* list = ctx.InputValue(0).producer;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    bool known = list && list->op == "prim::ListConstruct" && k < list->inputs.size() && list->inputs[k]->IsTensor();
+    DType from = known ? list->inputs[k]->meta.dtype : DType::kUndefined;
+    if (from != dt) parts[k] = ctx.Op("Cast", {parts[k]}, {{"to", int64_t{DTypeToOnnx(dt)}}});
+  }
+  if (parts.size() == 1) return ctx.SetOutput(0, ctx.Op("Identity", {parts[0]}));
+  ctx.SetOutput(0, ctx.Op("Concat", parts, {{"axis", dim}}));
+}
+
+// aten::stack(Tensor[] tensors, int dim=0) -> Tensor
+void TranslateStack(TranslationContext& ctx) {
+  int64_t rank = static_cast<int64_t>(ctx.OutMeta(0).rank());
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  std::vector<std::string> parts;
+  for (const auto& n : ctx.TensorListInput(0)) parts.push_back(Unsqueeze(ctx, n, {dim}));
+  ctx.SetOutput(0, parts.size() == 1 ? ctx.Op("Identity", {parts[0]}) : ctx.Op("Concat", parts, {{"axis", dim}}));
+}
+
+void EmitSplit(TranslationContext& ctx, int64_t dim, const std::vector<int64_t>& sizes) {
+  auto outs = ctx.OpMulti("Split", {ctx.Input(0), ctx.ConstInt64s(sizes)}, sizes.size(), {{"axis", dim}});
+  ctx.SetOutputBinding(0, ListOf(outs));
+}
+
+// aten::split.Tensor(Tensor(a) self, SymInt split_size, int dim=0) -> Tensor(a)[]
+// aten::split_with_sizes(Tensor(a) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]
+void TranslateSplit(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  auto total = ctx.Meta(0).StaticDim(dim);
+  if (!total) throw UnsupportedError("split along a dynamic dimension");
+  std::vector<int64_t> arg = ctx.ConstInts(1, "split_size");
+  std::vector<int64_t> sizes;
+  if (ctx.InputValue(1).kind == ir::ValueKind::kIntList && ctx.node().overload != "Tensor") {
+    sizes = arg;
+  } else {
+    int64_t step = arg.at(0);
+    for (int64_t done = 0; done < *total; done += step) sizes.push_back(std::min(step, *total - done));
+  }
+  EmitSplit(ctx, dim, sizes);
+}
+
+// aten::chunk(Tensor(a) self, int chunks, int dim=0) -> Tensor(a)[]
+void TranslateChunk(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  auto total = ctx.Meta(0).StaticDim(dim);
+  if (!total) throw UnsupportedError("chunk along a dynamic dimension");
+  int64_t chunks = ctx.ConstInt(1, "chunks");
+  int64_t step = (*total + chunks - 1) / chunks;
+  std::vector<int64_t> sizes;
+  for (int64_t done = 0; done < *total; done += step) sizes.push_back(std::min(step, *total - done));
+  EmitSplit(ctx, dim, sizes);
+}
+
+// aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]
+void TranslateUnbind(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  auto total = ctx.Meta(0).StaticDim(dim);
+  if (!total) throw UnsupportedError("unbind along a dynamic dimension");
+  auto outs = ctx.OpMulti("Split", {ctx.Input(0), ctx.ConstInt64s(std::vector<int64_t>(*total, 1))}, *total, {{"axis", dim}});
+  for (auto& o : outs) o = Squeeze(ctx, o, {dim});
+  ctx.SetOutputBinding(0, ListOf(outs));
+}
+
+// aten::select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a)
+void TranslateSelect(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  ctx.SetOutput(0, ctx.Op("Gather", {ctx.Input(0), ctx.ScalarInput(2, DType::kInt64)}, {{"axis", dim}}));
+}
+
+// aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1)
+void TranslateSlice(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  auto bound = [&](size_t i, int64_t fallback) {
+    if (ctx.IsNone(i)) return ctx.ConstInt64s({fallback});
+    if (ctx.IsConstant(i)) return ctx.ConstInt64s({ctx.ConstInt(i, "start/end")});
+    return Unsqueeze(ctx, ctx.ScalarInput(i, DType::kInt64), {0});
+  };
+  int64_t step = ctx.NumInputs() > 4 ? ctx.ConstInt(4, "step") : 1;
+  if (ctx.IsConstant(2) && ctx.IsConstant(3) && !ctx.IsNone(3) && step == 1 &&
+      (ctx.IsNone(2) || ctx.ConstInt(2, "start") == 0) && ctx.ConstInt(3, "end") >= kInt64Max / 2)
+    return ctx.SetOutput(0, ctx.Op("Identity", {ctx.Input(0)}));  // x[:]
+  std::string start = bound(2, 0);
+  std::string end = bound(3, kInt64Max);
+  ctx.SetOutput(0, ctx.Op("Slice", {ctx.Input(0), start, end, ctx.ConstInt64s({dim}), ctx.ConstInt64s({step})}));
+}
+
+// aten::narrow(Tensor(a) self, int dim, SymInt start, SymInt length) -> Tensor(a)
+void TranslateNarrow(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  std::string start = Unsqueeze(ctx, ctx.ScalarInput(2, DType::kInt64), {0});
+  std::string length = Unsqueeze(ctx, ctx.ScalarInput(3, DType::kInt64), {0});
+  std::string end = ctx.Op("Add", {start, length});
+  ctx.SetOutput(0, ctx.Op("Slice", {ctx.Input(0), start, end, ctx.ConstInt64s({dim})}));
+}
+
+// aten::expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a)
+void TranslateExpand(TranslationContext& ctx) {
+  std::string shape;
+  if (ctx.IsConstant(1)) {
+    auto size = ctx.ConstInts(1, "size");
+    for (auto& s : size) s = s == -1 ? 1 : s;  // -1 keeps the dim: broadcasting against 1 does that
+    shape = ctx.ConstInt64s(size);
+  } else {
+    std::string size = ctx.IntListInput(1);
+    std::string keep = ctx.Op("Equal", {size, ctx.ConstInt64s({-1})});
+    shape = ctx.Op("Where", {keep, ctx.ConstInt64s({1}), size});
+  }
+  ctx.SetOutput(0, ctx.Op("Expand", {ctx.Input(0), shape}));
+}
+
+// aten::expand_as(Tensor(a) self, Tensor other) -> Tensor(a)
+void TranslateExpandAs(TranslationContext& ctx) {
+  ctx.SetOutput(0, ctx.Op("Expand", {ctx.Input(0), ShapeOf(ctx, ctx.Input(1))}));
+}
+
+// aten::repeat(Tensor self, SymInt[] repeats) -> Tensor
+void TranslateRepeat(TranslationContext& ctx) {
+  auto repeats = ctx.ConstInts(1, "repeats");
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.Input(0);
+  int64_t extra = static_cast<int64_t>(repeats.size()) - rank;
+  if (extra > 0) {
+    std::vector<int64_t> axes;
+    for (int64_t k = 0; k < extra; ++k) axes.push_back(k);
+    x = Unsqueeze(ctx, x, axes);
+  }
+  ctx.SetOutput(0, ctx.Op("Tile", {x, ctx.ConstInt64s(repeats)}));
+}
+
+// aten::roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor
+void TranslateRoll(TranslationContext& ctx) {
+  auto shifts = ctx.ConstInts(1, "shifts");
+  auto dims = ctx.ConstInts(2, "dims");
+  std::string x = ctx.Input(0);
+  int64_t rank = ctx.Rank(0);
+  bool flat = dims.empty();
+  std::vector<int64_t> shape;
+  if (flat) {
+    shape = StaticShape(ctx, 0);
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    x = Reshape(ctx, x, {n});
+    dims = {0};
+    rank = 1;
+  }
+  for (size_t k = 0; k < dims.size(); ++k) {
+    int64_t dim = NormalizeAxis(dims[k], rank);
+    auto size = flat ? std::optional<int64_t>() : ctx.Meta(0).StaticDim(dim);
+    int64_t n = flat ? [&] { int64_t m = 1; for (auto d : shape) m *= d; return m; }() : (size ? *size : -1);
+    if (n < 0) throw UnsupportedError("roll along a dynamic dimension");
+    if (n == 0) continue;
+    int64_t s = ((shifts[k] % n) + n) % n;
+    if (s == 0) continue;
+    std::string tail = ctx.Op("Slice", {x, ctx.ConstInt64s({n - s}), ctx.ConstInt64s({n}), ctx.ConstInt64s({dim})});
+    std::string head = ctx.Op("Slice", {x, ctx.ConstInt64s({0}), ctx.ConstInt64s({n - s}), ctx.ConstInt64s({dim})});
+    x = ctx.Op("Concat", {tail, head}, {{"axis", dim}});
+  }
+  if (flat) x = Reshape(ctx, x, shape);
+  ctx.SetOutput(0, ctx.Op("Identity", {x}));
+}
+
+// PyTorch pads list the last dim first: [last_begin, last_end, prev_begin, ...].
+std::vector<int64_t> OnnxPads(const std::vector<int64_t>& torch_pads, int64_t rank) {
+  std::vector<int64_t> pads(2 * rank, 0);
+  for (size_t k = 0; k + 1 < torch_pads.size() + 1 && k / 2 < static_cast<size_t>(rank); k += 2) {
+    int64_t axis = rank - 1 - static_cast<int64_t>(k / 2);
+    pads[axis] = torch_pads[k];
+    pads[axis + rank] = torch_pads[k + 1];
+  }
+  return pads;
+}
+
+void EmitPad(TranslationContext& ctx, const std::string& mode, const std::vector<int64_t>& torch_pads,
+             std::optional<double> value) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<std::string> ins{ctx.Input(0), ctx.ConstInt64s(OnnxPads(torch_pads, rank))};
+  if (value && *value != 0.0) ins.push_back(ctx.ConstScalar(*value, ctx.OutDType()));
+  ctx.SetOutput(0, ctx.Op("Pad", ins, {{"mode", mode}}));
+}
+
+// aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor
+void TranslateConstantPad(TranslationContext& ctx) {
+  EmitPad(ctx, "constant", ctx.ConstInts(1, "pad"), ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "value") : 0.0);
+}
+
+// aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor
+void TranslatePad(TranslationContext& ctx) {
+  std::string mode = ctx.ConstString(2, "mode");
+  std::string onnx_mode = mode == "constant" ? "constant" : mode == "reflect" ? "reflect" : mode == "replicate" ? "edge" : "";
+  if (onnx_mode.empty()) throw UnsupportedError("pad mode '" + mode + "' is not supported");
+  EmitPad(ctx, onnx_mode, ctx.ConstInts(1, "pad"), ctx.OptionalConstDouble(3, "value"));
+}
+
+}  // namespace
+
+void RegisterShape(Registry& r) {
+  r.SetFamily("shape");
+  r.Add("aten::view", TranslateReshape);
+  r.Add("aten::reshape", TranslateReshape);
+  r.Add("aten::_unsafe_view", TranslateReshape);
+  r.Add("aten::view_as", TranslateReshapeAs);
+  r.Add("aten::reshape_as", TranslateReshapeAs);
+  r.Add("aten::flatten", TranslateFlatten);
+  r.Add("aten::unflatten", TranslateUnflatten);
+  r.Add("aten::permute", TranslatePermute);
+  r.Add("aten::transpose", TranslateTranspose);
+  r.Add("aten::swapaxes", TranslateTranspose);
+  r.Add("aten::unsqueeze", TranslateUnsqueeze);
+  r.Add("aten::squeeze", TranslateSqueeze);
+  r.Add("aten::cat", TranslateCat);
+  r.Add("aten::concat", TranslateCat);
+  r.Add("aten::stack", TranslateStack);
+  r.Add("aten::split", TranslateSplit);
+  r.Add("aten::split_with_sizes", TranslateSplit);
+  r.Add("aten::chunk", TranslateChunk);
+  r.Add("aten::unbind", TranslateUnbind);
+  r.Add("aten::select", TranslateSelect);
+  r.Add("aten::slice", TranslateSlice);
+  r.Add("aten::narrow", TranslateNarrow);
+  r.Add("aten::expand", TranslateExpand);
+  r.Add("aten::expand_as", TranslateExpandAs);
+  r.Add("aten::repeat", TranslateRepeat);
+  r.Add("aten::roll", TranslateRoll);
+  r.Add("aten::constant_pad_nd", TranslateConstantPad);
+  r.Add("aten::pad", TranslatePad);
+  for (int d = 1; d <= 3; ++d) {
+    std::string n = std::to_string(d);
+    r.Add("aten::reflection_pad" + n + "d",
+          [](TranslationContext& c) { EmitPad(c, "reflect", c.ConstInts(1, "padding"), std::nullopt); });
+    r.Add("aten::replication_pad" + n + "d",
+          [](TranslationContext& c) { EmitPad(c, "edge", c.ConstInts(1, "padding"), std::nullopt); });
+  }
+}
+
+}  // namespace t2o

@@ -1,0 +1,153 @@
+// Identity-like ops, dtype conversion, tensor creation and indexing.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+void TranslateIdentity(TranslationContext& ctx) { ctx.SetOutput(0, ctx.Input(0)); }
+
+// aten::dropout(Tensor input, float p, bool train) -> Tensor: identity in inference.
+void TranslateDropout(TranslationContext& ctx) {
+  if (ctx.NumInputs() > 2 && ctx.IsConstant(2) && ctx.ConstBool(2, "train") && ctx.ConstDouble(1, "p") > 0)
+    throw UnsupportedError("dropout in training mode (call model.eval() before saving)");
+  ctx.SetOutput(0, ctx.Input(0));
+}
+
+// aten::to.dtype / to.device / to.other / type_as / float() ...: a Cast to the captured dtype.
+void TranslateCastToOutput(TranslationContext& ctx) {
+  ctx.SetOutput(0, ctx.Cast(ctx.Input(0), ctx.InDType(0), ctx.OutDType()));
+}
+
+// A tensor of the output's shape filled with `value`.
+std::string Filled(TranslationContext& ctx, const std::string& shape, double value) {
+  DType dt = ctx.OutDType();
+  std::string fill = ctx.ConstScalar(value, dt);
+  return ctx.Op("Expand", {fill, shape});
+}
+
+// aten::zeros_like(Tensor self, *, dtype=None, ...) -> Tensor (ones_like, full_like)
+void TranslateFullLike(TranslationContext& ctx, std::optional<double> value) {
+  double v = value ? *value : ctx.ConstDouble(1, "fill_value");
+  ctx.SetOutput(0, Filled(ctx, ShapeOf(ctx, ctx.Input(0)), v));
+}
+
+// aten::zeros(SymInt[] size, *, dtype=None, ...) / ones / full(size, fill_value, ...) /
+// new_zeros(self, size, ...) -- with run-time sizes (static ones are folded at capture).
+void TranslateFull(TranslationContext& ctx, size_t size_index, std::optional<double> value) {
+  double v = value ? *value : ctx.ConstDouble(size_index + 1, "fill_value");
+  ctx.SetOutput(0, Filled(ctx, ctx.IntListInput(size_index), v));
+}
+
+// aten::index_select(Tensor self, int dim, Tensor index) -> Tensor
+void TranslateIndexSelect(TranslationContext& ctx) {
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  ctx.SetOutput(0, ctx.Op("Gather", {ctx.Input(0), ctx.Input(2)}, {{"axis", dim}}));
+}
+
+// aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor
+void TranslateGather(TranslationContext& ctx) {
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  ctx.SetOutput(0, ctx.Op("GatherElements", {ctx.Input(0), ctx.Input(2)}, {{"axis", dim}}));
+}
+
+// aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False,
+//                 bool sparse=False) -> Tensor
+void TranslateEmbedding(TranslationContext& ctx) {
+  ctx.SetOutput(0, ctx.Op("Gather", {ctx.Input(0), ctx.Input(1)}, {{"axis", int64_t{0}}}));
+}
+
+// aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor. Supported: one index
+// tensor (integer or boolean mask) at any dim, the others None (x[:, idx]), or several
+// integer indices on adjacent leading dims (GatherND after broadcasting).
+void TranslateIndex(TranslationContext& ctx) {
+  const ir::Node* list = ctx.InputValue(1).producer;
+  if (!list || list->op != "prim::ListConstruct")
+    throw UnsupportedError("aten::index with indices built at run time");
+  std::vector<size_t> present;
+  for (size_t k = 0; k < list->inputs.size(); ++k)
+    if (!list->inputs[k]->IsNone() && list->inputs[k]->kind != ir::ValueKind::kNone) present.push_back(k);
+  auto names = ctx.TensorListInput(1);
+  std::string x = ctx.Input(0);
+  if (present.size() == 1) {
+    size_t k = present[0];
+    const ir::Value* index = list->inputs[k];
+    std::string idx = names[k];
+    if (index->meta.dtype == DType::kBool) {
+      if (index->meta.rank() != 1 || k != 0)
+        throw UnsupportedError("boolean-mask indexing is supported for 1-D masks on dim 0");
+      idx = Squeeze(ctx, ctx.Op("NonZero", {idx}), {0});
+    } else if (index->meta.dtype != DType::kInt64) {
+      idx = ctx.Cast(idx, index->meta.dtype, DType::kInt64);
+    }
+    ctx.SetOutput(0, ctx.Op("Gather", {x, idx}, {{"axis", static_cast<int64_t>(k)}}));
+    return;
+  }
+  for (size_t j = 0; j < present.size(); ++j)
+    if (present[j] != j || list->inputs[j]->meta.dtype == DType::kBool)
+      throw UnsupportedError("aten::index with several index tensors is supported only on leading dims with integer indices");
+  // Broadcast the indices together, stack them on a new last axis and GatherND.
+  std::vector<std::string> idx;
+  for (size_t j = 0; j < present.size(); ++j) idx.push_back(ctx.Cast(names[j], list->inputs[j]->meta.dtype, DType::kInt64));
+  std::string shape = ShapeOf(ctx, idx[0]);
+  for (size_t j = 1; j < idx.size(); ++j)
+    shape = ShapeOf(ctx, ctx.Op("Add", {ctx.Op("Expand", {idx[0], shape}), idx[j]}));
+  std::vector<std::string> parts;
+  for (auto& i : idx) parts.push_back(Unsqueeze(ctx, ctx.Op("Expand", {i, shape}), {-1}));
+  std::string stacked = ctx.Op("Concat", parts, {{"axis", int64_t{-1}}});
+  ctx.SetOutput(0, ctx.Op("GatherND", {x, stacked}));
+}
+
+// aten::masked_select etc. would need dynamic output sizes; aten::arange with run-time bounds:
+// aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, ...) -> Tensor
+void TranslateArange(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  const std::string& overload = ctx.node().overload;
+  std::string start, end, step;
+  if (overload.empty() || ctx.NumInputs() == 5) {  // arange(end, dtype, layout, device, pin_memory)
+    start = ctx.ConstScalar(0, dt);
+    end = ctx.ScalarInput(0, dt);
+    step = ctx.ConstScalar(1, dt);
+  } else if (overload == "start" || ctx.NumInputs() == 6) {
+    start = ctx.ScalarInput(0, dt);
+    end = ctx.ScalarInput(1, dt);
+    step = ctx.ConstScalar(1, dt);
+  } else {
+    start = ctx.ScalarInput(0, dt);
+    end = ctx.ScalarInput(1, dt);
+    step = ctx.ScalarInput(2, dt);
+  }
+  ctx.SetOutput(0, ctx.Op("Range", {start, end, step}));
+}
+
+}  // namespace
+
+void RegisterTensorOps(Registry& r) {
+  r.SetFamily("tensor_ops");
+  for (const char* op : {"aten::contiguous", "aten::clone", "aten::detach", "aten::alias", "aten::lift_fresh",
+                         "aten::lift_fresh_copy", "aten::positive", "aten::resolve_conj", "aten::resolve_neg"})
+    r.Add(op, TranslateIdentity);
+  for (const char* op : {"aten::dropout", "aten::feature_dropout", "aten::alpha_dropout", "aten::feature_alpha_dropout"})
+    r.Add(op, TranslateDropout);
+  for (const char* op : {"aten::to", "aten::type_as", "aten::_to_copy", "aten::float", "aten::double", "aten::half",
+                         "aten::int", "aten::long", "aten::bool", "aten::byte", "aten::char", "aten::short"})
+    r.Add(op, TranslateCastToOutput);
+  r.Add("aten::zeros_like", [](TranslationContext& c) { TranslateFullLike(c, 0.0); });
+  r.Add("aten::ones_like", [](TranslationContext& c) { TranslateFullLike(c, 1.0); });
+  r.Add("aten::empty_like", [](TranslationContext& c) { TranslateFullLike(c, 0.0); });
+  r.Add("aten::full_like", [](TranslationContext& c) { TranslateFullLike(c, std::nullopt); });
+  r.Add("aten::zeros", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });
+  r.Add("aten::ones", [](TranslationContext& c) { TranslateFull(c, 0, 1.0); });
+  r.Add("aten::empty", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });
+  r.Add("aten::full", [](TranslationContext& c) { TranslateFull(c, 0, std::nullopt); });
+  r.Add("aten::new_zeros", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
+  r.Add("aten::new_ones", [](TranslationContext& c) { TranslateFull(c, 1, 1.0); });
+  r.Add("aten::new_empty", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
+  r.Add("aten::new_full", [](TranslationContext& c) { TranslateFull(c, 1, std::nullopt); });
+  r.Add("aten::index_select", TranslateIndexSelect);
+  r.Add("aten::gather", TranslateGather);
+  r.Add("aten::embedding", TranslateEmbedding);
+  r.Add("aten::index", TranslateIndex);
+  r.Add("aten::arange", TranslateArange);
+}
+
+}  // namespace t2o

@@ -1,0 +1,64 @@
+// Small ONNX building blocks shared by the translator families.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/translate/context.h"
+#include "core/util/errors.h"
+
+namespace t2o {
+
+using Attrs = std::vector<onnx::Attr>;
+
+inline int64_t NormalizeAxis(int64_t axis, int64_t rank) {
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= std::max<int64_t>(rank, 1))
+    throw UnsupportedError("dim " + std::to_string(axis) + " is out of range for a tensor of rank " + std::to_string(rank));
+  return a;
+}
+
+inline std::string Unsqueeze(TranslationContext& ctx, const std::string& x, const std::vector<int64_t>& axes) {
+  return ctx.Op("Unsqueeze", {x, ctx.ConstInt64s(axes)});
+}
+
+inline std::string Squeeze(TranslationContext& ctx, const std::string& x, const std::vector<int64_t>& axes) {
+  return ctx.Op("Squeeze", {x, ctx.ConstInt64s(axes)});
+}
+
+inline std::string Reshape(TranslationContext& ctx, const std::string& x, const std::vector<int64_t>& shape) {
+  return ctx.Op("Reshape", {x, ctx.ConstInt64s(shape)});
+}
+
+// ReduceSum takes axes as an input since opset 13; the other Reduce* ops until opset 18
+// take them as an attribute. Empty axes = reduce everything.
+inline std::string Reduce(TranslationContext& ctx, const std::string& op, const std::string& x,
+                          const std::vector<int64_t>& axes, bool keepdims) {
+  Attrs attrs{{"keepdims", int64_t{keepdims}}};
+  if (op == "ReduceSum") {
+    if (axes.empty()) return ctx.Op(op, {x}, attrs);
+    return ctx.Op(op, {x, ctx.ConstInt64s(axes)}, attrs);
+  }
+  if (!axes.empty()) attrs.push_back({"axes", axes});
+  return ctx.Op(op, {x}, attrs);
+}
+
+// The shape of x as a 1-D int64 tensor, or one dimension of it as a 0-d tensor.
+inline std::string ShapeOf(TranslationContext& ctx, const std::string& x) { return ctx.Op("Shape", {x}); }
+inline std::string DimOf(TranslationContext& ctx, const std::string& x, int64_t axis) {
+  return ctx.Op("Gather", {ShapeOf(ctx, x), ctx.ConstInt64(axis)}, {{"axis", int64_t{0}}});
+}
+
+// The static shape of input i; throws when a dim is symbolic.
+inline std::vector<int64_t> StaticShape(const TranslationContext& ctx, size_t i) {
+  const auto& meta = ctx.Meta(i);
+  std::vector<int64_t> shape;
+  for (size_t k = 0; k < meta.rank(); ++k) {
+    auto d = meta.StaticDim(static_cast<int64_t>(k));
+    if (!d) throw UnsupportedError(ctx.node().Key() + ": needs a static shape for input " + std::to_string(i));
+    shape.push_back(*d);
+  }
+  return shape;
+}
+
+}  // namespace t2o
