@@ -55,6 +55,10 @@ TOOL="$(cd "$(dirname "$TOOL")" && pwd)/torch2onnx"
 "$PY" -c "import torch, torchvision" 2>/dev/null \
     || die "$PY cannot import torch/torchvision (apt-get install python3-torch python3-torchvision)"
 
+# Recorded in bench.md so results can be matched to a build.
+TOOL_INFO="$("$TOOL" --version 2>/dev/null | head -n 1 || true), built $(date -r "$TOOL" '+%Y-%m-%d %H:%M')"
+TORCH_VERSION="$("$PY" -c 'import torch; print(torch.__version__)')"
+
 MODELS_DIR="$BUILD_DIR/bench-models"
 OUT_DIR="$BUILD_DIR/bench-out"
 RAW="$BUILD_DIR/bench-raw.tsv"
@@ -108,10 +112,11 @@ for model in $MODELS; do
 done
 
 # --- 3. table ---------------------------------------------------------------
-"$PY" - "$RAW" "$MD" "$RUNS" <<'EOF'
+"$PY" - "$RAW" "$MD" "$RUNS" "$TOOL_INFO" "$TORCH_VERSION" <<'EOF'
 import csv, os, platform, statistics, sys, time
 
 raw, md_path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tool_info, torch_version = sys.argv[4], sys.argv[5]
 TOOLS = ["torch2onnx", "torch.onnx.export"]
 data = {}   # (model, tool) -> list of (ok, wall_s, rss_kib)
 models = []
@@ -168,7 +173,8 @@ with open(md_path, "w") as f:
     f.write("# torch2onnx vs torch.onnx.export\n\n")
     f.write(f"{time.strftime('%Y-%m-%d %H:%M')}, {runs} interleaved runs per tool, "
             f"medians of successful runs; whole-process wall time and peak RSS "
-            f"(GNU time). CPU: {cpu}, {os.cpu_count()} cores.\n\n")
+            f"(GNU time). CPU: {cpu}, {os.cpu_count()} cores.\n\n"
+            f"torch2onnx: {tool_info}; torch {torch_version}.\n\n")
     f.write("| " + " | ".join(header) + " |\n")
     f.write("|" + "|".join(["---"] * 2 + ["---:"] * 4) + "|\n")
     for row in table:

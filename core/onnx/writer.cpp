@@ -225,38 +225,48 @@ void BuildModelProto(const OnnxModel& model, const WriteOptions& options,
   FillTopLevelInitializers(model.graph, options, external, graph);
 }
 
+namespace {
+
+std::string OneLine(std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  for (auto& c : message)
+    if (c == '\n') c = ' ';
+  return message;
+}
+
+// Strict shape inference with type checks (the second half of a full check). It needs the
+// initializers' shapes and small constant values, not the weights' bytes, so large
+// raw_data is moved out for the duration.
+void InferShapesStrict(::onnx::ModelProto& proto) {
+  std::vector<std::pair<::onnx::TensorProto*, std::string>> parked;
+  for (auto& init : *proto.mutable_graph()->mutable_initializer()) {
+    if (init.raw_data().size() > 4096) {
+      parked.emplace_back(&init, std::string());
+      parked.back().second.swap(*init.mutable_raw_data());
+    }
+  }
+  int value_info_before = proto.graph().value_info_size();
+  std::exception_ptr failure;
+  try {
+    ::onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict_mode=*/1, /*data_prop=*/false);
+    ::onnx::shape_inference::InferShapes(proto, ::onnx::OpSchemaRegistry::Instance(), options);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  for (auto& [tensor, bytes] : parked) tensor->mutable_raw_data()->swap(bytes);
+  auto* value_info = proto.mutable_graph()->mutable_value_info();
+  value_info->DeleteSubrange(value_info_before, value_info->size() - value_info_before);
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
 void CheckModelProto(::onnx::ModelProto& proto) {
   try {
     ::onnx::checker::check_model(proto);
-    // Strict shape inference needs the initializers' shapes and small constant inputs,
-    // not the weights' bytes: move large raw_data out for the duration.
-    std::vector<std::pair<::onnx::TensorProto*, std::string>> parked;
-    for (auto& init : *proto.mutable_graph()->mutable_initializer()) {
-      if (init.raw_data().size() > 4096) {
-        parked.emplace_back(&init, std::string());
-        parked.back().second.swap(*init.mutable_raw_data());
-      }
-    }
-    int value_info_before = proto.graph().value_info_size();
-    std::exception_ptr failure;
-    try {
-      ::onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict_mode=*/1,
-                                            /*data_prop=*/false);
-      ::onnx::shape_inference::InferShapes(proto, ::onnx::OpSchemaRegistry::Instance(), options);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    for (auto& [tensor, bytes] : parked) tensor->mutable_raw_data()->swap(bytes);
-    auto* value_info = proto.mutable_graph()->mutable_value_info();
-    value_info->DeleteSubrange(value_info_before, value_info->size() - value_info_before);
-    if (failure) std::rethrow_exception(failure);
+    InferShapesStrict(proto);
   } catch (const std::exception& e) {
-    std::string message = e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-      message.pop_back();
-    for (auto& c : message)
-      if (c == '\n') c = ' ';
-    throw ExportError("ONNX checker rejected the model: " + message);
+    throw ExportError("ONNX checker rejected the model: " + OneLine(e.what()));
   }
 }
 
@@ -277,31 +287,27 @@ void WriteExternalData(const ExternalPlan& plan, const std::string& path) {
   if (!out) throw ExportError("failed while writing external data file '" + path + "'");
 }
 
-// Removes the temporary files unless released (the rename succeeded).
-struct TempFiles {
-  std::vector<std::string> paths;
-  ~TempFiles() {
-    for (const auto& p : paths) {
-      std::error_code ec;
-      fs::remove(p, ec);
-    }
+// A private directory next to the target; removed with whatever is left in it.
+struct TempDir {
+  fs::path path;
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
   }
 };
 
 }  // namespace
 
-WriteResult WriteModel(const OnnxModel& model, const std::string& path,
-                       const WriteOptions& options_in) {
+WriteResult WriteModel(const OnnxModel& model, const std::string& path, const WriteOptions& options_in) {
   WriteOptions options = options_in;
-  if (!options.external_data && model.InitializerBytes() > kProtobufLimitBytes)
-    options.external_data = true;
+  if (!options.external_data && model.InitializerBytes() > kProtobufLimitBytes) options.external_data = true;
 
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    throw ExportError("cannot write '" + path + "': directory '" + dir.string() +
-                      "' does not exist");
+    throw ExportError("cannot write '" + path + "': directory '" + dir.string() + "' does not exist");
+  if (fs::is_directory(target, ec)) throw ExportError("cannot write '" + path + "': it is a directory");
 
   WriteResult result;
   result.model_path = path;
@@ -310,55 +316,54 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path,
 
   ::onnx::ModelProto proto;
   BuildModelProto(model, options, data_name, &proto);
-  CheckModelProto(proto);
+  // Inline weights: check in memory before anything touches the disk.
+  if (!options.external_data) CheckModelProto(proto);
 
-  TempFiles temps;
-  std::string suffix = ".tmp" + std::to_string(::getpid());
-  std::string model_tmp = path + suffix;
-  temps.paths.push_back(model_tmp);
+  // Everything is written into a private directory first and renamed into place at the
+  // end, so a failure never leaves a partial model (or data file) at the target.
+  TempDir temp{dir / (".torch2onnx-" + target.filename().string() + "-" + std::to_string(::getpid()))};
+  fs::create_directories(temp.path, ec);
+  if (ec) throw ExportError("cannot write '" + path + "': " + ec.message());
+  fs::path model_tmp = temp.path / target.filename();
+  fs::path data_tmp = temp.path / data_name;
 
   if (options.external_data) {
-    // Re-derive the layout from the proto so the data file matches it exactly.
-    std::vector<const TensorData*> by_order;
-    std::vector<size_t> offsets;
+    ExternalPlan plan;
     size_t i_init = 0;
     for (const auto& init : proto.graph().initializer()) {
       if (init.data_location() != ::onnx::TensorProto::EXTERNAL) continue;
-      while (i_init < model.graph.initializers.size() &&
-             model.graph.initializers[i_init].name != init.name())
-        ++i_init;
-      if (i_init == model.graph.initializers.size()) break;
-      by_order.push_back(&model.graph.initializers[i_init].data);
+      while (i_init < model.graph.initializers.size() && model.graph.initializers[i_init].name != init.name()) ++i_init;
+      if (i_init == model.graph.initializers.size()) throw ExportError("internal: external initializer order mismatch");
+      plan.tensors.push_back(&model.graph.initializers[i_init].data);
       for (const auto& entry : init.external_data())
-        if (entry.key() == "offset") offsets.push_back(std::stoull(entry.value()));
+        if (entry.key() == "offset") plan.offsets.push_back(std::stoull(entry.value()));
     }
-    ExternalPlan plan;
-    plan.tensors = by_order;
-    plan.offsets = offsets;
+    WriteExternalData(plan, data_tmp.string());
     result.data_path = (dir / data_name).string();
-    std::string data_tmp = result.data_path + suffix;
-    temps.paths.push_back(data_tmp);
-    WriteExternalData(plan, data_tmp);
     result.data_bytes = fs::file_size(data_tmp);
   }
-
   {
     std::ofstream out(model_tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw ExportError("cannot write '" + path + "': permission denied or bad path");
-    if (!proto.SerializeToOstream(&out))
-      throw ExportError("failed to serialize the ONNX model to '" + path + "'");
+    if (!proto.SerializeToOstream(&out)) throw ExportError("failed to serialize the ONNX model to '" + path + "'");
     out.flush();
     if (!out) throw ExportError("failed while writing '" + path + "' (disk full?)");
   }
   result.model_bytes = fs::file_size(model_tmp);
-
   if (options.external_data) {
-    fs::rename(result.data_path + suffix, result.data_path, ec);
+    // The checker resolves external data relative to the model file: check the copy in
+    // the temporary directory, where the data file sits under its final name.
+    try {
+      ::onnx::checker::check_model(model_tmp.string());
+      InferShapesStrict(proto);
+    } catch (const std::exception& e) {
+      throw ExportError("ONNX checker rejected the model: " + OneLine(e.what()));
+    }
+    fs::rename(data_tmp, result.data_path, ec);
     if (ec) throw ExportError("cannot move external data into place: " + ec.message());
   }
-  fs::rename(model_tmp, path, ec);
-  if (ec) throw ExportError("cannot move '" + model_tmp + "' to '" + path + "': " + ec.message());
-  temps.paths.clear();
+  fs::rename(model_tmp, target, ec);
+  if (ec) throw ExportError("cannot move the model into place at '" + path + "': " + ec.message());
   return result;
 }
 
