@@ -56,7 +56,8 @@ TOOL="$(cd "$(dirname "$TOOL")" && pwd)/torch2onnx"
     || die "$PY cannot import torch/torchvision (apt-get install python3-torch python3-torchvision)"
 
 # Recorded in bench.md so results can be matched to a build.
-TOOL_INFO="$("$TOOL" --version 2>/dev/null | head -n 1 || true), built $(date -r "$TOOL" '+%Y-%m-%d %H:%M')"
+TOOL_INFO="$("$TOOL" --version 2>/dev/null | head -n 1 || true)"
+TOOL_INFO="${TOOL_INFO:-unknown version}, binary of $(date -r "$TOOL" '+%Y-%m-%d %H:%M')"
 TORCH_VERSION="$("$PY" -c 'import torch; print(torch.__version__)')"
 
 MODELS_DIR="$BUILD_DIR/bench-models"

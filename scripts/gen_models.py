@@ -330,6 +330,11 @@ def expected_files(out_dir, name) -> List[str]:
     return files
 
 
+def write_text(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def atomic_write(path, write_fn):
     """Write via a temp file + rename so an interrupted run never leaves a
     truncated file that a later run would skip.  The temp file keeps the
@@ -361,7 +366,7 @@ def write_control_flow_inputs(out_dir, ref_model, scripted):
         torch.testing.assert_close(scripted(x), ref_model(x))
         arr = x.numpy().astype(np.float32)
         atomic_write(os.path.join(out_dir, f"control_flow_{branch}.npy"),
-                     lambda p, a=arr: np.save(open(p, "wb"), a))
+                     lambda p, a=arr: np.save(p, a))
     # Different branches must lead to different computations.
     pos_out = scripted(base)
     neg_out = scripted(-base)
@@ -394,7 +399,7 @@ def generate(spec: Spec, out_dir: str, show_ops: bool):
     pt_path = os.path.join(out_dir, f"{spec.name}.pt")
     atomic_write(pt_path, lambda p: torch.jit.save(jit_mod, p))
     atomic_write(os.path.join(out_dir, f"{spec.name}.args"),
-                 lambda p: open(p, "w").write(args_line(example) + "\n"))
+                 lambda p: write_text(p, args_line(example) + "\n"))
 
     # Check the *saved* module on a fresh random input of the same shapes
     # (reuses the example structure, re-drawing each tensor).
