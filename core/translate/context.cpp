@@ -90,14 +90,10 @@ std::string TranslationContext::FreshName(const std::string& hint) {
   std::string base = hint.empty() ? "val" : hint;
   for (auto& c : base)
     if (c == ' ' || c == ':') c = '_';
-  int& count = name_counts_[base];
   std::string name = base;
-  while (true) {
-    name = count == 0 ? base : base + "_" + std::to_string(count);
-    ++count;
-    if (name == base || name_counts_.count(name) == 0) break;
-  }
-  name_counts_[name];  // reserve
+  int& next = name_counts_[base];
+  while (used_names_.count(name)) name = base + "_" + std::to_string(++next);
+  used_names_.insert(name);
   return name;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,7 +127,8 @@ class TranslationContext {
   onnx::Metadata node_metadata_;
   size_t first_emitted_ = 0;  // index in current_graph().nodes of this node's first ONNX node
   std::map<const ir::Value*, Binding> bindings_;
-  std::map<std::string, int> name_counts_;
+  std::map<std::string, int> name_counts_;  // next suffix to try per base name
+  std::set<std::string> used_names_;
   std::map<std::string, std::string> constant_cache_;  // dedups small constants per graph
   std::vector<NodeFailure> failures_;
 };

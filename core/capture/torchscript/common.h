@@ -1,0 +1,18 @@
+// Shared pieces of the TorchScript capture (files in this folder include libtorch).
+#pragma once
+
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/script.h>
+
+#include <string>
+
+#include "core/capture/input_spec.h"
+
+namespace t2o::torchscript {
+
+namespace jit = torch::jit;
+
+// libtorch messages often start with a blank line and end with a C++ backtrace.
+std::string FirstLine(const std::string& text);
+
+}  // namespace t2o::torchscript

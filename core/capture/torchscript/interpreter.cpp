@@ -1,0 +1,281 @@
+#include "core/capture/torchscript/interpreter.h"
+
+#include <functional>
+
+#include "core/util/errors.h"
+
+namespace t2o::torchscript {
+
+std::string FirstLine(const std::string& text) {
+  size_t start = text.find_first_not_of("\n ");
+  if (start == std::string::npos) return text;
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+// ------------------------------------------------------------------ static analysis
+
+namespace {
+
+// Ops whose result depends only on the static metadata (shape, dtype, device) of their
+// tensor inputs, and on their other arguments being static.
+bool IsMetadataOnly(const jit::Node* node, const std::unordered_set<const jit::Value*>& statics) {
+  static const std::set<std::string> kQueries{"aten::size", "aten::dim", "prim::shape", "prim::dtype",
+                                              "prim::device", "aten::numel", "prim::layout",
+                                              "aten::is_floating_point", "prim::is_cuda", "aten::len"};
+  // Factories that only read `self`'s shape/dtype/device: x.new_zeros(...), zeros_like(x).
+  static const std::set<std::string> kFactories{"aten::new_zeros", "aten::new_ones", "aten::new_full",
+                                                "aten::new_empty", "aten::zeros_like", "aten::ones_like",
+                                                "aten::full_like", "aten::empty_like"};
+  std::string kind = node->kind().toQualString();
+  if (kind == "aten::len" && node->input(0)->type()->kind() != c10::TypeKind::TensorType) return false;
+  if (kQueries.count(kind)) return true;
+  if (!kFactories.count(kind)) return false;
+  for (size_t i = 1; i < node->inputs().size(); ++i)
+    if (!statics.count(node->input(i))) return false;
+  return true;
+}
+
+bool IsNondeterministic(const jit::Node* node) {
+  if (node->isNondeterministic()) return true;
+  std::string name = node->kind().toUnqualString();
+  return name.find("rand") != std::string::npos || name == "dropout" || name == "bernoulli" ||
+         name == "normal" || name == "uniform_" || name == "exponential_";
+}
+
+bool IsTensorList(const c10::TypePtr& type) {
+  auto list = type->cast<c10::ListType>();
+  if (!list) return false;
+  auto element = list->getElementType();
+  if (auto optional = element->cast<c10::OptionalType>()) element = optional->getElementType();
+  return element->kind() == c10::TypeKind::TensorType;
+}
+
+// Values sharing storage: an op's output and the inputs its schema says it aliases
+// (views, in-place ops), and lists with their tensors.
+class AliasClasses {
+ public:
+  const jit::Value* Find(const jit::Value* v) {
+    auto it = parent_.find(v);
+    if (it == parent_.end() || it->second == v) return v;
+    return it->second = Find(it->second);
+  }
+  void Union(const jit::Value* a, const jit::Value* b) {
+    const jit::Value* ra = Find(a);
+    const jit::Value* rb = Find(b);
+    if (ra != rb) parent_[ra] = rb;
+  }
+
+ private:
+  std::unordered_map<const jit::Value*, const jit::Value*> parent_;
+};
+
+void ForEachNodeIn(jit::Block* block, const std::function<void(jit::Node*, bool in_loop)>& fn, bool in_loop = false) {
+  for (jit::Node* node : block->nodes()) {
+    fn(node, in_loop);
+    for (jit::Block* inner : node->blocks()) ForEachNodeIn(inner, fn, in_loop || node->kind() == c10::prim::Loop);
+  }
+}
+
+}  // namespace
+
+StaticValues FindStaticValues(jit::Block* top) {
+  AliasClasses aliases;
+  std::vector<std::pair<jit::Node*, const jit::Value*>> mutations;  // (node, mutated input)
+  ForEachNodeIn(top, [&](jit::Node* node, bool) {
+    auto kind = node->kind();
+    if (kind == c10::prim::ListConstruct || kind == c10::prim::ListUnpack || kind == c10::aten::__getitem__) {
+      for (jit::Value* in : node->inputs())
+        for (jit::Value* out : node->outputs())
+          if (in->type()->kind() != c10::TypeKind::IntType) aliases.Union(in, out);
+      return;
+    }
+    const c10::FunctionSchema* schema = node->maybeSchema();
+    if (!schema) return;
+    for (size_t a = 0; a < schema->arguments().size() && a < node->inputs().size(); ++a) {
+      const c10::AliasInfo* arg_alias = schema->arguments()[a].alias_info();
+      if (!arg_alias) continue;
+      if (arg_alias->isWrite()) mutations.emplace_back(node, node->input(a));
+      for (size_t r = 0; r < schema->returns().size() && r < node->outputs().size(); ++r) {
+        const c10::AliasInfo* ret_alias = schema->returns()[r].alias_info();
+        if (!ret_alias) continue;
+        for (const auto& set : ret_alias->beforeSets())
+          if (arg_alias->beforeSets().count(set)) aliases.Union(node->input(a), node->output(r));
+      }
+    }
+  });
+
+  std::unordered_set<const jit::Value*> tainted;  // alias-class roots
+  StaticValues result;
+  while (true) {
+    result = StaticValues{};
+    ForEachNodeIn(top, [&](jit::Node* node, bool in_loop) {
+      bool is_static = false;
+      if (node->kind() == c10::prim::Constant) {
+        is_static = true;
+      } else if (node->blocks().empty() && !IsNondeterministic(node)) {
+        if (IsMetadataOnly(node, result.values)) {
+          is_static = !in_loop;  // a loop-carried tensor may change shape between iterations
+        } else {
+          is_static = true;
+          for (jit::Value* in : node->inputs()) is_static = is_static && result.values.count(in);
+        }
+      }
+      for (jit::Value* out : node->outputs()) {
+        auto kind = out->type()->kind();
+        if (kind == c10::TypeKind::TupleType || kind == c10::TypeKind::DictType || IsTensorList(out->type()))
+          is_static = false;  // containers of tensors stay structural
+        if (tainted.count(aliases.Find(out))) is_static = false;
+      }
+      if (!is_static) return;
+      result.nodes.insert(node);
+      for (jit::Value* out : node->outputs()) result.values.insert(out);
+    });
+    bool changed = false;
+    for (const auto& [node, mutated] : mutations) {
+      if (result.nodes.count(node)) continue;
+      if (tainted.insert(aliases.Find(mutated)).second) changed = true;
+    }
+    if (!changed) return result;
+  }
+}
+
+// ------------------------------------------------------------------ interpretation
+
+c10::IValue Interpreter::Get(const jit::Value* v) {
+  auto it = values.find(v);
+  if (it != values.end()) return it->second;
+  if (auto c = jit::toIValue(v)) return *c;
+  throw ExportError("internal: value %" + v->debugName() + " read before it was computed");
+}
+
+void Interpreter::SnapshotStaticInputs(const jit::Node* consumer, at::ArrayRef<jit::Value*> inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!statics.values.count(inputs[i])) continue;
+    c10::IValue v = Get(inputs[i]);
+    if (v.isTensor()) snapshots[{consumer, i}] = v.toTensor().clone();
+  }
+}
+
+void Interpreter::RunBlock(jit::Block* block) {
+  for (jit::Node* node : block->nodes()) RunNode(node);
+  SnapshotStaticInputs(block->return_node(), block->outputs());
+}
+
+std::vector<c10::IValue> Interpreter::RunBlockWith(jit::Block* block, const std::vector<c10::IValue>& inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) values[block->inputs()[i]] = inputs[i];
+  RunBlock(block);
+  std::vector<c10::IValue> outs;
+  for (jit::Value* o : block->outputs()) outs.push_back(Get(o));
+  return outs;
+}
+
+// Container ops are interpreter instructions in libtorch, not registered operators.
+bool Interpreter::RunStructural(jit::Node* node) {
+  auto kind = node->kind();
+  auto outs = node->outputs();
+  if (kind == c10::prim::ListConstruct) {
+    auto element = node->output()->type()->expectRef<c10::ListType>().getElementType();
+    c10::impl::GenericList list(element);
+    for (jit::Value* in : node->inputs()) list.push_back(Get(in));
+    values[node->output()] = list;
+  } else if (kind == c10::prim::TupleConstruct) {
+    std::vector<c10::IValue> items;
+    for (jit::Value* in : node->inputs()) items.push_back(Get(in));
+    values[node->output()] = c10::ivalue::Tuple::create(std::move(items));
+  } else if (kind == c10::prim::DictConstruct) {
+    auto type = node->output()->type()->expect<c10::DictType>();
+    c10::impl::GenericDict dict(type->getKeyType(), type->getValueType());
+    for (size_t i = 0; i + 1 < node->inputs().size(); i += 2) dict.insert(Get(node->input(i)), Get(node->input(i + 1)));
+    values[node->output()] = dict;
+  } else if (kind == c10::prim::ListUnpack) {
+    auto list = Get(node->input()).toListRef();
+    if (list.size() != outs.size())
+      throw ExportError("prim::ListUnpack: list has " + std::to_string(list.size()) + " elements");
+    for (size_t i = 0; i < outs.size(); ++i) values[outs[i]] = list[i];
+  } else if (kind == c10::prim::TupleUnpack) {
+    const auto& items = Get(node->input()).toTupleRef().elements();
+    for (size_t i = 0; i < outs.size(); ++i) values[outs[i]] = items[i];
+  } else if (kind == c10::prim::TupleIndex) {
+    const auto& items = Get(node->input(0)).toTupleRef().elements();
+    int64_t i = Get(node->input(1)).toInt();
+    values[node->output()] = items.at(i < 0 ? i + items.size() : i);
+  } else if (kind == c10::prim::unchecked_cast) {
+    values[node->output()] = Get(node->input());
+  } else if (kind == c10::prim::Uninitialized) {
+    values[node->output()] = c10::IValue();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Interpreter::RunNode(jit::Node* node) {
+  if (node->kind() == c10::prim::Constant) {
+    values[node->output()] = *jit::toIValue(node->output());
+    return;
+  }
+  if (!statics.nodes.count(node)) SnapshotStaticInputs(node, node->inputs());
+  if (node->kind() == c10::prim::If) {
+    bool cond = Get(node->input(0)).toBool();
+    jit::Block* taken = node->blocks()[cond ? 0 : 1];
+    jit::Block* other = node->blocks()[cond ? 1 : 0];
+    auto outs = RunBlockWith(taken, {});
+    // Run the other branch too, only to learn its values' shapes; its results are
+    // discarded and a failure there is not an error.
+    auto saved = values;
+    try {
+      RunBlockWith(other, {});
+      for (auto& [k, v] : values)
+        if (!saved.count(k)) saved[k] = v;
+    } catch (const std::exception&) {
+    }
+    values = std::move(saved);
+    for (size_t i = 0; i < outs.size(); ++i) values[node->outputs()[i]] = outs[i];
+    return;
+  }
+  if (node->kind() == c10::prim::Loop) {
+    int64_t max_trip = Get(node->input(0)).toInt();
+    bool cond = Get(node->input(1)).toBool();
+    std::vector<c10::IValue> carried;
+    for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(Get(node->input(i)));
+    jit::Block* body = node->blocks()[0];
+    int64_t iter = 0;
+    for (; iter < max_trip && cond; ++iter) {
+      std::vector<c10::IValue> ins{c10::IValue(iter)};
+      ins.insert(ins.end(), carried.begin(), carried.end());
+      auto outs = RunBlockWith(body, ins);
+      cond = outs[0].toBool();
+      carried.assign(outs.begin() + 1, outs.end());
+    }
+    if (iter == 0) {
+      // Never entered: run the body once anyway to learn its values' shapes.
+      auto saved = values;
+      try {
+        std::vector<c10::IValue> ins{c10::IValue(int64_t{0})};
+        ins.insert(ins.end(), carried.begin(), carried.end());
+        RunBlockWith(body, ins);
+        for (auto& [k, v] : values)
+          if (!saved.count(k)) saved[k] = v;
+      } catch (const std::exception&) {
+      }
+      values = std::move(saved);
+    }
+    for (size_t i = 0; i < carried.size(); ++i) values[node->outputs()[i]] = carried[i];
+    return;
+  }
+  if (RunStructural(node)) return;
+  jit::Stack stack;
+  for (jit::Value* in : node->inputs()) stack.push_back(Get(in));
+  try {
+    node->getOperation()(stack);
+  } catch (const std::exception& e) {
+    throw ExportError("running " + std::string(node->kind().toQualString()) + " on the example inputs failed: " +
+                      FirstLine(e.what()));
+  }
+  if (stack.size() != node->outputs().size())
+    throw ExportError("internal: " + std::string(node->kind().toQualString()) + " returned " +
+                      std::to_string(stack.size()) + " values");
+  for (size_t i = 0; i < stack.size(); ++i) values[node->outputs()[i]] = stack[i];
+}
+
+}  // namespace t2o::torchscript

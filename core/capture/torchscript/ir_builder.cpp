@@ -1,0 +1,186 @@
+#include "core/capture/torchscript/ir_builder.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/capture/torch_interop.h"
+
+namespace t2o::torchscript {
+namespace {
+
+ir::ValueKind KindOf(const c10::TypePtr& type, const c10::IValue* observed) {
+  using c10::TypeKind;
+  switch (type->kind()) {
+    case TypeKind::TensorType: return ir::ValueKind::kTensor;
+    case TypeKind::IntType:
+    case TypeKind::SymIntType: return ir::ValueKind::kInt;
+    case TypeKind::FloatType: return ir::ValueKind::kFloat;
+    case TypeKind::BoolType: return ir::ValueKind::kBool;
+    case TypeKind::StringType: return ir::ValueKind::kString;
+    case TypeKind::NoneType: return ir::ValueKind::kNone;
+    case TypeKind::DeviceObjType: return ir::ValueKind::kDevice;
+    case TypeKind::TupleType: return ir::ValueKind::kTuple;
+    case TypeKind::DictType: return ir::ValueKind::kDict;
+    case TypeKind::ListType: {
+      auto element = type->expectRef<c10::ListType>().getElementType();
+      if (element->kind() == TypeKind::IntType) return ir::ValueKind::kIntList;
+      if (element->kind() == TypeKind::FloatType) return ir::ValueKind::kFloatList;
+      if (element->kind() == TypeKind::BoolType) return ir::ValueKind::kBoolList;
+      return ir::ValueKind::kTensorList;
+    }
+    default: break;
+  }
+  // Scalar, Optional[T], Any: decided by what the example run produced.
+  if (observed) {
+    if (observed->isTensor()) return ir::ValueKind::kTensor;
+    if (observed->isInt()) return ir::ValueKind::kInt;
+    if (observed->isDouble()) return ir::ValueKind::kFloat;
+    if (observed->isBool()) return ir::ValueKind::kBool;
+    if (observed->isNone()) return ir::ValueKind::kNone;
+    if (observed->isIntList()) return ir::ValueKind::kIntList;
+    if (observed->isTensorList()) return ir::ValueKind::kTensorList;
+  }
+  if (auto optional = type->cast<c10::OptionalType>()) return KindOf(optional->getElementType(), nullptr);
+  return ir::ValueKind::kOther;
+}
+
+ir::TensorMeta MetaOf(const at::Tensor& t) {
+  ir::TensorMeta meta;
+  meta.dtype = DTypeFromTorch(static_cast<int>(t.scalar_type()));
+  meta.shape_known = true;
+  for (int64_t d : t.sizes()) meta.shape.emplace_back(d);
+  return meta;
+}
+
+std::optional<ir::Constant> IValueToConstant(const c10::IValue& v) {
+  if (v.isNone()) return ir::Constant{ir::NoneValue{}};
+  if (v.isBool()) return ir::Constant{v.toBool()};
+  if (v.isInt()) return ir::Constant{v.toInt()};
+  if (v.isDouble()) return ir::Constant{v.toDouble()};
+  if (v.isString()) return ir::Constant{v.toStringRef()};
+  if (v.isIntList()) return ir::Constant{v.toIntVector()};
+  if (v.isDoubleList()) return ir::Constant{v.toDoubleVector()};
+  if (v.isBoolList()) {
+    std::vector<bool> b;
+    for (bool x : v.toBoolList()) b.push_back(x);
+    return ir::Constant{b};
+  }
+  if (v.isDevice()) return ir::Constant{v.toDevice().str()};
+  if (v.isTensor()) return ir::Constant{TensorToData(v.toTensor())};
+  return std::nullopt;
+}
+
+std::string ClassName(const c10::ClassTypePtr& type) {
+  if (!type || !type->name()) return "?";
+  std::string name = type->name()->qualifiedName();
+  const std::string prefix = "__torch__.";
+  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  return name;
+}
+
+ir::SourceLocation LocationOf(jit::Node* node) {
+  ir::SourceLocation loc;
+  loc.module_scopes.push_back("");
+  std::ostringstream trace;
+  auto add_frame = [&](const jit::SourceRange& range) {
+    auto flc = range.file_line_col();
+    if (!flc) return;
+    auto [file, line, col] = *flc;
+    trace << "File \"" << file << "\", line " << line << "\n";
+    loc.file = file;
+    loc.line = static_cast<int>(line);
+  };
+  if (auto cs = node->callstack()) {
+    for (const auto& [fn, range, module] : (*cs)->vec()) {
+      if (module) {
+        if (loc.module_classes.empty()) loc.module_classes.push_back("?");
+        std::string instance = module->instance_name();
+        loc.module_path = loc.module_path.empty() ? instance : loc.module_path + "." + instance;
+        loc.module_scopes.push_back(loc.module_path);
+        loc.module_classes.push_back(ClassName(module->class_type()));
+      }
+      add_frame(range);
+    }
+  }
+  add_frame(node->sourceRange());
+  loc.stack_trace = trace.str();
+  if (!loc.stack_trace.empty()) loc.stack_trace.pop_back();
+  return loc;
+}
+
+}  // namespace
+
+ir::Value* IrBuilder::ConstantValue(const c10::IValue& value, const jit::Value* v, const std::string& hint) {
+  ir::Value* out = graph_.NewValue(KindOf(v->type(), &value), hint);
+  if (auto c = IValueToConstant(value)) out->constant = std::move(c);
+  if (value.isTensor()) out->meta = MetaOf(value.toTensor());
+  if (value.isNone()) out->kind = ir::ValueKind::kNone;
+  return out;
+}
+
+ir::Value* IrBuilder::Define(const jit::Value* v, ir::Node* producer) {
+  const c10::IValue* observed = nullptr;
+  auto found = interp_.values.find(v);
+  if (found != interp_.values.end()) observed = &found->second;
+  // Values TorchScript left unnamed (%24) are named after their op, like FX nodes.
+  std::string hint = v->hasDebugName() ? v->debugNameBase() : "";
+  if (hint.empty() || std::all_of(hint.begin(), hint.end(), ::isdigit))
+    hint = producer ? std::string(v->node()->kind().toUnqualString()) : "input";
+  ir::Value* out = graph_.NewValue(KindOf(v->type(), observed), hint);
+  out->producer = producer;
+  if (observed) {
+    if (observed->isTensor()) out->meta = MetaOf(observed->toTensor());
+    if (observed->isNone()) out->kind = ir::ValueKind::kNone;
+  }
+  map_[v] = out;
+  return out;
+}
+
+ir::Value* IrBuilder::Use(const jit::Node* consumer, size_t index, const jit::Value* v) {
+  if (interp_.statics.values.count(v)) {
+    auto snap = interp_.snapshots.find({consumer, index});
+    if (snap != interp_.snapshots.end()) return ConstantValue(snap->second, v, "folded");
+    auto it = map_.find(v);
+    if (it != map_.end()) return it->second;
+    // Immutable static values (ints, lists, strings...) and constants.
+    c10::IValue value;
+    if (auto c = jit::toIValue(v))
+      value = *c;
+    else if (auto found = interp_.values.find(v); found != interp_.values.end())
+      value = found->second;
+    ir::Value* out = ConstantValue(value, v, v->node()->kind() == c10::prim::Constant ? "c" : "folded");
+    if (!value.isTensor()) map_[v] = out;
+    return out;
+  }
+  auto it = map_.find(v);
+  if (it != map_.end()) return it->second;
+  throw std::logic_error("internal: %" + v->debugName() + " used before it was defined");
+}
+
+void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
+  for (jit::Node* node : block->nodes()) {
+    if (interp_.statics.nodes.count(node)) continue;  // known at export time: no node
+    auto owned = std::make_unique<ir::Node>();
+    ir::Node* n = owned.get();
+    n->op = node->kind().toQualString();
+    if (auto schema = node->maybeSchema()) n->overload = schema->overload_name();
+    for (size_t i = 0; i < node->inputs().size(); ++i) n->inputs.push_back(Use(node, i, node->input(i)));
+    n->location = LocationOf(node);
+    std::ostringstream text;
+    text << *node;
+    n->debug_text = text.str();
+    while (!n->debug_text.empty() && n->debug_text.back() == '\n') n->debug_text.pop_back();
+    for (jit::Value* o : node->outputs()) n->outputs.push_back(Define(o, n));
+    for (jit::Block* inner : node->blocks()) {
+      auto b = std::make_unique<ir::Block>();
+      for (jit::Value* in : inner->inputs()) b->inputs.push_back(Define(in, nullptr));
+      ConvertBlock(inner, *b);
+      for (size_t i = 0; i < inner->outputs().size(); ++i)
+        b->outputs.push_back(Use(inner->return_node(), i, inner->outputs()[i]));
+      n->blocks.push_back(std::move(b));
+    }
+    out.nodes.push_back(std::move(owned));
+  }
+}
+
+}  // namespace t2o::torchscript

@@ -1,0 +1,30 @@
+// Converts the prepared TorchScript graph into our IR, using the interpreter's records for
+// metadata and static values, and the inlined call stacks for source locations.
+#pragma once
+
+#include <unordered_map>
+
+#include "core/capture/torchscript/interpreter.h"
+#include "core/ir/ir.h"
+
+namespace t2o::torchscript {
+
+class IrBuilder {
+ public:
+  IrBuilder(ir::Graph& graph, const Interpreter& interp) : graph_(graph), interp_(interp) {}
+
+  ir::Value* Define(const jit::Value* v, ir::Node* producer);
+  // The IR value read by `consumer` as input `index` (constants and static values become
+  // constants; static tensors take their snapshot for this consumer).
+  ir::Value* Use(const jit::Node* consumer, size_t index, const jit::Value* v);
+  void ConvertBlock(jit::Block* block, ir::Block& out);
+
+ private:
+  ir::Value* ConstantValue(const c10::IValue& value, const jit::Value* v, const std::string& hint);
+
+  ir::Graph& graph_;
+  const Interpreter& interp_;
+  std::unordered_map<const jit::Value*, ir::Value*> map_;
+};
+
+}  // namespace t2o::torchscript
