@@ -80,15 +80,7 @@ ConvertResult Convert(const ConvertOptions& options) {
     CapturedProgram program;
     {
       StageTimer t(result, "capture");
-      auto start = std::chrono::steady_clock::now();
-      try {
-        program = CaptureTorchScript(options.model_path, options.capture);
-      } catch (const std::exception& e) {
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        result.attempts.push_back({"torchscript-graph", false, seconds, e.what()});
-        throw;
-      }
-      result.attempts = program.attempts;
+      program = CaptureTorchScript(options.model_path, options.capture, &result.attempts);
       result.aten_nodes = program.graph->CountNodes();
       if (options.report) DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, report);
     }

@@ -41,12 +41,14 @@ class ReferenceModel {
 
 struct CapturedProgram {
   std::unique_ptr<ir::Graph> graph;
-  std::vector<CaptureAttempt> attempts;
   std::vector<TensorData> example_inputs;  // flattened, in graph input order
   std::vector<std::string> input_paths;    // "input_dict['tensor_x']", parallel to the above
   std::unique_ptr<ReferenceModel> reference;
 };
 
-CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options);
+// Appends every capture attempt (strategy, result, time, error) to *attempts, also when
+// it throws.
+CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
+                                   std::vector<CaptureAttempt>* attempts);
 
 }  // namespace t2o

@@ -21,7 +21,10 @@
 #include <torch/csrc/jit/runtime/operator.h>
 #include <torch/script.h>
 
+#include <ATen/Parallel.h>
+
 #include <chrono>
+#include <thread>
 #include <functional>
 #include <map>
 #include <set>
@@ -133,6 +136,8 @@ class TorchScriptReference : public ReferenceModel {
 
   std::vector<TensorData> Run(const std::vector<TensorData>& flat_inputs) override {
     c10::InferenceMode guard;
+    // Debian's libtorch starts with one intra-op thread.
+    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     size_t next = 0;
     std::vector<c10::IValue> args;
     for (size_t i = 0; i < trees_.size(); ++i) args.push_back(BuildIValue(trees_[i], types_[i], flat_inputs, next));
@@ -150,12 +155,10 @@ class TorchScriptReference : public ReferenceModel {
 
 }  // namespace
 
-CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options) {
-  auto start = std::chrono::steady_clock::now();
+CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
+                                   std::vector<CaptureAttempt>* attempts) {
   CapturedProgram result;
-  CaptureAttempt attempt;
-  attempt.strategy = "torchscript-graph (inline + lift parameters + run on example inputs)";
-  try {
+  {
     jit::Module module;
     try {
       module = torch::jit::load(path);
@@ -235,20 +238,45 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     }
     result.input_paths = leaf_paths;
 
-    // Run once to learn metadata.
+    // Run once to learn every value's metadata: first shape-only (meta tensors: no
+    // compute), and with real data when the model needs it (data-dependent control flow).
     StaticValues statics = FindStaticValues(graph->block());
-    Interpreter interp(statics);
-    {
-      c10::InferenceMode guard;
-      for (size_t i = 0; i < leaves.size(); ++i) interp.values[leaves[i]] = DataToTensor(result.example_inputs[i]);
-      for (const auto& w : weights) interp.values[w.value] = w.tensor;
-      interp.RunBlock(graph->block());
+    std::unique_ptr<Interpreter> interp;
+    for (bool shape_only : {true, false}) {
+      auto run_start = std::chrono::steady_clock::now();
+      CaptureAttempt run;
+      run.strategy = shape_only ? "torchscript: inline, lift parameters, shape-only run (meta tensors)"
+                                : "torchscript: inline, lift parameters, run on example inputs";
+      interp = std::make_unique<Interpreter>(statics, shape_only);
+      try {
+        c10::InferenceMode guard;
+        auto place = [&](const at::Tensor& t) {
+          return shape_only ? at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kMeta)) : t;
+        };
+        for (size_t i = 0; i < leaves.size(); ++i) interp->values[leaves[i]] = place(DataToTensor(result.example_inputs[i]));
+        for (const auto& w : weights) interp->values[w.value] = place(w.tensor);
+        interp->RunBlock(graph->block());
+        run.succeeded = true;
+      } catch (const std::exception& e) {
+        run.error = e.what();
+        if (!shape_only) {
+          run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+          attempts->push_back(run);
+          throw;
+        }
+        Log().debug("shape-only run stopped ({}); running on the example inputs", e.what());
+      }
+      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+      attempts->push_back(run);
+      if (run.succeeded) break;
     }
+    for (const auto& [op, count] : interp->materialized_ops)
+      Log().debug("no meta kernel for {} ({} nodes): ran on zeros", op, count);
 
     // Build the IR.
     auto ir_graph = std::make_unique<ir::Graph>();
     ir_graph->source_format = "torchscript";
-    IrBuilder builder(*ir_graph, interp);
+    IrBuilder builder(*ir_graph, *interp);
     for (size_t i = 0; i < leaves.size(); ++i) {
       ir::Value* v = builder.Define(leaves[i], nullptr);
       ir_graph->inputs.push_back({v, ir::InputKind::kUserInput, leaf_paths[i], true, std::nullopt});
@@ -285,15 +313,7 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
 
     result.graph = std::move(ir_graph);
     result.reference = std::make_unique<TorchScriptReference>(module, trees, arg_types);
-    attempt.succeeded = true;
-  } catch (const std::exception& e) {
-    attempt.error = e.what();
-    attempt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.attempts.push_back(attempt);
-    throw;
   }
-  attempt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.attempts.push_back(attempt);
   return result;
 }
 

@@ -110,7 +110,7 @@ void DescribeOnnx(const onnx::OnnxModel& model, ReportData& data) {
 }
 
 std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResult& result, const ReportData& data) {
-  bool captured = !result.attempts.empty() && result.attempts.back().succeeded;
+  bool captured = result.aten_nodes > 0 || (!result.attempts.empty() && result.attempts.back().succeeded);
   bool translated = data.translated;
   bool written = !result.written.model_path.empty();
   bool ran = !result.comparisons.empty();

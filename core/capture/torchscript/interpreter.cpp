@@ -1,6 +1,7 @@
 #include "core/capture/torchscript/interpreter.h"
 
 #include <functional>
+#include <optional>
 
 #include "core/util/errors.h"
 
@@ -216,7 +217,7 @@ void Interpreter::RunNode(jit::Node* node) {
   }
   if (!statics.nodes.count(node)) SnapshotStaticInputs(node, node->inputs());
   if (node->kind() == c10::prim::If) {
-    bool cond = Get(node->input(0)).toBool();
+    bool cond = ReadBool(node->input(0));
     jit::Block* taken = node->blocks()[cond ? 0 : 1];
     jit::Block* other = node->blocks()[cond ? 1 : 0];
     auto outs = RunBlockWith(taken, {});
@@ -235,7 +236,7 @@ void Interpreter::RunNode(jit::Node* node) {
   }
   if (node->kind() == c10::prim::Loop) {
     int64_t max_trip = Get(node->input(0)).toInt();
-    bool cond = Get(node->input(1)).toBool();
+    bool cond = ReadBool(node->input(1));
     std::vector<c10::IValue> carried;
     for (size_t i = 2; i < node->inputs().size(); ++i) carried.push_back(Get(node->input(i)));
     jit::Block* body = node->blocks()[0];
@@ -244,7 +245,7 @@ void Interpreter::RunNode(jit::Node* node) {
       std::vector<c10::IValue> ins{c10::IValue(iter)};
       ins.insert(ins.end(), carried.begin(), carried.end());
       auto outs = RunBlockWith(body, ins);
-      cond = outs[0].toBool();
+      cond = ReadBool(body->outputs()[0]);
       carried.assign(outs.begin() + 1, outs.end());
     }
     if (iter == 0) {
@@ -267,7 +268,12 @@ void Interpreter::RunNode(jit::Node* node) {
   jit::Stack stack;
   for (jit::Value* in : node->inputs()) stack.push_back(Get(in));
   try {
-    node->getOperation()(stack);
+    if (shape_only && !statics.nodes.count(node))
+      RunOperator(node, stack);
+    else
+      node->getOperation()(stack);
+  } catch (const NeedsRealData&) {
+    throw;
   } catch (const std::exception& e) {
     throw ExportError("running " + std::string(node->kind().toQualString()) + " on the example inputs failed: " +
                       FirstLine(e.what()));
@@ -276,6 +282,173 @@ void Interpreter::RunNode(jit::Node* node) {
     throw ExportError("internal: " + std::string(node->kind().toQualString()) + " returned " +
                       std::to_string(stack.size()) + " values");
   for (size_t i = 0; i < stack.size(); ++i) values[node->outputs()[i]] = stack[i];
+}
+
+bool Interpreter::ReadBool(const jit::Value* v) {
+  c10::IValue value = Get(v);
+  if (value.isTensor() && value.toTensor().is_meta())
+    throw NeedsRealData("a condition depends on the input data");
+  return value.isTensor() ? value.toTensor().item<bool>() : value.toBool();
+}
+
+namespace {
+
+bool IsMeta(const c10::IValue& v) { return v.isTensor() && v.toTensor().is_meta(); }
+
+at::Tensor ToMeta(const at::Tensor& t) { return at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kMeta)); }
+
+// Applies `fn` to every tensor in the stack, including tensors inside lists.
+template <typename Fn>
+void MapTensors(jit::Stack& stack, Fn fn) {
+  for (auto& v : stack) {
+    if (v.isTensor()) {
+      v = fn(v.toTensor());
+    } else if (v.isTensorList()) {
+      auto list = v.toTensorList();
+      for (size_t i = 0; i < list.size(); ++i) list[i] = fn(list[i]);
+      v = list;
+    } else if (v.isList()) {
+      auto list = v.toList();
+      for (size_t i = 0; i < list.size(); ++i)
+        if (list.get(i).isTensor()) list.set(i, fn(list.get(i).toTensor()));
+      v = list;
+    }
+  }
+}
+
+bool AnyMeta(const jit::Stack& stack) {
+  for (const auto& v : stack) {
+    if (IsMeta(v)) return true;
+    if (v.isList())
+      for (const auto& e : v.toListRef())
+        if (IsMeta(e)) return true;
+  }
+  return false;
+}
+
+// Ops whose output shape depends on input data.
+bool HasDataDependentShape(const jit::Node* node, const jit::Stack& stack) {
+  static const std::set<std::string> kOps{"aten::nonzero", "aten::nonzero_numpy", "aten::masked_select",
+                                          "aten::unique", "aten::_unique", "aten::_unique2", "aten::unique_consecutive",
+                                          "aten::unique_dim", "aten::bincount", "aten::repeat_interleave"};
+  std::string kind = node->kind().toQualString();
+  if (kOps.count(kind)) return true;
+  if (kind == "aten::where" && node->inputs().size() == 1) return true;
+  if (kind == "aten::index" || kind == "aten::index_put" || kind == "aten::index_put_") {
+    for (const auto& v : stack)
+      if (v.isList())
+        for (const auto& e : v.toListRef())
+          if (e.isTensor() && (e.toTensor().scalar_type() == at::kBool || e.toTensor().scalar_type() == at::kByte)) return true;
+  }
+  return false;
+}
+
+std::vector<int64_t> Ints(const c10::IValue& v, size_t n, int64_t fill) {
+  std::vector<int64_t> out = v.isIntList() ? v.toIntVector() : std::vector<int64_t>{};
+  if (out.empty()) out.assign(n, fill);
+  if (out.size() == 1) out.assign(n, out[0]);
+  return out;
+}
+
+// Output metadata of a convolution, which has no meta kernel in libtorch 1.13.
+at::Tensor ConvolutionMeta(const std::string& kind, const jit::Stack& s) {
+  const at::Tensor& x = s[0].toTensor();
+  const at::Tensor& w = s[1].toTensor();
+  size_t spatial = w.dim() - 2;
+  bool batched = x.dim() == static_cast<int64_t>(spatial) + 2;
+  bool transposed = false;
+  int64_t groups = 1;
+  std::vector<int64_t> stride, padding, dilation, output_padding(spatial, 0);
+  bool same = false;
+  if (kind == "aten::_convolution" || kind == "aten::convolution") {
+    stride = Ints(s[3], spatial, 1), padding = Ints(s[4], spatial, 0), dilation = Ints(s[5], spatial, 1);
+    transposed = s[6].toBool();
+    output_padding = Ints(s[7], spatial, 0);
+    groups = s[8].toInt();
+  } else if (kind.rfind("aten::conv_transpose", 0) == 0) {
+    transposed = true;
+    stride = Ints(s[3], spatial, 1), padding = Ints(s[4], spatial, 0), output_padding = Ints(s[5], spatial, 0);
+    groups = s[6].toInt();
+    dilation = Ints(s[7], spatial, 1);
+  } else {  // conv1d/2d/3d, padding given as ints or 'same'/'valid'
+    stride = Ints(s[3], spatial, 1), dilation = Ints(s[5], spatial, 1);
+    groups = s[6].toInt();
+    if (s[4].isString()) {
+      same = s[4].toStringRef() == "same";
+      padding.assign(spatial, 0);
+    } else {
+      padding = Ints(s[4], spatial, 0);
+    }
+  }
+  std::vector<int64_t> out;
+  if (batched) out.push_back(x.size(0));
+  out.push_back(transposed ? w.size(1) * groups : w.size(0));
+  for (size_t k = 0; k < spatial; ++k) {
+    int64_t in = x.size(x.dim() - spatial + k);
+    int64_t kernel = dilation[k] * (w.size(2 + k) - 1) + 1;
+    if (transposed)
+      out.push_back((in - 1) * stride[k] - 2 * padding[k] + kernel + output_padding[k]);
+    else if (same)
+      out.push_back(in);
+    else
+      out.push_back((in + 2 * padding[k] - kernel) / stride[k] + 1);
+  }
+  return at::empty(out, x.options());
+}
+
+// Output metadata for common ops without meta kernels, computed directly; nullopt when
+// there is no rule (the op then runs on zeros).
+std::optional<c10::IValue> ShapeRule(const jit::Node* node, const jit::Stack& s) {
+  static const std::set<std::string> kSameAsInput{
+      "aten::relu", "aten::batch_norm", "aten::layer_norm", "aten::roll", "aten::hardtanh", "aten::hardswish",
+      "aten::silu", "aten::gelu", "aten::instance_norm", "aten::group_norm", "aten::dropout", "aten::sigmoid",
+      "aten::hardsigmoid", "aten::relu6", "aten::leaky_relu", "aten::elu", "aten::tanh", "aten::mish"};
+  std::string kind = node->kind().toQualString();
+  bool in_place = !kind.empty() && kind.back() == '_' && kind.rfind("__") != kind.size() - 2;
+  std::string base = in_place ? kind.substr(0, kind.size() - 1) : kind;
+  if (node->outputs().size() != 1 || s.empty() || !s[0].isTensor()) return std::nullopt;
+  if (kSameAsInput.count(base)) {
+    const at::Tensor& x = s[0].toTensor();
+    return in_place ? x : at::empty_like(x);
+  }
+  if (base == "aten::_convolution" || base == "aten::convolution" || base.rfind("aten::conv", 0) == 0)
+    if (s.size() >= 7 && s[1].isTensor()) return ConvolutionMeta(base, s);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Interpreter::RunOperator(jit::Node* node, jit::Stack& stack) {
+  if (!AnyMeta(stack)) {
+    node->getOperation()(stack);
+    return;
+  }
+  if (HasDataDependentShape(node, stack))
+    throw NeedsRealData(std::string(node->kind().toQualString()) + " has a data-dependent output shape");
+  // Static tensors (real, on CPU) meet meta tensors here: only their metadata matters.
+  MapTensors(stack, [](const at::Tensor& t) { return t.is_meta() ? t : ToMeta(t); });
+  if (auto out = ShapeRule(node, stack)) {
+    stack.clear();
+    stack.push_back(*out);
+    return;
+  }
+  jit::Stack saved = stack;
+  try {
+    node->getOperation()(stack);
+  } catch (const std::exception&) {
+    // No meta kernel: run on zeros of the right shape and keep only the metadata.
+    stack = saved;
+    MapTensors(stack, [](const at::Tensor& t) { return at::zeros(t.sizes(), t.options().device(at::kCPU)); });
+    node->getOperation()(stack);
+    MapTensors(stack, [](const at::Tensor& t) { return ToMeta(t); });
+    materialized_ops[node->kind().toQualString()]++;
+  }
+  static const std::set<std::string> kShapeQueries{"aten::size", "aten::dim", "aten::numel", "aten::len", "prim::dtype",
+                                                   "prim::device", "prim::layout", "aten::is_floating_point"};
+  if (kShapeQueries.count(node->kind().toQualString())) return;
+  for (const auto& v : stack)
+    if (!v.isTensor() && !v.isTensorList() && !v.isNone() && !v.isList())
+      throw NeedsRealData(std::string(node->kind().toQualString()) + " turns tensor data into a Python value");
 }
 
 }  // namespace t2o::torchscript

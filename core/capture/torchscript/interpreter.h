@@ -3,6 +3,8 @@
 #pragma once
 
 #include <map>
+#include <stdexcept>
+#include <string>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,10 +25,20 @@ struct StaticValues {
 };
 StaticValues FindStaticValues(jit::Block* top);
 
+// Thrown in shape-only mode when a value's data is needed (a data-dependent branch, an
+// int read from a tensor, an op whose output shape depends on data).
+struct NeedsRealData : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct Interpreter {
-  explicit Interpreter(const StaticValues& statics) : statics(statics) {}
+  Interpreter(const StaticValues& statics, bool shape_only) : statics(statics), shape_only(shape_only) {}
 
   const StaticValues& statics;
+  // Shape-only mode: non-static tensors live on the meta device (shapes and dtypes, no
+  // data, no compute); static values are still computed for real.
+  const bool shape_only;
+  std::map<std::string, int> materialized_ops;  // ops run on zeros for lack of a meta kernel
   std::unordered_map<const jit::Value*, c10::IValue> values;
   // Copies of static tensors at the moment a non-static consumer read them: key is the
   // consumer node (a block's return node for block outputs) and the input index.
@@ -39,6 +51,8 @@ struct Interpreter {
 
  private:
   bool RunStructural(jit::Node* node);
+  void RunOperator(jit::Node* node, jit::Stack& stack);
+  bool ReadBool(const jit::Value* v);
   void SnapshotStaticInputs(const jit::Node* consumer, at::ArrayRef<jit::Value*> inputs);
 };
 
