@@ -276,7 +276,7 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     // Build the IR.
     auto ir_graph = std::make_unique<ir::Graph>();
     ir_graph->source_format = "torchscript";
-    IrBuilder builder(*ir_graph, *interp);
+    IrBuilder builder(*ir_graph, *interp, ClassName(module.type()));
     for (size_t i = 0; i < leaves.size(); ++i) {
       ir::Value* v = builder.Define(leaves[i], nullptr);
       ir_graph->inputs.push_back({v, ir::InputKind::kUserInput, leaf_paths[i], true, std::nullopt});

@@ -240,6 +240,21 @@ TEST_CASE("aten::clamp / clip / clamp_min / clamp_max with scalar and tensor bou
   REQUIRE_VERIFIED(Run("clamp_int_float_bounds", "torch.clamp(x, 2.5, 7.5)", {Shape({3, 4}, DType::kInt64)}));
 }
 
+TEST_CASE("elementwise ops on float64 / int32 inputs and mixed precision", "[ops][elementwise]") {
+  REQUIRE_VERIFIED(Run("f64_arith", "x * 2.5 + torch.exp(x) / 3.0", {Shape({2, 3}, DType::kFloat64)}));
+  REQUIRE_VERIFIED(Run("f64_plus_f32", "x + y", {Shape({2, 3}, DType::kFloat64), Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("f64_gt_scalar", "x > 0.25", {Shape({2, 3}, DType::kFloat64)}));
+  REQUIRE_VERIFIED(Run("f32_lt_f64", "y < x", {Shape({2, 3}, DType::kFloat64), Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("i32_arith", "x * 3 + 1", {Shape({2, 3}, DType::kInt32)}));
+  REQUIRE_VERIFIED(Run("i32_plus_i64", "x + y", {Shape({2, 3}, DType::kInt32), Shape({2, 3}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("i32_true_div", "x / 4", {Shape({2, 3}, DType::kInt32)}));
+  REQUIRE_VERIFIED(Run("i32_floor_div", "torch.div(x - 5, 3, rounding_mode='floor')", {Shape({2, 3}, DType::kInt32)}));
+  REQUIRE_VERIFIED(Run("i32_remainder", "torch.remainder(x - 5, 3)", {Shape({2, 3}, DType::kInt32)}));
+  REQUIRE_VERIFIED(Run("i32_clamp", "torch.clamp(x, 2, 6)", {Shape({3, 4}, DType::kInt32)}));
+  REQUIRE_VERIFIED(Run("i32_where", "torch.where(x > 4, x, 0)", {Shape({3, 4}, DType::kInt32)}));
+  REQUIRE_VERIFIED(Run("i32_eq_float", "x == 2.0", {Shape({3, 4}, DType::kInt32)}));
+}
+
 TEST_CASE("elementwise ops at opset 13", "[ops][elementwise]") {
   REQUIRE_VERIFIED(Run("op13_arith", "torch.clamp(x * y + 1.0, -1.0, 2.0) - torch.pow(x, 2)", {Shape({2, 3}), Shape({3})}, {},
                        AtOpset(13)));
@@ -257,5 +272,5 @@ TEST_CASE("aten::where with bool branches", "[ops][elementwise][!mayfail]") {
 
 // BUG: same as above, aten::masked_fill on a bool tensor becomes Where over bool.
 TEST_CASE("aten::masked_fill on a bool tensor", "[ops][elementwise][!mayfail]") {
-  REQUIRE_VERIFIED(Run("masked_fill_bool", "(x > 0).masked_fill(y > 0, False)", {Shape({3, 4}), Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("masked_fill_bool", "(x > 0).masked_fill(y > 0, 0)", {Shape({3, 4}), Shape({3, 4})}));
 }

@@ -113,7 +113,7 @@ void TranslateCumsum(TranslationContext& ctx) {
 
 // aten::all(Tensor self) / all.dim(Tensor self, int dim, bool keepdim=False); any likewise.
 void TranslateAllAny(TranslationContext& ctx, bool is_all) {
-  std::string x = ctx.Cast(ctx.Input(0), ctx.InDType(0), DType::kInt64);
+  std::string x = ctx.Cast(ctx.Cast(ctx.Input(0), ctx.InDType(0), DType::kBool), DType::kBool, DType::kInt64);
   int64_t rank = ctx.Rank(0);
   std::vector<int64_t> dims;
   bool keepdim = false;

@@ -42,7 +42,7 @@ void TranslateIf(TranslationContext& ctx) {
 void TranslateLoop(TranslationContext& ctx) {
   const ir::Node& node = ctx.node();
   const ir::Block& body = *node.blocks[0];
-  std::string max_trip = ctx.ScalarInput(0, DType::kInt64);
+  std::string max_trip = ctx.IsConstant(0) ? ctx.ConstInt64(ctx.ConstInt(0, "max_trip_count")) : ctx.ScalarInput(0, DType::kInt64);
   std::string cond = ctx.OperandAs(1, DType::kBool);
   std::vector<std::string> inputs{max_trip, cond};
   std::vector<TranslationContext::SubgraphInput> body_inputs;

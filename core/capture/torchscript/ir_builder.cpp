@@ -1,6 +1,7 @@
 #include "core/capture/torchscript/ir_builder.h"
 
 #include <algorithm>
+#include <regex>
 #include <sstream>
 
 #include "core/capture/torch_interop.h"
@@ -70,41 +71,106 @@ std::optional<ir::Constant> IValueToConstant(const c10::IValue& v) {
   return std::nullopt;
 }
 
+}  // namespace
+
 std::string ClassName(const c10::ClassTypePtr& type) {
   if (!type || !type->name()) return "?";
   std::string name = type->name()->qualifiedName();
   const std::string prefix = "__torch__.";
   if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  // TorchScript renames the classes of differently-configured instances: drop that.
+  static const std::string mangle = "___torch_mangle_";
+  for (size_t at = name.find(mangle); at != std::string::npos; at = name.find(mangle)) {
+    size_t end = name.find('.', at);
+    name.erase(at, end == std::string::npos ? std::string::npos : end - at + 1);
+  }
   return name;
 }
 
-ir::SourceLocation LocationOf(jit::Node* node) {
+namespace {
+
+// The user's Python source for a range of serialized TorchScript code, when the file kept it.
+std::optional<std::tuple<std::string, size_t, std::string>> OriginalFrame(const jit::SourceRange& range) {
+  jit::SourceRange original = range.findSourceRangeThatGenerated().value_or(range);
+  auto flc = original.file_line_col();
+  if (!flc) return std::nullopt;
+  auto [file, line, col] = *flc;
+  std::string text;
+  if (auto source = original.source()) {
+    size_t lineno = source->lineno_for_offset(original.start());
+    text = source->get_line(lineno).str();
+    size_t first = text.find_first_not_of(' ');
+    text = first == std::string::npos ? "" : text.substr(first);
+  }
+  return std::make_tuple(file, line, text);
+}
+
+// A traced op's source is the Python stack recorded by the tracer, innermost first, one
+// "path(line): function" per line. Returns the frames, or nothing for other sources.
+std::vector<std::tuple<std::string, int, std::string>> TracedStack(const jit::SourceRange& range) {
+  std::vector<std::tuple<std::string, int, std::string>> frames;
+  jit::SourceRange original = range.findSourceRangeThatGenerated().value_or(range);
+  auto source = original.source();
+  if (!source || source->filename()) return frames;  // scripted code has a file name
+  static const std::regex kFrame(R"(^(.+)\((\d+)\): (.+)$)");
+  std::istringstream lines(source->text_str().str());
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, kFrame)) return {};
+    frames.emplace_back(m[1], std::stoi(m[2]), m[3]);
+  }
+  return frames;
+}
+
+// Frames of PyTorch itself and of the tracing machinery say little about the model.
+bool IsLibraryFrame(const std::string& file) {
+  return file.find("/torch/nn/") != std::string::npos || file.find("/torch/jit/") != std::string::npos ||
+         file.find("/torch/_tensor.py") != std::string::npos || file.find("/torch/functional.py") != std::string::npos ||
+         file.find("/torch/__init__.py") != std::string::npos || file.find("/torch/overrides.py") != std::string::npos;
+}
+
+ir::SourceLocation LocationOf(jit::Node* node, const std::string& root_class) {
   ir::SourceLocation loc;
   loc.module_scopes.push_back("");
+  loc.module_classes.push_back(root_class);
   std::ostringstream trace;
+  // Scripted code: outermost call first, the op itself last, as a Python traceback prints.
   auto add_frame = [&](const jit::SourceRange& range) {
-    auto flc = range.file_line_col();
-    if (!flc) return;
-    auto [file, line, col] = *flc;
-    trace << "File \"" << file << "\", line " << line << "\n";
+    auto frame = OriginalFrame(range);
+    if (!frame || std::get<0>(*frame).empty()) return;
+    auto& [file, line, text] = *frame;
+    trace << "  File \"" << file << "\", line " << line << "\n";
+    if (!text.empty()) trace << "    " << text << "\n";
     loc.file = file;
     loc.line = static_cast<int>(line);
   };
   if (auto cs = node->callstack()) {
     for (const auto& [fn, range, module] : (*cs)->vec()) {
+      add_frame(range);
       if (module) {
-        if (loc.module_classes.empty()) loc.module_classes.push_back("?");
         std::string instance = module->instance_name();
         loc.module_path = loc.module_path.empty() ? instance : loc.module_path + "." + instance;
         loc.module_scopes.push_back(loc.module_path);
         loc.module_classes.push_back(ClassName(module->class_type()));
       }
-      add_frame(range);
     }
   }
-  add_frame(node->sourceRange());
+  auto traced = TracedStack(node->sourceRange());
+  if (!traced.empty()) {
+    for (auto it = traced.rbegin(); it != traced.rend(); ++it)
+      trace << "  File \"" << std::get<0>(*it) << "\", line " << std::get<1>(*it) << ", in " << std::get<2>(*it) << "\n";
+    for (const auto& [file, line, function] : traced) {
+      if (IsLibraryFrame(file)) continue;
+      loc.file = file;
+      loc.line = line;
+      break;
+    }
+  } else {
+    add_frame(node->sourceRange());
+  }
   loc.stack_trace = trace.str();
-  if (!loc.stack_trace.empty()) loc.stack_trace.pop_back();
+  if (!loc.stack_trace.empty()) loc.stack_trace = "Traceback (most recent call last):\n" + loc.stack_trace.substr(0, loc.stack_trace.size() - 1);
   return loc;
 }
 
@@ -165,7 +231,7 @@ void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
     n->op = node->kind().toQualString();
     if (auto schema = node->maybeSchema()) n->overload = schema->overload_name();
     for (size_t i = 0; i < node->inputs().size(); ++i) n->inputs.push_back(Use(node, i, node->input(i)));
-    n->location = LocationOf(node);
+    n->location = LocationOf(node, root_class_);
     std::ostringstream text;
     text << *node;
     n->debug_text = text.str();

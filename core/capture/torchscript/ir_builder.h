@@ -11,7 +11,8 @@ namespace t2o::torchscript {
 
 class IrBuilder {
  public:
-  IrBuilder(ir::Graph& graph, const Interpreter& interp) : graph_(graph), interp_(interp) {}
+  IrBuilder(ir::Graph& graph, const Interpreter& interp, std::string root_class)
+      : graph_(graph), interp_(interp), root_class_(std::move(root_class)) {}
 
   ir::Value* Define(const jit::Value* v, ir::Node* producer);
   // The IR value read by `consumer` as input `index` (constants and static values become
@@ -25,6 +26,10 @@ class IrBuilder {
   ir::Graph& graph_;
   const Interpreter& interp_;
   std::unordered_map<const jit::Value*, ir::Value*> map_;
+  std::string root_class_;
 };
+
+// "torchvision.models.resnet.ResNet" for a module's class (TorchScript prefixes dropped).
+std::string ClassName(const c10::ClassTypePtr& type);
 
 }  // namespace t2o::torchscript

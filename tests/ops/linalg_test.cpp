@@ -1,0 +1,95 @@
+// Linear algebra (translators/aten/linalg.cpp): each compared between libtorch and ONNX
+// Runtime on a tiny scripted model.
+#include <catch2/catch.hpp>
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+
+// forward(self, x, y, ...) with one argument per input. `body` is either one expression
+// (returned) or several lines of the body, separated by '\n' (indented here).
+std::string Forward(const std::string& body, size_t num_inputs) {
+  static const char* kNames[] = {"x", "y", "z", "u", "v"};
+  std::string f = "def forward(self";
+  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
+  f += "):\n";
+  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    f += "    " + body.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return f;
+}
+
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
+                  Params params = {}, VerifyOptions options = {}) {
+  TinyModel m;
+  m.forward = Forward(body, inputs.size());
+  m.inputs = std::move(inputs);
+  m.params = std::move(params);
+  return ConvertTiny(m, "linalg_" + name, options);
+}
+
+VerifyOptions AtOpset(int opset) {
+  VerifyOptions o;
+  o.opset = opset;
+  return o;
+}
+}  // namespace
+
+
+TEST_CASE("aten::linear on 1-D, 2-D, 3-D and 4-D inputs, with and without bias", "[ops][linalg]") {
+  Params p{{"w", {4, 5}}, {"b", {4}}};
+  REQUIRE_VERIFIED(Run("linear_2d", "torch.linear(x, self.w, self.b)", {Shape({3, 5})}, p));
+  REQUIRE_VERIFIED(Run("linear_2d_nobias", "torch.linear(x, self.w, None)", {Shape({3, 5})}, p));
+  REQUIRE_VERIFIED(Run("linear_3d", "torch.linear(x, self.w, self.b)", {Shape({2, 3, 5})}, p));
+  REQUIRE_VERIFIED(Run("linear_3d_nobias", "torch.linear(x, self.w, None)", {Shape({2, 3, 5})}, p));
+  REQUIRE_VERIFIED(Run("linear_4d", "torch.linear(x, self.w, self.b)", {Shape({2, 2, 3, 5})}, p));
+  REQUIRE_VERIFIED(Run("linear_1d", "torch.linear(x, self.w, self.b)", {Shape({5})}, p));
+  REQUIRE_VERIFIED(Run("linear_op13", "torch.linear(x, self.w, self.b)", {Shape({2, 3, 5})}, p, AtOpset(13)));
+  REQUIRE_VERIFIED(Run("linear_input_weight", "torch.linear(x, y, None)", {Shape({3, 5}), Shape({2, 5})}));
+}
+
+TEST_CASE("aten::matmul over rank combinations", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("matmul_2x2", "torch.matmul(x, y)", {Shape({3, 4}), Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_op", "x @ y", {Shape({3, 4}), Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_1x1", "torch.matmul(x, y)", {Shape({4}), Shape({4})}));
+  REQUIRE_VERIFIED(Run("matmul_1x2", "torch.matmul(x, y)", {Shape({4}), Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_2x1", "torch.matmul(x, y)", {Shape({3, 4}), Shape({4})}));
+  REQUIRE_VERIFIED(Run("matmul_3x3", "torch.matmul(x, y)", {Shape({2, 3, 4}), Shape({2, 4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_3x2", "torch.matmul(x, y)", {Shape({2, 3, 4}), Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_2x3", "torch.matmul(x, y)", {Shape({3, 4}), Shape({2, 4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_3x1", "torch.matmul(x, y)", {Shape({2, 3, 4}), Shape({4})}));
+  REQUIRE_VERIFIED(Run("matmul_4x4_bcast", "torch.matmul(x, y)", {Shape({2, 1, 3, 4}), Shape({1, 3, 4, 5})}));
+  REQUIRE_VERIFIED(Run("matmul_param", "torch.matmul(x, self.w)", {Shape({2, 3, 4})}, {{"w", {4, 6}}}));
+  REQUIRE_VERIFIED(Run("matmul_attention", "torch.softmax(torch.matmul(x, x.transpose(-2, -1)) * 0.5, -1) @ x",
+                       {Shape({2, 2, 5, 4})}));
+}
+
+TEST_CASE("aten::mm / bmm / mv / t", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("mm", "torch.mm(x, y)", {Shape({3, 4}), Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("bmm", "torch.bmm(x, y)", {Shape({2, 3, 4}), Shape({2, 4, 5})}));
+  REQUIRE_VERIFIED(Run("mv", "torch.mv(x, y)", {Shape({3, 4}), Shape({4})}));
+  REQUIRE_VERIFIED(Run("t_2d", "x.t()", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("t_1d", "x.t() * 2.0", {Shape({4})}));
+  REQUIRE_VERIFIED(Run("mm_t", "torch.mm(x, y.t())", {Shape({3, 4}), Shape({5, 4})}));
+}
+
+TEST_CASE("aten::addmm / baddbmm with beta and alpha", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("addmm", "torch.addmm(z, x, y)", {Shape({3, 4}), Shape({4, 5}), Shape({3, 5})}));
+  REQUIRE_VERIFIED(Run("addmm_bcast", "torch.addmm(z, x, y)", {Shape({3, 4}), Shape({4, 5}), Shape({5})}));
+  REQUIRE_VERIFIED(Run("addmm_ab", "torch.addmm(z, x, y, beta=0.5, alpha=2.0)", {Shape({3, 4}), Shape({4, 5}), Shape({3, 5})}));
+  REQUIRE_VERIFIED(Run("addmm_beta0", "torch.addmm(z, x, y, beta=0.0, alpha=1.5)", {Shape({3, 4}), Shape({4, 5}), Shape({1, 5})}));
+  REQUIRE_VERIFIED(Run("baddbmm", "torch.baddbmm(z, x, y)", {Shape({2, 3, 4}), Shape({2, 4, 5}), Shape({2, 3, 5})}));
+  REQUIRE_VERIFIED(Run("baddbmm_ab", "torch.baddbmm(z, x, y, beta=0.5, alpha=-2.0)",
+                       {Shape({2, 3, 4}), Shape({2, 4, 5}), Shape({3, 5})}));
+  REQUIRE_VERIFIED(Run("baddbmm_beta0", "torch.baddbmm(z, x, y, beta=0.0, alpha=0.5)",
+                       {Shape({2, 3, 4}), Shape({2, 4, 5}), Shape({2, 3, 5})}));
+}

@@ -1,0 +1,112 @@
+// Normalization layers (translators/aten/normalization.cpp): each compared between libtorch
+// and ONNX Runtime on a tiny scripted model.
+#include <catch2/catch.hpp>
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+
+// forward(self, x, y, ...) with one argument per input. `body` is either one expression
+// (returned) or several lines of the body, separated by '\n' (indented here).
+std::string Forward(const std::string& body, size_t num_inputs) {
+  static const char* kNames[] = {"x", "y", "z", "u", "v"};
+  std::string f = "def forward(self";
+  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
+  f += "):\n";
+  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    f += "    " + body.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return f;
+}
+
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
+                  Params params = {}, VerifyOptions options = {}) {
+  TinyModel m;
+  m.forward = Forward(body, inputs.size());
+  m.inputs = std::move(inputs);
+  m.params = std::move(params);
+  return ConvertTiny(m, "normalization_" + name, options);
+}
+
+VerifyOptions AtOpset(int opset) {
+  VerifyOptions o;
+  o.opset = opset;
+  return o;
+}
+}  // namespace
+
+// Random running_var parameters are made positive in the graph.
+const char* kVar = "torch.abs(self.rv) + 0.5";
+
+TEST_CASE("aten::batch_norm (inference) on 2-D, 3-D, 4-D and 5-D inputs", "[ops][normalization]") {
+  Params p4{{"w", {3}}, {"b", {3}}, {"rm", {3}}, {"rv", {3}}};
+  std::string bn = std::string("torch.batch_norm(x, self.w, self.b, self.rm, ") + kVar + ", False, 0.1, 1e-5, False)";
+  REQUIRE_VERIFIED(Run("bn2d", bn, {Shape({2, 3, 8, 8})}, p4));
+  REQUIRE_VERIFIED(Run("bn1d_2d", bn, {Shape({4, 3})}, p4));
+  REQUIRE_VERIFIED(Run("bn1d_3d", bn, {Shape({2, 3, 7})}, p4));
+  REQUIRE_VERIFIED(Run("bn3d", bn, {Shape({2, 3, 2, 4, 4})}, p4));
+  REQUIRE_VERIFIED(Run("bn_eps", std::string("torch.batch_norm(x, self.w, self.b, self.rm, ") + kVar + ", False, 0.1, 0.25, True)",
+                       {Shape({2, 3, 4, 4})}, p4));
+  REQUIRE_VERIFIED(Run("bn_op13", bn, {Shape({2, 3, 4, 4})}, p4, AtOpset(13)));
+}
+
+TEST_CASE("aten::batch_norm without affine parameters", "[ops][normalization]") {
+  Params p{{"rm", {4}}, {"rv", {4}}};
+  REQUIRE_VERIFIED(Run("bn_noaffine", std::string("torch.batch_norm(x, None, None, self.rm, ") + kVar + ", False, 0.1, 1e-5, False)",
+                       {Shape({2, 4, 5, 5})}, p));
+  REQUIRE_VERIFIED(Run("bn_weight_only", std::string("torch.batch_norm(x, self.w, None, self.rm, ") + kVar + ", False, 0.1, 1e-5, False)",
+                       {Shape({2, 4, 5})}, {{"w", {4}}, {"rm", {4}}, {"rv", {4}}}));
+}
+
+TEST_CASE("aten::layer_norm over one and several trailing dims", "[ops][normalization]") {
+  REQUIRE_VERIFIED(Run("ln_last", "torch.layer_norm(x, [5], self.w, self.b, 1e-5, False)", {Shape({2, 3, 5})},
+                       {{"w", {5}}, {"b", {5}}}));
+  REQUIRE_VERIFIED(Run("ln_two", "torch.layer_norm(x, [3, 5], self.w, self.b, 1e-5, False)", {Shape({2, 3, 5})},
+                       {{"w", {3, 5}}, {"b", {3, 5}}}));
+  REQUIRE_VERIFIED(Run("ln_all", "torch.layer_norm(x, [4, 6], None, None, 1e-3, False)", {Shape({4, 6})}));
+  REQUIRE_VERIFIED(Run("ln_noaffine", "torch.layer_norm(x, [8], None, None, 1e-5, False)", {Shape({2, 4, 8})}));
+  REQUIRE_VERIFIED(Run("ln_weight_only", "torch.layer_norm(x, [8], self.w, None, 1e-5, False)", {Shape({2, 4, 8})}, {{"w", {8}}}));
+  REQUIRE_VERIFIED(Run("ln_4d", "torch.layer_norm(x, [6], self.w, self.b, 1e-6, False)", {Shape({2, 3, 4, 6})},
+                       {{"w", {6}}, {"b", {6}}}));
+}
+
+TEST_CASE("aten::layer_norm at opset 13 (decomposed)", "[ops][normalization]") {
+  REQUIRE_VERIFIED(Run("ln_op13", "torch.layer_norm(x, [5], self.w, self.b, 1e-5, False)", {Shape({2, 3, 5})},
+                       {{"w", {5}}, {"b", {5}}}, AtOpset(13)));
+  REQUIRE_VERIFIED(Run("ln_two_op13", "torch.layer_norm(x, [3, 5], None, None, 1e-5, False)", {Shape({2, 3, 5})}, {},
+                       AtOpset(13)));
+}
+
+TEST_CASE("aten::group_norm with and without affine, several ranks", "[ops][normalization]") {
+  Params p{{"w", {6}}, {"b", {6}}};
+  REQUIRE_VERIFIED(Run("gn", "torch.group_norm(x, 2, self.w, self.b, 1e-5, False)", {Shape({2, 6, 4, 4})}, p));
+  REQUIRE_VERIFIED(Run("gn_3", "torch.group_norm(x, 3, self.w, self.b, 1e-5, False)", {Shape({2, 6, 5})}, p));
+  REQUIRE_VERIFIED(Run("gn_1", "torch.group_norm(x, 1, self.w, self.b, 1e-5, False)", {Shape({2, 6, 3, 3})}, p));
+  REQUIRE_VERIFIED(Run("gn_6", "torch.group_norm(x, 6, self.w, self.b, 1e-5, False)", {Shape({2, 6, 3, 3})}, p));
+  REQUIRE_VERIFIED(Run("gn_noaffine", "torch.group_norm(x, 2, None, None, 1e-5, False)", {Shape({2, 6, 4, 4})}));
+  REQUIRE_VERIFIED(Run("gn_2d", "torch.group_norm(x, 3, self.w, self.b, 1e-5, False)", {Shape({4, 6})}, p));
+  REQUIRE_VERIFIED(Run("gn_5d", "torch.group_norm(x, 2, self.w, self.b, 1e-5, False)", {Shape({1, 6, 2, 3, 3})}, p));
+  REQUIRE_VERIFIED(Run("gn_op13", "torch.group_norm(x, 2, self.w, self.b, 1e-5, False)", {Shape({2, 6, 4, 4})}, p, AtOpset(13)));
+}
+
+TEST_CASE("aten::instance_norm with input statistics and with running statistics", "[ops][normalization]") {
+  Params p{{"w", {3}}, {"b", {3}}};
+  REQUIRE_VERIFIED(Run("in2d", "torch.instance_norm(x, self.w, self.b, None, None, True, 0.1, 1e-5, False)",
+                       {Shape({2, 3, 5, 5})}, p));
+  REQUIRE_VERIFIED(Run("in1d", "torch.instance_norm(x, self.w, self.b, None, None, True, 0.1, 1e-5, False)",
+                       {Shape({2, 3, 7})}, p));
+  REQUIRE_VERIFIED(Run("in_noaffine", "torch.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False)",
+                       {Shape({2, 3, 4, 4})}));
+  REQUIRE_VERIFIED(Run("in_running",
+                       std::string("torch.instance_norm(x, self.w, self.b, self.rm, ") + kVar + ", False, 0.1, 1e-5, False)",
+                       {Shape({2, 3, 4, 4})}, {{"w", {3}}, {"b", {3}}, {"rm", {3}}, {"rv", {3}}}));
+}

@@ -1,0 +1,177 @@
+// Identity-like ops, dtype conversion, tensor creation and indexing
+// (translators/aten/tensor_ops.cpp): each compared between libtorch and ONNX Runtime on a
+// tiny scripted model.
+//
+// `torch.int64` etc. do not resolve in define()d code: dtypes are passed as ScalarType
+// codes (3 int32, 4 int64, 5 float16, 6 float32, 7 float64, 11 bool).
+#include <catch2/catch.hpp>
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+
+// forward(self, x, y, ...) with one argument per input. `body` is either one expression
+// (returned) or several lines of the body, separated by '\n' (indented here).
+std::string Forward(const std::string& body, size_t num_inputs) {
+  static const char* kNames[] = {"x", "y", "z", "u", "v"};
+  std::string f = "def forward(self";
+  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
+  f += "):\n";
+  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    f += "    " + body.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return f;
+}
+
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
+                  Params params = {}, VerifyOptions options = {}) {
+  TinyModel m;
+  m.forward = Forward(body, inputs.size());
+  m.inputs = std::move(inputs);
+  m.params = std::move(params);
+  return ConvertTiny(m, "tensor_ops_" + name, options);
+}
+
+VerifyOptions AtOpset(int opset) {
+  VerifyOptions o;
+  o.opset = opset;
+  return o;
+}
+}  // namespace
+
+
+TEST_CASE("aten::to(dtype) / float / long / int / bool / double / type_as", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("to_int64", "(x * 3.0).to(4)", {Shape({3, 4})}));  // truncates toward zero
+  REQUIRE_VERIFIED(Run("to_int32", "(x * 3.0).to(3)", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("to_float64", "x.to(7) * 2.0", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("to_bool", "x.to(11)", {FloatData({4}, {0.0f, 0.5f, -2.0f, 0.0f})}));
+  REQUIRE_VERIFIED(Run("int_to_float", "x.to(6) / 3.0", {Shape({3, 4}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("long", "(x * 5.0).long()", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("int", "(x * 5.0).int()", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("float", "(x > 0).float()", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("double", "x.double()", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("int_to_bool", "x.to(11)", {IntData({4}, {0, 3, -1, 0})}));
+  REQUIRE_VERIFIED(Run("bool_to_int", "(x > 0).long() * 3", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("type_as", "x.type_as(y) + y", {Shape({3, 4}), Shape({3, 4}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("to_other", "y.to(x) * x", {Shape({3, 4}), Shape({3, 4}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("to_same", "x.to(6) * 2.0", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("to_kw", "x.to(dtype=4)", {Shape({3, 4}, DType::kInt64)}));
+}
+
+TEST_CASE("aten::to(float16) round trip", "[ops][tensor_ops]") {
+  VerifyOptions loose;
+  loose.tolerance.atol = 1e-2;
+  loose.tolerance.rtol = 1e-2;
+  REQUIRE_VERIFIED(Run("half", "x.half().float() * 2.0", {Shape({3, 4})}, {}, loose));
+}
+
+// BUG (verifier, core/ir/ir.cpp): TensorData::ElementAsDouble returns 0 for float16 (and
+// bfloat16), so a float16 model output is compared as all zeros: the harness refuses it
+// ("output 'to' is all zeros"), and without the harness check any float16 output would
+// pass verification whatever its values.
+TEST_CASE("aten::to(float16) as a model output", "[ops][tensor_ops][!mayfail]") {
+  VerifyOptions loose;
+  loose.tolerance.atol = 1e-2;
+  loose.tolerance.rtol = 1e-2;
+  REQUIRE_VERIFIED(Run("to_half", "x.to(5)", {Shape({3, 4})}, {}, loose));
+}
+
+// BUG (capture regression, commit bb0f15c "shape-only first run on meta tensors"): the
+// factories that only read `self`'s shape (zeros_like, ones_like, full_like, new_zeros,
+// new_ones, new_full) are static values; after the shape-only run they are meta tensors,
+// the IR builder turns them into constants with no bytes, and the writer throws
+// "basic_string: construction from null is not valid" (FillTensor -> set_raw_data(nullptr)).
+// Remove [!mayfail] once capture materializes static tensors with real data.
+TEST_CASE("aten::zeros_like / ones_like / full_like", "[ops][tensor_ops][!mayfail]") {
+  REQUIRE_VERIFIED(Run("zeros_like", "x + torch.zeros_like(x)", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("ones_like", "torch.ones_like(x)", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("ones_like_int", "torch.ones_like(x) + x", {Shape({2, 3}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("zeros_like_int", "torch.zeros_like(x)", {Shape({2, 3}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("full_like", "torch.full_like(x, 3.5)", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(Run("full_like_int", "torch.full_like(x, 7)", {Shape({2, 3}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("ones_like_dtype", "torch.ones_like(x, dtype=4)", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("full_like_dtype", "torch.full_like(x, 2, dtype=6)", {Shape({2, 3}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("ones_like_bool", "torch.ones_like(x > 0)", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("ones_like_0d", "torch.ones_like(x.sum()) * 2.0", {Shape({2, 3})}));
+}
+
+TEST_CASE("aten::zeros / ones / full", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("zeros", "x + torch.zeros([2, 3])", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("ones", "x * torch.ones([3])", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("full", "x + torch.full([2, 3], 2.5)", {Shape({2, 3})}));
+  // Sizes taken from the input's shape.
+  REQUIRE_VERIFIED(Run("zeros_size", "torch.zeros([x.size(0), x.size(1) * 2]) + 3.0", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("ones_shape", "torch.ones(x.shape) + x", {Shape({2, 3})}));
+}
+
+// BUG (capture regression): same as zeros_like above.
+TEST_CASE("aten::new_zeros / new_ones / new_full", "[ops][tensor_ops][!mayfail]") {
+  REQUIRE_VERIFIED(Run("new_zeros", "x.new_zeros([4, 2]) + 1.0", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("new_ones", "x.new_ones([3])", {Shape({2, 3}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("new_full", "x.new_full([2, 2], -1.5)", {Shape({2, 3})}));
+}
+
+TEST_CASE("aten::zeros / full / arange with run-time sizes", "[ops][tensor_ops]") {
+  // The sizes come from the data of an int input, so they are not known at export time.
+  REQUIRE_VERIFIED(Run("zeros_dynamic", "torch.zeros([int(x.sum()), 2]) + 1.0", {IntData({2}, {1, 2})}));
+  REQUIRE_VERIFIED(Run("full_dynamic", "torch.full([int(x[0])], 4.5)", {IntData({2}, {3, 2})}));
+  REQUIRE_VERIFIED(Run("arange_dynamic", "torch.arange(int(x.sum()))", {IntData({2}, {3, 2})}));
+  REQUIRE_VERIFIED(Run("arange_start_dynamic", "torch.arange(int(x[0]), int(x[1]))", {IntData({2}, {-2, 4})}));
+  REQUIRE_VERIFIED(Run("arange_step_dynamic", "torch.arange(int(x[0]), int(x[1]), 3)", {IntData({2}, {1, 11})}));
+  REQUIRE_VERIFIED(Run("arange_static", "x + torch.arange(4)", {Shape({2, 4})}));
+}
+
+TEST_CASE("aten::contiguous / clone / detach / dropout (inference)", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("contiguous", "x.transpose(0, 1).contiguous()", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("clone", "torch.clone(x) * 2.0", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("detach", "x.detach() + 1.0", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("dropout", "torch.dropout(x, 0.5, False)", {Shape({2, 3})}));
+  REQUIRE_VERIFIED(Run("feature_dropout", "torch.feature_dropout(x, 0.2, False)", {Shape({2, 3, 4})}));
+}
+
+TEST_CASE("aten::index_select / gather", "[ops][tensor_ops]") {
+  auto idx = IntData({3}, {2, 0, 2});
+  REQUIRE_VERIFIED(Run("index_select_1", "torch.index_select(x, 1, y)", {Shape({2, 4, 3}), idx}));
+  REQUIRE_VERIFIED(Run("index_select_0", "x.index_select(0, y)", {Shape({4, 3}), idx}));
+  REQUIRE_VERIFIED(Run("index_select_neg", "x.index_select(-1, y)", {Shape({2, 3}), idx}));
+  REQUIRE_VERIFIED(Run("index_select_int", "x.index_select(0, y)", {Shape({3, 2}, DType::kInt64), idx}));
+  REQUIRE_VERIFIED(Run("gather_1", "torch.gather(x, 1, y)", {Shape({2, 4}), IntData({2, 3}, {0, 3, 3, 1, 2, 0})}));
+  REQUIRE_VERIFIED(Run("gather_0", "x.gather(0, y)", {Shape({3, 2}), IntData({2, 2}, {2, 0, 1, 1})}));
+  REQUIRE_VERIFIED(Run("gather_neg", "torch.gather(x, -1, y)", {Shape({2, 2, 3}), IntData({2, 2, 1}, {0, 2, 1, 1})}));
+  REQUIRE_VERIFIED(Run("gather_argmax", "torch.gather(x, 1, x.argmax(1, True))", {Shape({3, 5})}));
+}
+
+TEST_CASE("aten::embedding", "[ops][tensor_ops]") {
+  Params p{{"w", {10, 4}}};
+  REQUIRE_VERIFIED(Run("embedding", "torch.embedding(self.w, x)", {Shape({2, 5}, DType::kInt64)}, p));
+  REQUIRE_VERIFIED(Run("embedding_1d", "torch.embedding(self.w, x)", {IntData({3}, {9, 0, 4})}, p));
+  REQUIRE_VERIFIED(Run("embedding_padding_idx", "torch.embedding(self.w, x, 0, False, False)", {IntData({4}, {0, 1, 0, 2})}, p));
+  REQUIRE_VERIFIED(Run("embedding_0d", "torch.embedding(self.w, x[0])", {IntData({2}, {3, 1})}, p));
+}
+
+TEST_CASE("aten::index with int64 index tensors (x[idx], x[:, idx], x[i, j])", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("index_dim0", "x[y]", {Shape({4, 3}), IntData({3}, {3, 0, 3})}));
+  REQUIRE_VERIFIED(Run("index_dim1", "x[:, y]", {Shape({2, 4, 3}), IntData({2}, {1, 3})}));
+  REQUIRE_VERIFIED(Run("index_dim2", "x[:, :, y]", {Shape({2, 3, 4}), IntData({3}, {0, 3, 1})}));
+  REQUIRE_VERIFIED(Run("index_2d_idx", "x[y]", {Shape({5, 2}), IntData({2, 2}, {0, 4, 2, 2})}));
+  REQUIRE_VERIFIED(Run("index_negative", "x[y]", {Shape({4, 3}), IntData({2}, {-1, 1})}));
+  REQUIRE_VERIFIED(Run("index_two", "x[y, z]", {Shape({3, 4, 2}), IntData({3}, {0, 2, 1}), IntData({3}, {3, 0, 1})}));
+  REQUIRE_VERIFIED(Run("index_two_bcast", "x[y, z]", {Shape({3, 4}), IntData({2, 1}, {0, 2}), IntData({3}, {3, 0, 1})}));
+  REQUIRE_VERIFIED(Run("index_int_data", "x[y]", {Shape({5}, DType::kInt64), IntData({2}, {4, 0})}));
+  REQUIRE_VERIFIED(Run("index_computed", "x[torch.argmax(x, 0)]", {Shape({4})}));
+}
+
+TEST_CASE("aten::index with a 1-D boolean mask", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("mask_1d", "x[x > 0]", {FloatData({6}, {1.0f, -2.0f, 3.0f, -0.5f, 0.0f, 2.5f})}));
+  REQUIRE_VERIFIED(Run("mask_rows", "x[y > 0]", {Shape({4, 3}), FloatData({4}, {1.0f, -1.0f, 2.0f, 3.0f})}));
+  REQUIRE_VERIFIED(Run("mask_input", "x[y]", {Shape({5}), Shape({5}, DType::kBool)}));
+}
