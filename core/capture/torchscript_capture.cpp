@@ -305,6 +305,11 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
             return;
           }
           ir::Value* iv = builder.Use(consumer, index, v);
+          if (iv->kind == ir::ValueKind::kTensorList && !iv->constant) {
+            for (ir::Value* element : builder.UnpackTensorList(iv, v, ir_graph->top))
+              ir_graph->outputs.push_back({element, ir::OutputKind::kUserOutput, element->name});
+            return;
+          }
           ir_graph->outputs.push_back({iv, ir::OutputKind::kUserOutput, name.empty() ? iv->name : name});
         };
     for (size_t i = 0; i < graph->outputs().size(); ++i)

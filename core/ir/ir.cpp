@@ -1,8 +1,35 @@
 #include "core/ir/ir.h"
 
+#include <cmath>
+#include <cstring>
+
 #include <sstream>
 
 namespace t2o {
+
+namespace {
+
+float BitsToFloat(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+float HalfToFloat(uint16_t h) {
+  uint32_t sign = (h & 0x8000u) << 16;
+  int exponent = (h >> 10) & 0x1f;
+  uint32_t mantissa = h & 0x3ffu;
+  if (exponent == 0x1f) return BitsToFloat(sign | 0x7f800000u | (mantissa << 13));  // inf, nan
+  if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24
+    float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+    return sign ? -magnitude : magnitude;
+  }
+  return BitsToFloat(sign | (static_cast<uint32_t>(exponent + 112) << 23) | (mantissa << 13));
+}
+
+float BFloat16ToFloat(uint16_t b) { return BitsToFloat(static_cast<uint32_t>(b) << 16); }
+
+}  // namespace
 
 double TensorData::ElementAsDouble(int64_t i) const {
   switch (dtype) {
@@ -14,6 +41,8 @@ double TensorData::ElementAsDouble(int64_t i) const {
     case DType::kInt64: return static_cast<double>(data<int64_t>()[i]);
     case DType::kUInt8: return data<uint8_t>()[i];
     case DType::kBool: return data<uint8_t>()[i] != 0;
+    case DType::kFloat16: return HalfToFloat(data<uint16_t>()[i]);
+    case DType::kBFloat16: return BFloat16ToFloat(data<uint16_t>()[i]);
     default: return 0.0;
   }
 }

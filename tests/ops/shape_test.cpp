@@ -147,19 +147,16 @@ TEST_CASE("aten::split / split_with_sizes / chunk / unbind", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("unbind_neg", "l = x.unbind(-1)\nreturn l[0], l[3]", {Shape({2, 4})}));
 }
 
-// BUG (capture, core/capture/torchscript_capture.cpp): a list returned straight from
-// split/chunk/unbind is not flattened into its tensors (only lists built by
-// prim::ListConstruct / TupleConstruct are), so the ONNX output has no tensor type and the
-// checker rejects the model: "Field 'shape' of 'type' is required but missing".
-TEST_CASE("aten::split returned as a list", "[ops][shape][!mayfail]") {
+// A list returned straight from split/chunk/unbind becomes one ONNX output per element.
+TEST_CASE("aten::split returned as a list", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("split_list_out", "x.split(2, 1)", {Shape({2, 5})}));
 }
 
-TEST_CASE("aten::chunk returned as a list", "[ops][shape][!mayfail]") {
+TEST_CASE("aten::chunk returned as a list", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("chunk_list_out", "torch.chunk(x, 2, 0)", {Shape({4, 3})}));
 }
 
-TEST_CASE("aten::unbind returned as a list", "[ops][shape][!mayfail]") {
+TEST_CASE("aten::unbind returned as a list", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("unbind_list_out", "x.unbind(1)", {Shape({2, 3})}));
 }
 

@@ -78,20 +78,16 @@ TEST_CASE("aten::to(float16) round trip", "[ops][tensor_ops]") {
 // bfloat16), so a float16 model output is compared as all zeros: the harness refuses it
 // ("output 'to' is all zeros"), and without the harness check any float16 output would
 // pass verification whatever its values.
-TEST_CASE("aten::to(float16) as a model output", "[ops][tensor_ops][!mayfail]") {
+TEST_CASE("aten::to(float16) as a model output", "[ops][tensor_ops]") {
   VerifyOptions loose;
   loose.tolerance.atol = 1e-2;
   loose.tolerance.rtol = 1e-2;
   REQUIRE_VERIFIED(Run("to_half", "x.to(5)", {Shape({3, 4})}, {}, loose));
 }
 
-// BUG (capture regression, commit bb0f15c "shape-only first run on meta tensors"): the
-// factories that only read `self`'s shape (zeros_like, ones_like, full_like, new_zeros,
-// new_ones, new_full) are static values; after the shape-only run they are meta tensors,
-// the IR builder turns them into constants with no bytes, and the writer throws
-// "basic_string: construction from null is not valid" (FillTensor -> set_raw_data(nullptr)).
-// Remove [!mayfail] once capture materializes static tensors with real data.
-TEST_CASE("aten::zeros_like / ones_like / full_like", "[ops][tensor_ops][!mayfail]") {
+// Factories that only read `self`'s shape are static: in the shape-only capture run
+// `self` is a meta tensor, and the factory must still produce real data to export.
+TEST_CASE("aten::zeros_like / ones_like / full_like", "[ops][tensor_ops]") {
   REQUIRE_VERIFIED(Run("zeros_like", "x + torch.zeros_like(x)", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("ones_like", "torch.ones_like(x)", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("ones_like_int", "torch.ones_like(x) + x", {Shape({2, 3}, DType::kInt64)}));
@@ -114,7 +110,7 @@ TEST_CASE("aten::zeros / ones / full", "[ops][tensor_ops]") {
 }
 
 // BUG (capture regression): same as zeros_like above.
-TEST_CASE("aten::new_zeros / new_ones / new_full", "[ops][tensor_ops][!mayfail]") {
+TEST_CASE("aten::new_zeros / new_ones / new_full", "[ops][tensor_ops]") {
   REQUIRE_VERIFIED(Run("new_zeros", "x.new_zeros([4, 2]) + 1.0", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("new_ones", "x.new_ones([3])", {Shape({2, 3}, DType::kInt64)}));
   REQUIRE_VERIFIED(Run("new_full", "x.new_full([2, 2], -1.5)", {Shape({2, 3})}));

@@ -142,6 +142,10 @@ StaticValues FindStaticValues(jit::Block* top) {
 
 // ------------------------------------------------------------------ interpretation
 
+namespace {
+void MapTensorsToCpu(jit::Stack& stack);
+}
+
 c10::IValue Interpreter::Get(const jit::Value* v) {
   auto it = values.find(v);
   if (it != values.end()) return it->second;
@@ -268,10 +272,14 @@ void Interpreter::RunNode(jit::Node* node) {
   jit::Stack stack;
   for (jit::Value* in : node->inputs()) stack.push_back(Get(in));
   try {
-    if (shape_only && !statics.nodes.count(node))
+    if (shape_only && !statics.nodes.count(node)) {
       RunOperator(node, stack);
-    else
+    } else {
+      // A static node reading a meta tensor only reads its metadata (x.size(0),
+      // zeros_like(x)); give it a real tensor so that its result has data to export.
+      if (shape_only) MapTensorsToCpu(stack);
       node->getOperation()(stack);
+    }
   } catch (const NeedsRealData&) {
     throw;
   } catch (const std::exception& e) {
@@ -314,6 +322,12 @@ void MapTensors(jit::Stack& stack, Fn fn) {
       v = list;
     }
   }
+}
+
+void MapTensorsToCpu(jit::Stack& stack) {
+  MapTensors(stack, [](const at::Tensor& t) {
+    return t.is_meta() ? at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kCPU)) : t;
+  });
 }
 
 bool AnyMeta(const jit::Stack& stack) {

@@ -223,6 +223,21 @@ ir::Value* IrBuilder::Use(const jit::Node* consumer, size_t index, const jit::Va
   throw std::logic_error("internal: %" + v->debugName() + " used before it was defined");
 }
 
+std::vector<ir::Value*> IrBuilder::UnpackTensorList(ir::Value* list, const jit::Value* v, ir::Block& block) {
+  auto found = interp_.values.find(v);
+  if (found == interp_.values.end() || !found->second.isList()) return {list};
+  auto elements = found->second.toListRef();
+  ir::Node* unpack = graph_.AppendNode(block, "prim::ListUnpack", "", {list}, 0);
+  unpack->location = list->producer ? list->producer->location : ir::SourceLocation{};
+  for (size_t i = 0; i < elements.size(); ++i) {
+    ir::Value* out = graph_.NewValue(ir::ValueKind::kTensor, list->name + "_" + std::to_string(i));
+    out->producer = unpack;
+    if (elements[i].isTensor()) out->meta = MetaOf(elements[i].toTensor());
+    unpack->outputs.push_back(out);
+  }
+  return unpack->outputs;
+}
+
 void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
   for (jit::Node* node : block->nodes()) {
     if (interp_.statics.nodes.count(node)) continue;  // known at export time: no node

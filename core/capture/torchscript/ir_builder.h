@@ -19,6 +19,9 @@ class IrBuilder {
   // constants; static tensors take their snapshot for this consumer).
   ir::Value* Use(const jit::Node* consumer, size_t index, const jit::Value* v);
   void ConvertBlock(jit::Block* block, ir::Block& out);
+  // A tensor list returned by an op (x.split(2)) becomes its elements: appends a
+  // prim::ListUnpack node whose outputs carry each element's observed metadata.
+  std::vector<ir::Value*> UnpackTensorList(ir::Value* list, const jit::Value* v, ir::Block& block);
 
  private:
   ir::Value* ConstantValue(const c10::IValue& value, const jit::Value* v, const std::string& hint);
