@@ -1,9 +1,15 @@
 #include "core/pipeline.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
 
+#include "core/ir/ir_json.h"
 #include "core/report/markdown_report.h"
+#include "core/util/profile.h"
 #include "core/util/log.h"
 #include "core/verify/ort_runner.h"
 
@@ -17,11 +23,13 @@ class StageTimer {
   StageTimer(ConvertResult& result, std::string stage)
       : result_(result), stage_(std::move(stage)), start_(std::chrono::steady_clock::now()) {
     Log().info("{}...", stage_);
+    ResetPeakRss();
   }
   ~StageTimer() {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    result_.timings.push_back({stage_, s});
-    Log().info("{} took {:.3f}s", stage_, s);
+    MemoryReading memory = ReadMemory();
+    result_.timings.push_back({stage_, s, memory.peak_bytes, memory.rss_bytes});
+    Log().info("{} took {:.3f}s (peak RSS {} MiB)", stage_, s, memory.peak_bytes >> 20);
   }
 
  private:
@@ -30,9 +38,93 @@ class StageTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
+std::string ArtifactPath(const ConvertOptions& options, const std::string& suffix) {
+  return (fs::path(options.artifacts_dir) / (fs::path(options.output_path).stem().string() + suffix)).string();
+}
+
+void DumpProgram(const ConvertOptions& options, const ir::Graph& graph, ConvertResult& result) {
+  fs::create_directories(options.artifacts_dir);
+  std::string text_path = ArtifactPath(options, "_exported_program.txt");
+  std::string json_path = ArtifactPath(options, "_exported_program.json");
+  std::ofstream(text_path) << PrintGraph(graph);
+  std::ofstream(json_path) << ir::GraphToJson(graph).dump(1) << "\n";
+  result.dump_paths = {text_path, json_path};
+}
+
+// Exposes every top-level value that both sides computed as an extra ONNX output, runs
+// ONNX Runtime once, and compares them in execution order with libtorch's values.
+void FindDivergence(const ConvertOptions& options, CapturedProgram& program, const onnx::OnnxModel& model,
+                    Divergence& d) {
+  d.searched = true;
+  auto reference = program.reference->RunIntermediates(program.example_inputs);
+  if (reference.empty()) {
+    d.note = "this capture path cannot recompute intermediate values";
+    return;
+  }
+  std::set<std::string> produced, existing;
+  for (const auto& node : model.graph.nodes) produced.insert(node.outputs.begin(), node.outputs.end());
+  for (const auto& out : model.graph.outputs) existing.insert(out.name);
+  std::map<std::string, const ir::Node*> producers;
+  for (const auto& node : program.graph->top.nodes)
+    for (const ir::Value* out : node->outputs) producers[out->name] = node.get();
+
+  onnx::OnnxModel probe;
+  probe.graph = model.graph;  // weights are shared, not copied
+  probe.opset = model.opset;
+  probe.ir_version = model.ir_version;
+  std::vector<std::string> names;
+  std::vector<const TensorData*> expected;
+  for (const auto& [name, tensor] : reference) {
+    if (!produced.count(name) || existing.count(name)) continue;
+    std::vector<ir::Dim> dims(tensor.shape.begin(), tensor.shape.end());
+    probe.graph.outputs.push_back(onnx::ValueInfo{name, tensor.dtype, dims, {}});
+    names.push_back(name);
+    expected.push_back(&tensor);
+  }
+  if (names.empty()) {
+    d.note = "no intermediate value of the PyTorch graph has a counterpart in the ONNX graph";
+    return;
+  }
+  std::string probe_path = ArtifactPath(options, "_intermediates.onnx");
+  OrtRunResult ort;
+  try {
+    onnx::WriteOptions write = options.write;
+    onnx::WriteModel(probe, probe_path, write);
+    ort = RunOnnxRuntime(fs::absolute(probe_path).string(), program.example_inputs,
+                         ArtifactPath(options, "_intermediates_test_data"), names);
+  } catch (const std::exception& e) {
+    d.note = std::string("exposing intermediate values failed: ") + e.what();
+    fs::remove(probe_path);
+    return;
+  }
+  fs::remove(probe_path);
+  fs::remove(probe_path + ".data");
+  for (size_t i = 0; i < names.size() && i < ort.outputs.size(); ++i) {
+    ++d.values_compared;
+    OutputComparison c = CompareTensors(names[i], *expected[i], ort.outputs[i], options.tolerance);
+    if (c.passed) continue;
+    d.value = names[i];
+    d.comparison = c;
+    if (auto it = producers.find(names[i]); it != producers.end()) {
+      d.aten_op = it->second->Key();
+      d.location = it->second->location.Short();
+      d.stack_trace = it->second->location.stack_trace;
+    }
+    return;
+  }
+  d.note = "every exposed intermediate value matches; the difference arises in the last steps to the outputs";
+}
+
 std::string VersionString() { return T2O_VERSION; }
 
-void Verify(const ConvertOptions& options, CapturedProgram& program, ConvertResult& result) {
+std::string ShortNumber(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", v);
+  return buffer;
+}
+
+void Verify(const ConvertOptions& options, CapturedProgram& program, const onnx::OnnxModel& model,
+            ConvertResult& result) {
   std::vector<TensorData> expected = program.reference->Run(program.example_inputs);
   std::string work_dir = (fs::path(options.artifacts_dir) /
                           (fs::path(options.output_path).stem().string() + "_test_data_set_0")).string();
@@ -46,44 +138,79 @@ void Verify(const ConvertOptions& options, CapturedProgram& program, ConvertResu
     all_passed = all_passed && result.comparisons.back().passed;
   }
   result.verified = all_passed;
-  if (!all_passed) {
-    for (const auto& c : result.comparisons)
-      if (!c.passed) {
-        throw Error(ExitCode::kVerifyMismatch,
-                    "verification failed: output '" + c.name + "' differs from PyTorch (max abs diff " +
-                        std::to_string(c.max_abs_diff) + ", max rel diff " + std::to_string(c.max_rel_diff) + ", " +
-                        std::to_string(c.mismatched) + " of " + std::to_string(c.numel) + " elements outside atol=" +
-                        std::to_string(options.tolerance.atol) + " rtol=" + std::to_string(options.tolerance.rtol) +
-                        (c.note.empty() ? "" : "; " + c.note) + ")");
-      }
-  }
+  if (all_passed) return;
+  FindDivergence(options, program, model, result.divergence);
+  const Divergence& d = result.divergence;
+  std::string first = d.value.empty() ? ""
+                                      : "; first diverging value '" + d.value + "' from " + d.aten_op + " at " +
+                                            d.location + " (max abs diff " + ShortNumber(d.comparison.max_abs_diff) + ")";
+  for (const auto& c : result.comparisons)
+    if (!c.passed)
+      throw Error(ExitCode::kVerifyMismatch,
+                  "verification failed: output '" + c.name + "' differs from PyTorch (max abs diff " +
+                      ShortNumber(c.max_abs_diff) + ", max rel diff " + ShortNumber(c.max_rel_diff) + ", " +
+                      std::to_string(c.mismatched) + " of " + std::to_string(c.numel) + " elements outside atol=" +
+                      ShortNumber(options.tolerance.atol) + " rtol=" + ShortNumber(options.tolerance.rtol) +
+                      (c.note.empty() ? "" : "; " + c.note) + ")" + first);
+}
+
+
+CapturedProgram Capture(const ConvertOptions& options, ModelFormat format, std::vector<CaptureAttempt>* attempts) {
+  if (format != ModelFormat::kTorchScript)
+    throw InputError("'" + options.model_path + "' is an " + std::string(ModelFormatName(format)) +
+                     "; this build reads TorchScript files only");
+  return CaptureTorchScript(options.model_path, options.capture, attempts);
+}
+
+void CheckOpset(int opset) {
+  if (opset < kMinOpset || opset > kMaxOpset)
+    throw UsageError("--opset " + std::to_string(opset) + " is not supported: choose " + std::to_string(kMinOpset) +
+                     " to " + std::to_string(kMaxOpset));
 }
 
 }  // namespace
+
+InspectResult Inspect(const ConvertOptions& options) {
+  InspectResult result;
+  try {
+    CheckOpset(options.opset);
+    result.format = DetectModelFormat(options.model_path);
+    result.program.format = std::string(ModelFormatName(result.format));
+    result.program.model_path = options.model_path;
+    CapturedProgram program = Capture(options, result.format, &result.attempts);
+    result.aten_nodes = program.graph->CountNodes();
+    DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, result.program);
+    result.unsupported = FindUnsupportedNodes(*program.graph, BuiltinRegistry(), options.opset);
+    result.ok = true;
+  } catch (const Error& e) {
+    result.error = e.what();
+    result.exit_code = e.code();
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    result.exit_code = ExitCode::kExportFailed;
+  }
+  return result;
+}
 
 ConvertResult Convert(const ConvertOptions& options) {
   ConvertResult result;
   ReportData report;
   report.model_path = options.model_path;
   try {
-    if (options.opset < kMinOpset || options.opset > kMaxOpset)
-      throw UsageError("--opset " + std::to_string(options.opset) + " is not supported: choose " +
-                       std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset));
+    CheckOpset(options.opset);
     {
       StageTimer t(result, "detect format");
       result.format = DetectModelFormat(options.model_path);
       report.format = std::string(ModelFormatName(result.format));
     }
-    if (result.format != ModelFormat::kTorchScript)
-      throw InputError("'" + options.model_path + "' is an " + std::string(ModelFormatName(result.format)) +
-                       "; this build reads TorchScript files only");
     CapturedProgram program;
     {
       StageTimer t(result, "capture");
-      program = CaptureTorchScript(options.model_path, options.capture, &result.attempts);
+      program = Capture(options, result.format, &result.attempts);
       result.aten_nodes = program.graph->CountNodes();
       if (options.report) DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, report);
     }
+    if (options.dump_exported_program) DumpProgram(options, *program.graph, result);
     onnx::OnnxModel model;
     {
       StageTimer t(result, "translate");
@@ -107,7 +234,7 @@ ConvertResult Convert(const ConvertOptions& options) {
     }
     if (options.verify) {
       StageTimer t(result, "verify");
-      Verify(options, program, result);
+      Verify(options, program, model, result);
     }
     result.ok = true;
   } catch (const Error& e) {

@@ -8,6 +8,7 @@
 
 #include "core/capture/capture.h"
 #include "core/onnx/writer.h"
+#include "core/report/markdown_report.h"
 #include "core/translate/translate.h"
 #include "core/verify/compare.h"
 
@@ -21,15 +22,43 @@ struct ConvertOptions {
   std::vector<std::string> input_names;
   std::vector<std::string> output_names;
   onnx::WriteOptions write;
+  bool optimize = true;
   bool verify = false;
   Tolerance tolerance;
   std::string artifacts_dir = ".";
-  bool report = false;  // markdown report in artifacts_dir
+  bool report = false;                 // markdown report in artifacts_dir
+  bool profile = false;                // time and peak memory per stage, on stderr too
+  bool dump_exported_program = false;  // the captured IR as text and JSON in artifacts_dir
 };
 
+// One pipeline stage: wall time, the peak resident memory reached during the stage (the
+// peak is restarted at each stage where Linux allows it) and the resident memory after.
 struct StageTiming {
   std::string stage;
   double seconds = 0;
+  int64_t peak_rss_bytes = 0;
+  int64_t rss_after_bytes = 0;
+};
+
+// What one optimizer pass did.
+struct OptimizePassSummary {
+  std::string pass;
+  int nodes_removed = 0;
+  int nodes_added = 0;
+  std::string detail;
+};
+
+// Where ONNX Runtime first disagrees with PyTorch, found by exposing intermediate values
+// as extra outputs (only searched when verification fails).
+struct Divergence {
+  bool searched = false;
+  std::string note;  // why the search found nothing, when it did not
+  std::string value;      // IR/ONNX value name
+  std::string aten_op;    // the ATen node that produced it
+  std::string location;   // short source location
+  std::string stack_trace;
+  OutputComparison comparison;
+  size_t values_compared = 0;
 };
 
 struct ConvertResult {
@@ -42,13 +71,31 @@ struct ConvertResult {
   onnx::WriteResult written;
   size_t onnx_nodes = 0;
   size_t aten_nodes = 0;
+  std::vector<OptimizePassSummary> optimize_passes;
+  size_t onnx_nodes_before_optimize = 0;
   std::vector<OutputComparison> comparisons;
   bool verified = false;
+  Divergence divergence;
   std::vector<StageTiming> timings;
   std::string report_path;
+  std::vector<std::string> dump_paths;
 };
 
 // Never throws for conversion problems: they are described in the result.
 ConvertResult Convert(const ConvertOptions& options);
+
+// What a model contains, without writing anything: capture only, then the op table with
+// the translator each op would use at options.opset.
+struct InspectResult {
+  bool ok = false;
+  ExitCode exit_code = ExitCode::kOk;
+  std::string error;
+  ModelFormat format = ModelFormat::kTorchScript;
+  std::vector<CaptureAttempt> attempts;
+  ReportData program;
+  std::vector<NodeIssue> unsupported;  // nodes with no translator at the opset
+  size_t aten_nodes = 0;
+};
+InspectResult Inspect(const ConvertOptions& options);
 
 }  // namespace t2o

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/capture/input_spec.h"
@@ -37,6 +38,12 @@ class ReferenceModel {
  public:
   virtual ~ReferenceModel() = default;
   virtual std::vector<TensorData> Run(const std::vector<TensorData>& flat_inputs) = 0;
+  // Every top-level tensor the captured graph computes, keyed by IR value name, in
+  // execution order; used to find where an ONNX model starts to diverge. Empty when the
+  // capture path cannot provide them.
+  virtual std::vector<std::pair<std::string, TensorData>> RunIntermediates(const std::vector<TensorData>& flat_inputs) {
+    return {};
+  }
 };
 
 struct CapturedProgram {
@@ -50,5 +57,8 @@ struct CapturedProgram {
 // it throws.
 CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
                                    std::vector<CaptureAttempt>* attempts);
+
+// Parameters and buffers of a TorchScript model by fully qualified name (apply-weights).
+std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path);
 
 }  // namespace t2o

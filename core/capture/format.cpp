@@ -1,6 +1,7 @@
 #include <zip.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -19,6 +20,19 @@ std::string_view ModelFormatName(ModelFormat format) {
   return "?";
 }
 
+namespace {
+
+// A zip archive starts with a local file header; one that libzip cannot open was cut short
+// or damaged (torch.save writes the central directory last).
+bool StartsLikeZip(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+}  // namespace
+
 ModelFormat DetectModelFormat(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError("'" + path + "': no such file");
@@ -31,6 +45,8 @@ ModelFormat DetectModelFormat(const std::string& path) {
     zip_error_init_with_code(&error, err);
     std::string reason = zip_error_strerror(&error);
     zip_error_fini(&error);
+    if (err == ZIP_ER_NOZIP && StartsLikeZip(path))
+      throw InputError("'" + path + "' is a damaged or truncated zip archive (" + reason + ")");
     if (err == ZIP_ER_NOZIP)
       throw InputError("'" + path + "' is not a PyTorch model: not a zip archive (expected a torch.jit.save or torch.export.save file)");
     throw InputError("'" + path + "' is not a readable zip archive (" + reason + "); the file may be truncated or corrupt");

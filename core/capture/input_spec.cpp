@@ -24,8 +24,9 @@ std::vector<int64_t> ParseShape(const std::string& text) {
     if (c != '[' && c != ']' && c != '(' && c != ')' && c != ' ') cleaned += (c == 'x' ? ',' : c);
   std::stringstream ss(cleaned);
   std::string item;
+  if (!cleaned.empty() && cleaned.back() == ',')
+    throw UsageError("malformed shape '" + text + "': expected non-negative integers like 1,3,224,224");
   while (std::getline(ss, item, ',')) {
-    if (item.empty()) continue;
     size_t used = 0;
     long long v = -1;
     try {
@@ -33,7 +34,7 @@ std::vector<int64_t> ParseShape(const std::string& text) {
     } catch (...) {
       used = 0;
     }
-    if (used != item.size() || v < 0)
+    if (item.empty() || used != item.size() || v < 0)
       throw UsageError("malformed shape '" + text + "': expected non-negative integers like 1,3,224,224");
     shape.push_back(v);
   }

@@ -129,10 +129,36 @@ std::vector<LiftedWeight> LiftAttributes(jit::Graph& graph, const jit::Module& m
 
 // ------------------------------------------------------------------ reference model
 
+// The prepared graph, kept to recompute intermediate values for divergence search.
+struct PreparedGraph {
+  std::shared_ptr<jit::Graph> graph;
+  StaticValues statics;
+  std::vector<jit::Value*> leaves;
+  std::vector<std::pair<jit::Value*, at::Tensor>> weights;
+  std::vector<std::pair<const jit::Value*, std::string>> tensors;  // top-level, in order, with IR names
+};
+
 class TorchScriptReference : public ReferenceModel {
  public:
-  TorchScriptReference(jit::Module module, std::vector<InputTree> trees, std::vector<c10::TypePtr> types)
-      : module_(std::move(module)), trees_(std::move(trees)), types_(std::move(types)) {}
+  TorchScriptReference(jit::Module module, std::vector<InputTree> trees, std::vector<c10::TypePtr> types,
+                       std::unique_ptr<PreparedGraph> prepared)
+      : module_(std::move(module)), trees_(std::move(trees)), types_(std::move(types)), prepared_(std::move(prepared)) {}
+
+  std::vector<std::pair<std::string, TensorData>> RunIntermediates(const std::vector<TensorData>& flat_inputs) override {
+    c10::InferenceMode guard;
+    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    Interpreter interp(prepared_->statics, /*shape_only=*/false);
+    for (size_t i = 0; i < prepared_->leaves.size(); ++i) interp.values[prepared_->leaves[i]] = DataToTensor(flat_inputs[i]);
+    for (const auto& [value, tensor] : prepared_->weights) interp.values[value] = tensor;
+    interp.RunBlock(prepared_->graph->block());
+    std::vector<std::pair<std::string, TensorData>> out;
+    for (const auto& [value, name] : prepared_->tensors) {
+      auto it = interp.values.find(value);
+      if (it != interp.values.end() && it->second.isTensor())
+        out.emplace_back(name, TensorToData(it->second.toTensor().contiguous()));
+    }
+    return out;
+  }
 
   std::vector<TensorData> Run(const std::vector<TensorData>& flat_inputs) override {
     c10::InferenceMode guard;
@@ -151,6 +177,7 @@ class TorchScriptReference : public ReferenceModel {
   jit::Module module_;
   std::vector<InputTree> trees_;
   std::vector<c10::TypePtr> types_;
+  std::unique_ptr<PreparedGraph> prepared_;
 };
 
 }  // namespace
@@ -184,8 +211,12 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     // Input trees: given, or inferred from types + usage, then filled with flat specs.
     std::vector<InputTree> trees = options.input_trees;
     if (trees.empty()) {
-      for (size_t i = 0; i < arg_types.size(); ++i)
-        trees.push_back(InferTree(arg_types[i], graph->inputs()[i + 1], arg_names[i]));
+      try {
+        for (size_t i = 0; i < arg_types.size(); ++i)
+          trees.push_back(InferTree(arg_types[i], graph->inputs()[i + 1], arg_names[i]));
+      } catch (const InputError& e) {
+        throw InputError("'" + path + "': forward() " + e.what());
+      }
       size_t leaves = 0;
       for (const auto& t : trees) leaves += t.CountLeaves();
       if (options.flat_inputs.size() != leaves) {
@@ -316,10 +347,36 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
       add_output(graph->return_node(), i, graph->outputs()[i], "");
     ir_graph->RebuildUses();
 
+    auto prepared = std::make_unique<PreparedGraph>();
+    prepared->graph = graph;
+    prepared->statics = std::move(statics);
+    prepared->leaves = leaves;
+    for (const auto& w : weights) prepared->weights.emplace_back(w.value, w.tensor);
+    for (jit::Node* node : graph->block()->nodes())
+      for (jit::Value* o : node->outputs())
+        if (const ir::Value* iv = builder.Defined(o); iv && iv->IsTensor()) prepared->tensors.emplace_back(o, iv->name);
+
     result.graph = std::move(ir_graph);
-    result.reference = std::make_unique<TorchScriptReference>(module, trees, arg_types);
+    result.reference = std::make_unique<TorchScriptReference>(module, trees, arg_types, std::move(prepared));
   }
   return result;
+}
+
+std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path) {
+  jit::Module module;
+  try {
+    module = torch::jit::load(path);
+  } catch (const std::exception& e) {
+    throw InputError("cannot load '" + path + "' as TorchScript: " + FirstLine(e.what()));
+  }
+  std::vector<std::pair<std::string, TensorData>> weights;
+  std::set<const c10::TensorImpl*> seen;  // tied weights keep their first name, as in capture
+  auto add = [&](const std::string& name, const at::Tensor& t) {
+    if (seen.insert(t.unsafeGetTensorImpl()).second) weights.emplace_back(name, TensorToData(t.contiguous()));
+  };
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) add(p.name, p.value);
+  for (const auto& b : module.named_buffers(/*recurse=*/true)) add(b.name, b.value);
+  return weights;
 }
 
 }  // namespace t2o

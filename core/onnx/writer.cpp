@@ -290,24 +290,69 @@ void WriteExternalData(const ExternalPlan& plan, const std::string& path) {
 // A private directory next to the target; removed with whatever is left in it.
 struct TempDir {
   fs::path path;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
 };
 
-}  // namespace
+void SerializeTo(const ::onnx::ModelProto& proto, const fs::path& file, const std::string& target) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw ExportError("cannot write '" + target + "': permission denied or bad path");
+  if (!proto.SerializeToOstream(&out)) throw ExportError("failed to serialize the ONNX model to '" + target + "'");
+  out.flush();
+  if (!out) throw ExportError("failed while writing '" + target + "' (disk full?)");
+}
 
-WriteResult WriteModel(const OnnxModel& model, const std::string& path, const WriteOptions& options_in) {
-  WriteOptions options = options_in;
-  if (!options.external_data && model.InitializerBytes() > kProtobufLimitBytes) options.external_data = true;
-
+fs::path CheckTargetDir(const std::string& path) {
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw ExportError("cannot write '" + path + "': directory '" + dir.string() + "' does not exist");
   if (fs::is_directory(target, ec)) throw ExportError("cannot write '" + path + "': it is a directory");
+  return dir;
+}
+
+TempDir MakeTempDir(const fs::path& dir, const fs::path& target, const std::string& path) {
+  fs::path temp = dir / (".torch2onnx-" + target.filename().string() + "-" + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::create_directories(temp, ec);
+  if (ec) throw ExportError("cannot write '" + path + "': " + ec.message());
+  return TempDir{temp};  // a prvalue: never copied, so the directory is removed once
+}
+
+}  // namespace
+
+size_t WriteModelProto(::onnx::ModelProto& proto, const std::string& path) {
+  if (proto.ByteSizeLong() > kProtobufLimitBytes)
+    throw ExportError("cannot write '" + path + "' as one file: the model exceeds the 2 GB protobuf limit");
+  CheckModelProto(proto);
+  fs::path target(path);
+  fs::path dir = CheckTargetDir(path);
+  TempDir temp = MakeTempDir(dir, target, path);
+  fs::path model_tmp = temp.path / target.filename();
+  SerializeTo(proto, model_tmp, path);
+  size_t bytes = fs::file_size(model_tmp);
+  std::error_code ec;
+  fs::rename(model_tmp, target, ec);
+  if (ec) throw ExportError("cannot move the model into place at '" + path + "': " + ec.message());
+  return bytes;
+}
+
+WriteResult WriteModel(const OnnxModel& model, const std::string& path, const WriteOptions& options_in) {
+  WriteOptions options = options_in;
+  if (!options.external_data && model.InitializerBytes() > kProtobufLimitBytes) {
+    if (options.forbid_external_data)
+      throw ExportError("cannot write '" + path + "' without external data: its weights exceed the 2 GB protobuf limit");
+    options.external_data = true;
+  }
+
+  fs::path target(path);
+  fs::path dir = CheckTargetDir(path);
+  std::error_code ec;
 
   WriteResult result;
   result.model_path = path;
@@ -321,9 +366,7 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
 
   // Everything is written into a private directory first and renamed into place at the
   // end, so a failure never leaves a partial model (or data file) at the target.
-  TempDir temp{dir / (".torch2onnx-" + target.filename().string() + "-" + std::to_string(::getpid()))};
-  fs::create_directories(temp.path, ec);
-  if (ec) throw ExportError("cannot write '" + path + "': " + ec.message());
+  TempDir temp = MakeTempDir(dir, target, path);
   fs::path model_tmp = temp.path / target.filename();
   fs::path data_tmp = temp.path / data_name;
 
@@ -342,13 +385,7 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
     result.data_path = (dir / data_name).string();
     result.data_bytes = fs::file_size(data_tmp);
   }
-  {
-    std::ofstream out(model_tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw ExportError("cannot write '" + path + "': permission denied or bad path");
-    if (!proto.SerializeToOstream(&out)) throw ExportError("failed to serialize the ONNX model to '" + path + "'");
-    out.flush();
-    if (!out) throw ExportError("failed while writing '" + path + "' (disk full?)");
-  }
+  SerializeTo(proto, model_tmp, path);
   result.model_bytes = fs::file_size(model_tmp);
   if (options.external_data) {
     // The checker resolves external data relative to the model file: check the copy in

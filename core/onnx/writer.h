@@ -16,6 +16,7 @@ struct WriteOptions {
   size_t external_threshold_bytes = 1024;  // smaller tensors stay inline
   bool include_initializers = true;    // false: a model without weights
   bool keep_initializers_as_inputs = false;
+  bool forbid_external_data = false;   // --no-external-data: fail rather than switch above 2 GB
 };
 
 struct WriteResult {
@@ -43,5 +44,9 @@ void CheckModelProto(::onnx::ModelProto& proto);
 // Writes the model (and its external data) atomically: temporary files then rename, so a
 // failure never leaves a partial file at `path`. Runs CheckModelProto first.
 WriteResult WriteModel(const OnnxModel& model, const std::string& path, const WriteOptions& options);
+
+// Checks and writes an existing protobuf atomically, weights inline; returns the bytes
+// written.
+size_t WriteModelProto(::onnx::ModelProto& proto, const std::string& path);
 
 }  // namespace t2o::onnx

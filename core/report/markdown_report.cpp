@@ -117,7 +117,9 @@ std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResu
   std::string status = result.ok ? "success" : !captured ? "capture" : !translated ? "conversion" : !written ? "checker"
                                                               : !ran && options.verify ? "runtime" : "accuracy";
   fs::create_directories(options.artifacts_dir);
-  std::string path = (fs::path(options.artifacts_dir) / ("onnx_export_" + Timestamp() + "_" + status + ".md")).string();
+  std::string stem = fs::path(options.model_path).stem().string();
+  std::string path =
+      (fs::path(options.artifacts_dir) / (stem + "_onnx_export_" + Timestamp() + "_" + status + ".md")).string();
   std::ofstream md(path);
   md << "# torch2onnx conversion report\n\n";
   md << "- model: `" << options.model_path << "` (" << data.format << ")\n";
@@ -175,6 +177,15 @@ std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResu
     for (const auto& [op, n] : data.onnx_ops) md << "| " << op << " | " << n << " |\n";
   }
 
+  if (options.optimize && !result.optimize_passes.empty()) {
+    md << "\n## Optimization\n\n" << result.onnx_nodes_before_optimize << " nodes before, " << result.onnx_nodes
+       << " after.\n\n| pass | nodes removed | nodes added | what |\n|---|---|---|---|\n";
+    for (const auto& p : result.optimize_passes)
+      md << "| " << p.pass << " | " << p.nodes_removed << " | " << p.nodes_added << " | " << p.detail << " |\n";
+  } else if (!options.optimize) {
+    md << "\n## Optimization\n\nTurned off (`--no-optimize`).\n";
+  }
+
   if (!result.comparisons.empty()) {
     md << "\n## Verification results\n\natol " << options.tolerance.atol << ", rtol " << options.tolerance.rtol
        << " (elementwise |onnx - torch| <= atol + rtol * |torch|)\n\n"
@@ -185,8 +196,35 @@ std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResu
          << c.numel << " | " << (c.passed ? "✅" : "❌ " + c.note) << " |\n";
   }
 
-  md << "\n## Timings\n\n| stage | seconds |\n|---|---|\n";
-  for (const auto& t : result.timings) md << "| " << t.stage << " | " << std::fixed << std::setprecision(3) << t.seconds << " |\n";
+  const Divergence& d = result.divergence;
+  if (d.searched) {
+    md << "\n### First diverging value\n\n";
+    if (d.value.empty()) {
+      md << "Not found: " << d.note << " (" << d.values_compared << " intermediate values compared).\n";
+    } else {
+      md << "Of " << d.values_compared << " intermediate values compared in execution order, the first outside the "
+         << "tolerance is `" << d.value << "`, produced by `" << d.aten_op << "` at `" << d.location
+         << "` (max abs diff " << std::scientific << std::setprecision(3) << d.comparison.max_abs_diff
+         << ", max rel diff " << d.comparison.max_rel_diff << ", " << d.comparison.mismatched << "/"
+         << d.comparison.numel << " elements).\n";
+      if (!d.stack_trace.empty()) md << "\n```\n" << d.stack_trace << "\n```\n";
+    }
+  }
+
+  if (options.profile) {
+    md << "\n## Profile\n\n| stage | seconds | peak RSS (MiB) | RSS after (MiB) |\n|---|---|---|---|\n";
+    for (const auto& t : result.timings)
+      md << "| " << t.stage << " | " << std::fixed << std::setprecision(3) << t.seconds << " | " << std::setprecision(1)
+         << t.peak_rss_bytes / 1048576.0 << " | " << t.rss_after_bytes / 1048576.0 << " |\n";
+  } else {
+    md << "\n## Timings\n\n| stage | seconds |\n|---|---|\n";
+    for (const auto& t : result.timings) md << "| " << t.stage << " | " << std::fixed << std::setprecision(3) << t.seconds << " |\n";
+  }
+  if (!result.dump_paths.empty()) {
+    md << "\nCaptured program dumps:";
+    for (const auto& p : result.dump_paths) md << " `" << p << "`";
+    md << "\n";
+  }
 
   md << "\n## Captured program (ATen IR)\n\n```\n" << data.program_text << "```\n";
   return path;

@@ -52,7 +52,7 @@ InputTree InferTree(const c10::TypePtr& type, const jit::Value* value, const std
     }
     return tree;
   }
-  throw UsageError("argument '" + arg_name + "' has type " + type->repr_str() +
+  throw InputError("argument '" + arg_name + "' has type " + type->repr_str() +
                    ", which cannot be an ONNX input (tensors, and lists/tuples/dicts of tensors are supported)");
 }
 

@@ -111,7 +111,7 @@ std::vector<std::tuple<std::string, int, std::string>> TracedStack(const jit::So
   std::vector<std::tuple<std::string, int, std::string>> frames;
   jit::SourceRange original = range.findSourceRangeThatGenerated().value_or(range);
   auto source = original.source();
-  if (!source || source->filename()) return frames;  // scripted code has a file name
+  if (!source) return frames;
   static const std::regex kFrame(R"(^(.+)\((\d+)\): (.+)$)");
   std::istringstream lines(source->text_str().str());
   std::string line;

@@ -21,6 +21,11 @@ class IrBuilder {
   void ConvertBlock(jit::Block* block, ir::Block& out);
   // A tensor list returned by an op (x.split(2)) becomes its elements: appends a
   // prim::ListUnpack node whose outputs carry each element's observed metadata.
+  // The IR value defined for a TorchScript value, if any (static values have none).
+  const ir::Value* Defined(const jit::Value* v) const {
+    auto it = map_.find(v);
+    return it == map_.end() ? nullptr : it->second;
+  }
   std::vector<ir::Value*> UnpackTensorList(ir::Value* list, const jit::Value* v, ir::Block& block);
 
  private:

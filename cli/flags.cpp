@@ -1,0 +1,154 @@
+#include "cli/flags.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/capture/input_spec.h"
+
+namespace t2o::cli {
+namespace fs = std::filesystem;
+
+std::vector<std::string> SplitNames(const std::string& text) {
+  std::vector<std::string> names;
+  std::string current;
+  for (char c : text) {
+    if (c == ',') {
+      names.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) names.push_back(current);
+  return names;
+}
+
+void AddInputFlags(CLI::App& app, CliFlags& f) {
+  app.add_option("--opset", f.opset, "ONNX opset version (" + std::to_string(kMinOpset) + "-" +
+                                         std::to_string(kMaxOpset) + ")")
+      ->capture_default_str();
+  app.add_option("--input-shape", f.shapes,
+                 "Shape of one flattened tensor input, e.g. 1,3,224,224; repeat once per input, in order")
+      ->allow_extra_args(false);
+  app.add_option("--input-dtype", f.dtypes, "dtype of the input at the same position (default float32)")
+      ->allow_extra_args(false);
+  app.add_option("--input-data", f.data_files, "A .npy file holding one flattened input; repeat per input")
+      ->allow_extra_args(false);
+  app.add_option("--input-spec", f.input_spec,
+                 "JSON (or @file) describing forward()'s arguments as a tree: "
+                 "[{\"shape\":[97,8]}, {\"key\": {\"shape\":[97,8]}}, [{\"npy\":\"x.npy\"}]]");
+  app.add_option("--seed", f.seed, "Seed for random example inputs")->capture_default_str();
+  app.add_flag("--json", f.json, "Print one machine-readable JSON summary on stdout");
+  app.add_flag("-v,--verbose", f.verbose, "Log progress and details to stderr");
+  app.add_flag("-q,--quiet", f.quiet, "Print errors only");
+}
+
+void AddConvertFlags(CLI::App& app, CliFlags& f) {
+  app.add_option("models", f.models, "TorchScript model file(s) (torch.jit.save)");
+  app.add_option("-o,--output", f.output, "ONNX file to write (one model; default: MODEL with .onnx)");
+  app.add_option("--output-dir", f.output_dir, "Directory for the ONNX files, named after each model");
+  AddInputFlags(app, f);
+  app.add_option("--input-names", f.input_names, "Comma-separated names for the ONNX inputs (unique)");
+  app.add_option("--output-names", f.output_names, "Comma-separated names for the ONNX outputs (unique)");
+  app.add_flag("--optimize,!--no-optimize", f.optimize,
+               "Run the ONNX optimizer: constant folding, dead code and common subexpression elimination, "
+               "no-op removal (default: on)");
+  app.add_flag("--external-data", f.external_data,
+               "Store weights in OUTPUT.data next to the model (automatic above the 2 GB protobuf limit)");
+  app.add_flag("--no-external-data", f.no_external_data,
+               "Never use external data: fail if the model exceeds the 2 GB protobuf limit");
+  app.add_flag("--keep-initializers-as-inputs", f.keep_initializers_as_inputs,
+               "Also list weights as graph inputs (callers may override them)");
+  app.add_flag("--no-export-params", f.no_export_params,
+               "Write the model without its weights; they become graph inputs (see apply-weights)");
+  app.add_flag("--verify", f.verify,
+               "Run the model in libtorch and the ONNX file in ONNX Runtime and compare outputs; on mismatch "
+               "find the first diverging intermediate value");
+  app.add_option("--atol", f.atol, "Absolute tolerance for --verify")->capture_default_str();
+  app.add_option("--rtol", f.rtol, "Relative tolerance for --verify")->capture_default_str();
+  app.add_flag("--report", f.report,
+               "Write a markdown report (<model>_onnx_export_<time>_<status>.md) into the artifacts dir");
+  app.add_flag("--profile", f.profile, "Time and peak memory of each pipeline stage (stderr and report)");
+  app.add_flag("--dump-exported-program", f.dump_exported_program,
+               "Write the captured ATen program as text and JSON into the artifacts dir");
+  app.add_option("--artifacts-dir", f.artifacts_dir, "Where reports, dumps and verification data go")
+      ->capture_default_str();
+  app.add_option("-j,--jobs", f.jobs, "Models converted in parallel (several models)")->capture_default_str();
+  app.add_option("--batch-index", f.batch_index)->group("");  // internal: child of a batch
+  app.add_option("--summary-file", f.summary_file)->group("");
+}
+
+std::string OutputPathFor(const CliFlags& f, const std::string& model) {
+  fs::path stem = fs::path(model).stem();
+  if (!f.output.empty()) return f.output;
+  if (!f.output_dir.empty()) return (fs::path(f.output_dir) / stem).string() + ".onnx";
+  return (fs::path(model).parent_path() / stem).string() + ".onnx";
+}
+
+ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
+  ConvertOptions options;
+  options.model_path = model;
+  options.output_path = OutputPathFor(f, model);
+  options.opset = f.opset;
+  if (!f.input_spec.empty()) options.capture.input_trees = ParseInputSpecJson(f.input_spec);
+  size_t n = std::max(f.shapes.size(), f.data_files.size());
+  if (!f.dtypes.empty() && f.dtypes.size() != n)
+    throw UsageError("--input-dtype given " + std::to_string(f.dtypes.size()) + " times for " + std::to_string(n) +
+                     " inputs; give one per --input-shape");
+  if (!f.shapes.empty() && !f.data_files.empty() && f.shapes.size() != f.data_files.size())
+    throw UsageError("give either --input-shape or --input-data per input, or both for every input");
+  for (size_t i = 0; i < n; ++i) {
+    TensorSpec spec;
+    if (i < f.data_files.size()) {
+      spec.data = ReadNpy(f.data_files[i]);
+      spec.shape = spec.data->shape;
+      spec.dtype = spec.data->dtype;
+      spec.source = f.data_files[i];
+    }
+    if (i < f.shapes.size()) {
+      try {
+        spec.shape = ParseShape(f.shapes[i]);
+      } catch (const UsageError& e) {
+        throw UsageError("--input-shape #" + std::to_string(i + 1) + ": " + e.what());
+      }
+    }
+    if (i < f.dtypes.size()) {
+      auto dtype = DTypeFromName(f.dtypes[i]);
+      if (!dtype) throw UsageError("--input-dtype: unknown dtype '" + f.dtypes[i] + "'");
+      spec.dtype = *dtype;
+    }
+    options.capture.flat_inputs.push_back(spec);
+  }
+  options.capture.seed = f.seed;
+  options.input_names = SplitNames(f.input_names);
+  options.output_names = SplitNames(f.output_names);
+  for (const auto* names : {&options.input_names, &options.output_names}) {
+    std::set<std::string> seen;
+    for (const auto& name : *names) {
+      if (name.empty()) throw UsageError("empty name in " + std::string(names == &options.input_names ? "--input-names" : "--output-names"));
+      if (!seen.insert(name).second)
+        throw UsageError(std::string(names == &options.input_names ? "--input-names" : "--output-names") + ": '" + name +
+                         "' is given twice; names must be unique");
+    }
+  }
+  if (f.external_data && f.no_external_data) throw UsageError("--external-data and --no-external-data contradict each other");
+  options.write.external_data = f.external_data;
+  options.write.forbid_external_data = f.no_external_data;
+  // A model without its weights is only valid ONNX when the weights are graph inputs.
+  options.write.include_initializers = !f.no_export_params;
+  options.write.keep_initializers_as_inputs = f.keep_initializers_as_inputs || f.no_export_params;
+  options.optimize = f.optimize;
+  options.verify = f.verify;
+  if (f.atol < 0 || f.rtol < 0) throw UsageError("--atol and --rtol must not be negative");
+  options.tolerance = {f.atol, f.rtol};
+  options.artifacts_dir = f.artifacts_dir;
+  options.report = f.report;
+  options.profile = f.profile;
+  options.dump_exported_program = f.dump_exported_program;
+  if (f.no_export_params && f.verify)
+    throw UsageError("--verify needs the weights: it cannot be combined with --no-export-params");
+  return options;
+}
+
+}  // namespace t2o::cli

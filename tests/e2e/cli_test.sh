@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# End-to-end tests of the torch2onnx command line (options, reports, artifacts, errors).
+#   cli_test.sh TOOL SOURCE_DIR FIXTURES_DIR WORK_DIR CASE
+# Each CASE is one CTest test; fixtures come from scripts/gen_cli_fixtures.py.
+set -euo pipefail
+tool=$1 src=$2 fixtures=$3 work=$4/$5 case=$5
+samples=$src/samples
+py=/usr/bin/python3
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+fail() { echo "FAIL ($case): $*" >&2; exit 1; }
+
+# expect_error CODE PATTERN OUTPUT -- command...: exit code CODE, a one-line error on
+# stderr matching PATTERN, and no file at OUTPUT.
+expect_error() {
+  local code=$1 pattern=$2 output=$3
+  shift 4
+  local rc=0
+  "$@" >stdout.txt 2>stderr.txt || rc=$?
+  cat stderr.txt
+  [[ $rc == "$code" ]] || fail "exit code $rc, expected $code"
+  [[ $(grep -c . stderr.txt) == 1 ]] || fail "expected a one-line error, got: $(cat stderr.txt)"
+  grep -q -- "$pattern" stderr.txt || fail "error does not mention '$pattern'"
+  [[ ! -e $output ]] || fail "a partial output was left at $output"
+  ! ls -a "$(dirname "$output")" | grep -q '^\.torch2onnx-' || fail "a temporary directory was left behind"
+}
+
+onnx_py() {  # onnx_py MODEL 'python expression over m (the loaded model)'
+  $py -c "import onnx, sys; m = onnx.load(sys.argv[1], load_external_data=False); onnx.checker.check_model(sys.argv[1], full_check=True); $2" "$1"
+}
+
+mlp=(-o mlp.onnx "$samples/mlp.pt" --input-shape 97,8)
+
+case $case in
+  opset)
+    "$tool" "${mlp[@]}" --opset 13 --verify -q
+    onnx_py mlp.onnx "assert m.opset_import[0].version == 13, m.opset_import"
+    expect_error 2 "--opset 12 is not supported" mlp12.onnx -- "$tool" "$samples/mlp.pt" -o mlp12.onnx --input-shape 97,8 --opset 12
+    expect_error 2 "--opset 18 is not supported" mlp18.onnx -- "$tool" "$samples/mlp.pt" -o mlp18.onnx --input-shape 97,8 --opset 18
+    ;;
+  names)
+    "$tool" "${mlp[@]}" --input-names features --output-names scores --verify -q
+    onnx_py mlp.onnx "assert [i.name for i in m.graph.input] == ['features'], m.graph.input; assert [o.name for o in m.graph.output] == ['scores']"
+    expect_error 2 "'a' is given twice" x.onnx -- "$tool" "$samples/mlp_nested.pt" -o x.onnx --input-shape 97,8 --input-shape 97,8 --input-shape 97,8 --input-names a,b,a
+    expect_error 2 "--input-names has 2 names but the model has 1 inputs" x.onnx -- "$tool" "$samples/mlp.pt" -o x.onnx --input-shape 97,8 --input-names a,b
+    expect_error 2 "--output-names has 2 names but the model has 1 outputs" x.onnx -- "$tool" "$samples/mlp.pt" -o x.onnx --input-shape 97,8 --output-names y,z
+    ;;
+  external_data)
+    "$tool" "$fixtures/wide_mlp.pt" -o wide.onnx --input-shape 4,64 --external-data --verify -q
+    [[ -s wide.onnx.data ]] || fail "no external data file"
+    onnx_py wide.onnx "assert any(t.data_location == onnx.TensorProto.EXTERNAL for t in m.graph.initializer)"
+    # Move model + data elsewhere and run from a third directory.
+    mkdir -p moved other && mv wide.onnx wide.onnx.data moved/ && rm wide_test_data_set_0/output_0.pb
+    (cd other && node "$src/tools/ort_runner/run.js" ../moved/wide.onnx ../wide_test_data_set_0 >/dev/null)
+    [[ -s wide_test_data_set_0/output_0.pb ]] || fail "ONNX Runtime wrote no output"
+    "$tool" "$samples/mlp.pt" -o inline.onnx --input-shape 97,8 --no-external-data -q
+    [[ ! -e inline.onnx.data ]] || fail "--no-external-data wrote a data file"
+    expect_error 2 "contradict" y.onnx -- "$tool" "$samples/mlp.pt" -o y.onnx --input-shape 97,8 --external-data --no-external-data
+    ;;
+  initializers)
+    "$tool" "${mlp[@]}" --keep-initializers-as-inputs --verify -q
+    onnx_py mlp.onnx "names = [i.name for i in m.graph.input]; assert 'fc0.weight' in names and len(m.graph.initializer) >= 8, names"
+    "$tool" "$samples/mlp.pt" -o noparams.onnx --input-shape 97,8 --no-export-params -q
+    onnx_py noparams.onnx "assert not any(i.name.startswith('fc') for i in m.graph.initializer); assert 'fc3.bias' in [i.name for i in m.graph.input]"
+    "$tool" apply-weights noparams.onnx --weights "$samples/mlp.pt" -o applied.onnx -q
+    onnx_py applied.onnx "assert 'fc0.weight' in [i.name for i in m.graph.initializer]; assert [i.name for i in m.graph.input] == ['tensor_x']"
+    # The applied model computes what the directly converted one does.
+    "$tool" "$samples/mlp.pt" -o direct.onnx --input-shape 97,8 --verify -q --artifacts-dir direct
+    node "$src/tools/ort_runner/run.js" applied.onnx direct/direct_test_data_set_0 --outputs "$(onnx_py applied.onnx 'print(m.graph.output[0].name)')" >/dev/null
+    expect_error 3 "nothing to apply" again.onnx -- "$tool" apply-weights applied.onnx --weights "$samples/mlp.pt" -o again.onnx
+    ;;
+  report)
+    "$tool" "${mlp[@]}" --report --verify --profile --artifacts-dir art -q 2>profile.txt
+    report=$(ls art/mlp_onnx_export_*_success.md)
+    for section in "## Capture strategies" "## Captured program" "### Operators" "## ONNX model" "## Verification results" "## Profile" "aten::linear"; do
+      grep -q -- "$section" "$report" || fail "report lacks '$section'"
+    done
+    grep -q "peak RSS" profile.txt || fail "--profile printed no table on stderr"
+    # A failing conversion writes a report too, naming every unsupported op.
+    "$tool" "$fixtures/unsupported_ops.pt" -o u.onnx --input-shape 2,4,4 --report --artifacts-dir art -q 2>/dev/null && fail "should fail"
+    report=$(ls art/unsupported_ops_onnx_export_*_conversion.md)
+    grep -q "aten::fft_rfft" "$report" && grep -q "aten::linalg_det" "$report" || fail "report lacks the unsupported ops"
+    ;;
+  verify_mismatch)
+    rc=0
+    "$tool" "$samples/control_flow.pt" -o cf.onnx --input-data "$samples/control_flow_pos.npy" --verify --atol 0 --rtol 0 --report >out.txt 2>err.txt || rc=$?
+    cat out.txt err.txt
+    [[ $rc == 5 ]] || fail "exit code $rc, expected 5"
+    grep -q "first diverging value '.*' from [a-z]*::" err.txt || fail "no first diverging value in the error"
+    grep -q "### First diverging value" ./control_flow_onnx_export_*_accuracy.md || fail "report lacks the divergence"
+    ;;
+  dump)
+    "$tool" "${mlp[@]}" --dump-exported-program -q
+    grep -q "aten::linear" mlp_exported_program.txt || fail "text dump lacks the program"
+    $py -c "import json,sys; p=json.load(open(sys.argv[1])); ops=[n['op'] for n in p['nodes']]; assert ops.count('aten::linear')==4, ops; assert p['inputs'][1]['input_kind']=='PARAMETER'" mlp_exported_program.json
+    ;;
+  json)
+    "$tool" "${mlp[@]}" --verify --json >summary.json
+    $py -c "
+import json,sys
+s=json.load(open('summary.json'))
+assert s['status']=='ok' and s['exit_code']==0 and s['opset']==17, s
+assert s['output']['model'].endswith('mlp.onnx') and s['onnx_nodes']>0
+assert s['verification']['passed'] and s['verification']['outputs'][0]['max_abs_diff'] < 1e-4
+assert [t['stage'] for t in s['timings']][:2]==['detect format','capture']"
+    rc=0; "$tool" "$fixtures/unsupported_ops.pt" -o u.onnx --input-shape 2,4,4 --json >bad.json 2>/dev/null || rc=$?
+    [[ $rc == 4 ]] || fail "exit code $rc"
+    $py -c "
+import json
+s=json.load(open('bad.json'))
+assert s['status']=='failed' and s['exit_code']==4
+ops={u['op'] for u in s['unsupported']}
+assert ops=={'aten::fft_rfft','aten::linalg_det'}, ops
+assert all(u['location']['module_path'] for u in s['unsupported'])"
+    ;;
+  batch)
+    rc=0
+    "$tool" "$samples/mlp.pt" "$fixtures/not_a_zip.pt" "$samples/control_flow.pt" --output-dir out --jobs 2 \
+      --input-shape 4,8 >table.txt 2>progress.txt || rc=$?
+    cat table.txt progress.txt
+    [[ $rc == 2 || $rc == 3 ]] || fail "exit code $rc, expected the first failure's code"
+    [[ -s out/mlp.onnx && -s out/control_flow.onnx && ! -e out/not_a_zip.onnx ]] || fail "outputs: $(ls out)"
+    grep -q "2 of 3 models converted" table.txt || fail "no final table"
+    grep -q "not_a_zip.pt *FAILED" table.txt || fail "the failure is not in the table"
+    "$tool" "$samples/mlp.pt" "$samples/control_flow.pt" --output-dir out2 --input-shape 4,8 --json >batch.json
+    $py -c "
+import json
+s=json.load(open('batch.json'))
+assert s['status']=='ok' and [m['status'] for m in s['models']]==['ok','ok'], s"
+    expect_error 2 "would both be written" out3/mlp.onnx -- "$tool" "$samples/mlp.pt" "$samples/mlp.pt" --output-dir out3 --input-shape 97,8
+    ;;
+  inspect)
+    "$tool" inspect "$samples/mlp_nested.pt" --input-shape 97,8 --input-shape 97,8 --input-shape 97,8 >inspect.txt
+    grep -q "aten::linear" inspect.txt && grep -q "every op has a translator" inspect.txt || fail "$(cat inspect.txt)"
+    ls ./*.onnx 2>/dev/null && fail "inspect wrote a model"
+    rc=0; "$tool" inspect "$fixtures/unsupported_ops.pt" --input-shape 2,4,4 --json >inspect.json || rc=$?
+    $py -c "
+import json
+s=json.load(open('inspect.json'))
+assert s['status']=='ok', s
+missing={u['op'] for u in s['unsupported']}
+assert missing=={'aten::fft_rfft','aten::linalg_det'}, missing
+assert any(o['op']=='aten::linear' and o['translator'] for o in s['ops'])"
+    ;;
+  errors)
+    expect_error 3 "no such file" out.onnx -- "$tool" missing.pt -o out.onnx --input-shape 1
+    expect_error 3 "not a zip archive" out.onnx -- "$tool" "$fixtures/not_a_zip.pt" -o out.onnx --input-shape 1
+    expect_error 3 "truncated zip archive" out.onnx -- "$tool" "$fixtures/truncated.pt" -o out.onnx --input-shape 1
+    expect_error 3 "zip archive but not a PyTorch model" out.onnx -- "$tool" "$fixtures/other.zip" -o out.onnx --input-shape 1
+    expect_error 3 "argument 'mode' has type str" out.onnx -- "$tool" "$fixtures/string_input.pt" -o out.onnx --input-shape 2,3
+    expect_error 2 "takes 1 tensor input but 2" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --input-shape 3
+    expect_error 2 "--input-shape" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,a
+    expect_error 2 "--opset 99 is not supported" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --opset 99
+    expect_error 4 "cannot write" missing_dir/out.onnx -- "$tool" "$samples/mlp.pt" -o missing_dir/out.onnx --input-shape 97,8
+    mkdir -p readonly && chmod 555 readonly
+    if [[ $(id -u) != 0 ]]; then
+      expect_error 4 "cannot write" readonly/out.onnx -- "$tool" "$samples/mlp.pt" -o readonly/out.onnx --input-shape 97,8
+    fi
+    expect_error 4 "it is a directory" readonly/nested -- "$tool" "$samples/mlp.pt" -o readonly --input-shape 97,8
+    # Unsupported ops: every op listed at once with its location, non-zero exit, no file.
+    rc=0; "$tool" "$fixtures/unsupported_ops.pt" -o u.onnx --input-shape 2,4,4 2>err.txt || rc=$?
+    cat err.txt
+    [[ $rc == 4 && ! -e u.onnx ]] || fail "exit code $rc"
+    grep -q "aten::fft_rfft (1 node)" err.txt && grep -q "(spectrum)" err.txt || fail "fft_rfft not listed with its module"
+    grep -q "aten::linalg_det (1 node)" err.txt && grep -q "(det)" err.txt || fail "linalg_det not listed with its module"
+    ;;
+  *) fail "unknown case" ;;
+esac
+echo "PASS ($case)"
