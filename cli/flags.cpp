@@ -38,6 +38,13 @@ void AddInputFlags(CLI::App& app, CliFlags& f) {
   app.add_option("--input-spec", f.input_spec,
                  "JSON (or @file) describing forward()'s arguments as a tree: "
                  "[{\"shape\":[97,8]}, {\"key\": {\"shape\":[97,8]}}, [{\"npy\":\"x.npy\"}]]");
+  app.add_option("--dynamic-shapes", f.dynamic_shapes,
+                 "Symbolic dims as JSON (or @file) in the tree structure of forward()'s arguments, e.g. "
+                 "[{\"0\": \"batch\"}, {\"x\": {\"0\": \"batch\"}}]; a dim is a name or "
+                 "{\"name\": \"batch\", \"min\": 1, \"max\": 64}");
+  app.add_option("--dynamic-axes", f.dynamic_axes,
+                 "Legacy form: JSON (or @file) keyed by input/output names, {\"x\": {\"0\": \"batch\"}} or "
+                 "{\"x\": [0]}");
   app.add_option("--seed", f.seed, "Seed for random example inputs")->capture_default_str();
   app.add_flag("--json", f.json, "Print one machine-readable JSON summary on stdout");
   app.add_flag("-v,--verbose", f.verbose, "Log progress and details to stderr");
@@ -65,6 +72,10 @@ void AddConvertFlags(CLI::App& app, CliFlags& f) {
   app.add_flag("--verify", f.verify,
                "Run the model in libtorch and the ONNX file in ONNX Runtime and compare outputs; on mismatch "
                "find the first diverging intermediate value");
+  app.add_option("--verify-dims", f.verify_dims,
+                 "With --verify: one more verification run with dynamic dims set to these sizes, e.g. "
+                 "batch=3 or height=320,width=480; repeat for more runs")
+      ->allow_extra_args(false);
   app.add_option("--atol", f.atol, "Absolute tolerance for --verify")->capture_default_str();
   app.add_option("--rtol", f.rtol, "Relative tolerance for --verify")->capture_default_str();
   app.add_flag("--report", f.report,
@@ -121,6 +132,8 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
     options.capture.flat_inputs.push_back(spec);
   }
   options.capture.seed = f.seed;
+  options.dynamic_shapes = f.dynamic_shapes;
+  options.dynamic_axes = f.dynamic_axes;
   options.input_names = SplitNames(f.input_names);
   options.output_names = SplitNames(f.output_names);
   for (const auto* names : {&options.input_names, &options.output_names}) {
@@ -140,6 +153,24 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
   options.write.keep_initializers_as_inputs = f.keep_initializers_as_inputs || f.no_export_params;
   options.optimize = f.optimize;
   options.verify = f.verify;
+  for (const auto& text : f.verify_dims) {
+    std::map<std::string, int64_t> assignment;
+    for (const auto& item : SplitNames(text)) {
+      auto eq = item.find('=');
+      size_t used = 0;
+      int64_t size = -1;
+      try {
+        if (eq != std::string::npos) size = std::stoll(item.substr(eq + 1), &used);
+      } catch (...) {
+        used = 0;
+      }
+      if (eq == std::string::npos || eq == 0 || used == 0 || used != item.size() - eq - 1 || size < 0)
+        throw UsageError("--verify-dims '" + text + "': expected NAME=SIZE[,NAME=SIZE...], e.g. batch=3");
+      assignment[item.substr(0, eq)] = size;
+    }
+    options.verify_dims.push_back(assignment);
+  }
+  if (!options.verify_dims.empty() && !f.verify) throw UsageError("--verify-dims needs --verify");
   if (f.atol < 0 || f.rtol < 0) throw UsageError("--atol and --rtol must not be negative");
   options.tolerance = {f.atol, f.rtol};
   options.artifacts_dir = f.artifacts_dir;

@@ -17,10 +17,12 @@ struct CliFlags {
   int opset = kDefaultOpset;
   std::vector<std::string> shapes, dtypes, data_files;
   std::string input_spec, input_names, output_names;
+  std::string dynamic_shapes, dynamic_axes;
   bool optimize = true;
   bool external_data = false, no_external_data = false;
   bool keep_initializers_as_inputs = false, no_export_params = false;
   bool verify = false;
+  std::vector<std::string> verify_dims;
   double atol = 1e-4, rtol = 1e-3;
   bool report = false, profile = false, dump_exported_program = false;
   std::string artifacts_dir = ".";

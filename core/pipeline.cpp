@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -123,19 +124,93 @@ std::string ShortNumber(double v) {
   return buffer;
 }
 
+std::string DimsLabel(const std::map<std::string, int64_t>& assignment) {
+  std::string label;
+  for (const auto& [name, size] : assignment) label += (label.empty() ? "" : ",") + name + "=" + std::to_string(size);
+  return " [" + label + "]";
+}
+
+// Scales float elements so that repeated copies differ (a model mixing up batch
+// elements must not pass because every element is the same).
+template <typename T>
+void ScaleRow(uint8_t* row, int64_t count, double factor) {
+  T* values = reinterpret_cast<T*>(row);
+  for (int64_t k = 0; k < count; ++k) values[k] = static_cast<T>(values[k] * factor);
+}
+
+// Repeats (or cuts) `data` cyclically along `axis` to `size`, so that ids and masks stay
+// valid values; float copies are scaled by 1.25, 1.5, ... per repetition.
+TensorData ResizeAxis(const TensorData& data, size_t axis, int64_t size) {
+  int64_t outer = 1, inner = 1;
+  for (size_t d = 0; d < axis; ++d) outer *= data.shape[d];
+  for (size_t d = axis + 1; d < data.shape.size(); ++d) inner *= data.shape[d];
+  int64_t old_size = data.shape[axis];
+  size_t element = DTypeSize(data.dtype);
+  std::vector<int64_t> shape = data.shape;
+  shape[axis] = size;
+  std::vector<uint8_t> bytes(static_cast<size_t>(outer * size * inner) * element);
+  size_t row = static_cast<size_t>(inner) * element;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < size; ++i) {
+      uint8_t* dst = bytes.data() + (o * size + i) * row;
+      std::memcpy(dst, data.bytes + (o * old_size + i % old_size) * row, row);
+      double factor = 1.0 + 0.25 * static_cast<double>(i / old_size);
+      if (factor == 1.0) continue;
+      if (data.dtype == DType::kFloat32) ScaleRow<float>(dst, inner, factor);
+      if (data.dtype == DType::kFloat64) ScaleRow<double>(dst, inner, factor);
+    }
+  return TensorData::FromVector(data.dtype, shape, std::move(bytes));
+}
+
+std::vector<TensorData> ResizeInputs(const ir::Graph& graph, const std::vector<TensorData>& inputs,
+                                     const std::map<std::string, int64_t>& assignment) {
+  std::set<std::string> used;
+  std::vector<TensorData> out;
+  size_t i = 0;
+  for (const auto& in : graph.inputs) {
+    if (in.kind != ir::InputKind::kUserInput) continue;
+    TensorData data = inputs.at(i++);
+    const auto& shape = in.value->meta.shape;
+    for (size_t axis = 0; axis < shape.size(); ++axis) {
+      const auto* symbol = std::get_if<std::string>(&shape[axis]);
+      if (!symbol) continue;
+      auto size = assignment.find(*symbol);
+      if (size == assignment.end() || data.shape[axis] == size->second) {
+        if (size != assignment.end()) used.insert(*symbol);
+        continue;
+      }
+      used.insert(*symbol);
+      if (data.shape[axis] == 0) throw UsageError("--verify-dims: cannot resize the empty axis " + std::to_string(axis) +
+                                                  " of input '" + in.value->name + "'");
+      data = ResizeAxis(data, axis, size->second);
+    }
+    out.push_back(std::move(data));
+  }
+  for (const auto& [name, size] : assignment)
+    if (!used.count(name)) throw UsageError("--verify-dims: no input has a dynamic dim named '" + name + "'");
+  return out;
+}
+
 void Verify(const ConvertOptions& options, CapturedProgram& program, const onnx::OnnxModel& model,
             ConvertResult& result) {
-  std::vector<TensorData> expected = program.reference->Run(program.example_inputs);
-  std::string work_dir = (fs::path(options.artifacts_dir) /
-                          (fs::path(options.output_path).stem().string() + "_test_data_set_0")).string();
-  OrtRunResult ort = RunOnnxRuntime(fs::absolute(options.output_path).string(), program.example_inputs, work_dir);
-  if (ort.outputs.size() != expected.size())
-    throw ExportError("the ONNX model has " + std::to_string(ort.outputs.size()) + " outputs but PyTorch returned " +
-                      std::to_string(expected.size()));
   bool all_passed = true;
-  for (size_t k = 0; k < expected.size(); ++k) {
-    result.comparisons.push_back(CompareTensors(ort.output_names[k], expected[k], ort.outputs[k], options.tolerance));
-    all_passed = all_passed && result.comparisons.back().passed;
+  // The example inputs, then the same inputs resized for each --verify-dims assignment.
+  std::vector<std::pair<std::string, std::vector<TensorData>>> runs{{"", program.example_inputs}};
+  for (const auto& assignment : options.verify_dims)
+    runs.emplace_back(DimsLabel(assignment), ResizeInputs(*program.graph, program.example_inputs, assignment));
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const auto& [label, inputs] = runs[r];
+    std::vector<TensorData> expected = program.reference->Run(inputs);
+    std::string work_dir = ArtifactPath(options, "_test_data_set_" + std::to_string(r));
+    OrtRunResult ort = RunOnnxRuntime(fs::absolute(options.output_path).string(), inputs, work_dir);
+    if (ort.outputs.size() != expected.size())
+      throw ExportError("the ONNX model has " + std::to_string(ort.outputs.size()) + " outputs but PyTorch returned " +
+                        std::to_string(expected.size()));
+    for (size_t k = 0; k < expected.size(); ++k) {
+      result.comparisons.push_back(CompareTensors(ort.output_names[k] + label, expected[k], ort.outputs[k], options.tolerance));
+      all_passed = all_passed && result.comparisons.back().passed;
+    }
+    if (!all_passed) break;
   }
   result.verified = all_passed;
   if (all_passed) return;
@@ -159,7 +234,11 @@ CapturedProgram Capture(const ConvertOptions& options, ModelFormat format, std::
   if (format != ModelFormat::kTorchScript)
     throw InputError("'" + options.model_path + "' is an " + std::string(ModelFormatName(format)) +
                      "; this build reads TorchScript files only");
-  return CaptureTorchScript(options.model_path, options.capture, attempts);
+  CaptureOptions capture = options.capture;
+  capture.dynamic_shapes = options.dynamic_shapes;
+  if (!options.dynamic_axes.empty()) capture.dynamic_axes = ParseDynamicAxes(options.dynamic_axes);
+  capture.input_names = options.input_names;
+  return CaptureTorchScript(options.model_path, capture, attempts);
 }
 
 void CheckOpset(int opset) {
@@ -211,6 +290,8 @@ ConvertResult Convert(const ConvertOptions& options) {
       if (options.report) DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, report);
     }
     if (options.dump_exported_program) DumpProgram(options, *program.graph, result);
+    // Check --verify-dims now, before a model is written.
+    for (const auto& assignment : options.verify_dims) ResizeInputs(*program.graph, program.example_inputs, assignment);
     onnx::OnnxModel model;
     {
       StageTimer t(result, "translate");
@@ -218,6 +299,9 @@ ConvertResult Convert(const ConvertOptions& options) {
       topts.opset = options.opset;
       topts.input_names = options.input_names;
       topts.output_names = options.output_names;
+      if (!options.dynamic_axes.empty())
+        for (const auto& [name, axes] : ParseDynamicAxes(options.dynamic_axes))
+          for (const auto& [axis, symbol] : axes) topts.dynamic_axes[name][axis] = symbol.name;
       try {
         model = TranslateGraph(*program.graph, BuiltinRegistry(), topts);
       } catch (const ConversionError& e) {

@@ -2,6 +2,7 @@
 // report. The CLI is a thin layer over Convert().
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,13 @@ struct ConvertOptions {
   CaptureOptions capture;
   std::vector<std::string> input_names;
   std::vector<std::string> output_names;
+  std::string dynamic_shapes;  // --dynamic-shapes JSON or @file
+  std::string dynamic_axes;    // --dynamic-axes JSON or @file
   onnx::WriteOptions write;
   bool optimize = true;
   bool verify = false;
+  // Extra verification runs at other sizes of the dynamic dims: one run per map.
+  std::vector<std::map<std::string, int64_t>> verify_dims;
   Tolerance tolerance;
   std::string artifacts_dir = ".";
   bool report = false;                 // markdown report in artifacts_dir

@@ -134,6 +134,25 @@ class ControlFlowModel(nn.Module):
 
 
 @torch.no_grad()
+class ShapeArithModel(nn.Module):
+    """Uses its input's sizes in arithmetic and in view/reshape/expand, so that a
+    dynamic batch must stay computed at run time (x: [B, 6, 4])."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(24, 16)
+        self.bias = nn.Parameter(torch.randn(1, 2, 8))
+
+    def forward(self, x: torch.Tensor):
+        b = x.size(0)
+        n = x.shape[1] * x.shape[2]
+        y = self.fc(x.view(b, n))                            # [B, 16]
+        z = y.reshape(b * 2, -1)                             # [2B, 8]
+        e = self.bias.expand(b, 2, 8).reshape(b * 2, 8)      # [2B, 8]
+        count = torch.zeros(b, 3) + float(b)                 # the batch size as data
+        return torch.sigmoid(z + e), count
+
+
 def redraw_degenerate_params(model: nn.Module) -> List[str]:
     """Re-draw parameters that would make a random-init model output ~0.
 
@@ -239,6 +258,10 @@ def build_control_flow():
     return ControlFlowModel().eval(), (torch.randn(4, 8),)
 
 
+def build_shape_arith():
+    return ShapeArithModel().eval(), (torch.randn(5, 6, 4),)
+
+
 def make_tv_classifier(name):
     def build():
         import torchvision.models as tvm
@@ -260,7 +283,9 @@ def make_tv_segmentation(name):
 SPECS: Dict[str, Spec] = {}
 for _spec in (
     [Spec("mlp", build_mlp), Spec("mlp_nested", build_mlp_nested),
-     Spec("control_flow", build_control_flow, method="script")]
+     Spec("control_flow", build_control_flow, method="script"),
+     Spec("shape_arith", build_shape_arith, method="script"),
+     Spec("shape_arith_traced", build_shape_arith)]
     + [Spec(n, make_tv_classifier(n)) for n in TV_CLASSIFIERS]
     # Segmentation models return OrderedDict(out=...): strict=False keeps
     # the dict output in the traced graph.

@@ -2,11 +2,13 @@
 // execute the original model for verification. No libtorch types cross this header.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/capture/dynamic_shapes.h"
 #include "core/capture/input_spec.h"
 #include "core/ir/ir.h"
 
@@ -24,6 +26,11 @@ struct CaptureOptions {
   std::vector<InputTree> input_trees;
   std::vector<TensorSpec> flat_inputs;
   uint64_t seed = 0;  // for random example inputs
+  // Symbolic dims: --dynamic-shapes (JSON text or @file) or --dynamic-axes (parsed; only
+  // entries naming inputs are used here; input names are the ONNX names to be).
+  std::string dynamic_shapes;
+  std::map<std::string, std::map<int64_t, SymbolicDim>> dynamic_axes;
+  std::vector<std::string> input_names;
 };
 
 struct CaptureAttempt {

@@ -32,6 +32,7 @@
 
 #include "core/capture/capture.h"
 #include "core/capture/torch_interop.h"
+#include "core/capture/torchscript/dynamic.h"
 #include "core/capture/torchscript/inputs.h"
 #include "core/capture/torchscript/interpreter.h"
 #include "core/capture/torchscript/ir_builder.h"
@@ -180,6 +181,52 @@ class TorchScriptReference : public ReferenceModel {
   std::unique_ptr<PreparedGraph> prepared_;
 };
 
+// ------------------------------------------------------------------ learning runs
+
+// Runs the prepared graph on example inputs to learn every value's metadata: first
+// shape-only (meta tensors: no compute), then with real data if the model needs it
+// (data-dependent control flow). Each attempt is recorded.
+struct GraphRun {
+  jit::Graph& graph;
+  const std::vector<jit::Value*>& leaves;
+  const std::vector<LiftedWeight>& weights;
+  std::vector<CaptureAttempt>* attempts;
+
+  std::unique_ptr<Interpreter> Learn(const StaticValues& statics, const std::vector<TensorData>& inputs,
+                                     const std::string& label) {
+    std::unique_ptr<Interpreter> interp;
+    for (bool shape_only : {true, false}) {
+      auto run_start = std::chrono::steady_clock::now();
+      CaptureAttempt run;
+      run.strategy = (shape_only ? "torchscript: inline, lift parameters, shape-only run (meta tensors)"
+                                 : "torchscript: inline, lift parameters, run on example inputs") + label;
+      interp = std::make_unique<Interpreter>(statics, shape_only);
+      try {
+        c10::InferenceMode guard;
+        auto place = [&](const at::Tensor& t) {
+          return shape_only ? at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kMeta)) : t;
+        };
+        for (size_t i = 0; i < leaves.size(); ++i) interp->values[leaves[i]] = place(DataToTensor(inputs[i]));
+        for (const auto& w : weights) interp->values[w.value] = place(w.tensor);
+        interp->RunBlock(graph.block());
+        run.succeeded = true;
+      } catch (const std::exception& e) {
+        run.error = e.what();
+        if (!shape_only) {
+          run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+          attempts->push_back(run);
+          throw;
+        }
+        Log().debug("shape-only run stopped ({}); running on the example inputs", e.what());
+      }
+      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+      attempts->push_back(run);
+      if (run.succeeded) break;
+    }
+    return interp;
+  }
+};
+
 }  // namespace
 
 CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
@@ -269,37 +316,31 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     }
     result.input_paths = leaf_paths;
 
-    // Run once to learn every value's metadata: first shape-only (meta tensors: no
-    // compute), and with real data when the model needs it (data-dependent control flow).
+    // Dynamic dims: which input axes stay symbolic.
+    std::vector<AxisSymbols> leaf_axes = DynamicLeafAxes(options, trees, arg_names, leaves, result.example_inputs);
+    bool dynamic = std::any_of(leaf_axes.begin(), leaf_axes.end(), [](const AxisSymbols& a) { return !a.empty(); });
+
+    // Run to learn every value's metadata: first shape-only (meta tensors: no compute),
+    // and with real data when the model needs it (data-dependent control flow).
+    GraphRun run{*graph, leaves, weights, attempts};
     StaticValues statics = FindStaticValues(graph->block());
-    std::unique_ptr<Interpreter> interp;
-    for (bool shape_only : {true, false}) {
-      auto run_start = std::chrono::steady_clock::now();
-      CaptureAttempt run;
-      run.strategy = shape_only ? "torchscript: inline, lift parameters, shape-only run (meta tensors)"
-                                : "torchscript: inline, lift parameters, run on example inputs";
-      interp = std::make_unique<Interpreter>(statics, shape_only);
+    std::unique_ptr<Interpreter> interp = run.Learn(statics, result.example_inputs, "");
+    SymbolicShapes symbolic;
+    if (dynamic) {
+      // A second run with every dynamic axis grown shows which dims follow the dynamic
+      // inputs; shape queries over those dims then stay computed in the graph.
+      std::vector<TensorData> grown = GrowDynamicAxes(result.example_inputs, leaf_axes);
+      std::unique_ptr<Interpreter> second;
       try {
-        c10::InferenceMode guard;
-        auto place = [&](const at::Tensor& t) {
-          return shape_only ? at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kMeta)) : t;
-        };
-        for (size_t i = 0; i < leaves.size(); ++i) interp->values[leaves[i]] = place(DataToTensor(result.example_inputs[i]));
-        for (const auto& w : weights) interp->values[w.value] = place(w.tensor);
-        interp->RunBlock(graph->block());
-        run.succeeded = true;
+        second = run.Learn(statics, grown, " (dynamic axes grown)");
       } catch (const std::exception& e) {
-        run.error = e.what();
-        if (!shape_only) {
-          run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-          attempts->push_back(run);
-          throw;
-        }
-        Log().debug("shape-only run stopped ({}); running on the example inputs", e.what());
+        throw ExportError("'" + path + "' does not run with its dynamic axes changed (" + FirstLine(e.what()) +
+                          "); the model may specialize on those sizes");
       }
-      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-      attempts->push_back(run);
-      if (run.succeeded) break;
+      DynamicDims varying;
+      symbolic = NameVaryingDims(*interp, *second, leaves, leaf_axes, &varying);
+      statics = FindStaticValues(graph->block(), &varying);
+      interp = run.Learn(statics, result.example_inputs, " (dynamic shapes)");
     }
     for (const auto& [op, count] : interp->materialized_ops)
       Log().debug("no meta kernel for {} ({} nodes): ran on zeros", op, count);
@@ -307,7 +348,9 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     // Build the IR.
     auto ir_graph = std::make_unique<ir::Graph>();
     ir_graph->source_format = "torchscript";
-    IrBuilder builder(*ir_graph, *interp, ClassName(module.type()));
+    IrBuilder builder(*ir_graph, *interp, ClassName(module.type()), dynamic ? &symbolic : nullptr);
+    for (const auto& axes : leaf_axes)
+      for (const auto& [axis, dim] : axes) ir_graph->symbols[dim.name] = dim.range;
     for (size_t i = 0; i < leaves.size(); ++i) {
       ir::Value* v = builder.Define(leaves[i], nullptr);
       ir_graph->inputs.push_back({v, ir::InputKind::kUserInput, leaf_paths[i], true, std::nullopt});

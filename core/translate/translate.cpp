@@ -1,5 +1,7 @@
 #include "core/translate/translate.h"
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 #include <sstream>
@@ -104,6 +106,30 @@ std::vector<NodeIssue> FindUnsupportedNodes(const ir::Graph& graph, const Regist
     issues.push_back({node.Key(), message, node.location, node.debug_text});
   });
   return issues;
+}
+
+// Names output dims after --dynamic-axes; names that match no input or output are errors.
+void ApplyOutputDynamicAxes(const TranslateOptions& options, onnx::OnnxGraph& out) {
+  for (const auto& [name, axes] : options.dynamic_axes) {
+    bool is_input = std::any_of(out.inputs.begin(), out.inputs.end(), [&](const onnx::ValueInfo& v) { return v.name == name; });
+    if (is_input) continue;
+    auto output = std::find_if(out.outputs.begin(), out.outputs.end(), [&](const onnx::ValueInfo& v) { return v.name == name; });
+    if (output == out.outputs.end()) {
+      std::string known;
+      for (const auto* list : {&out.inputs, &out.outputs})
+        for (const auto& v : *list) known += (known.empty() ? "" : ", ") + v.name;
+      throw UsageError("dynamic_axes['" + name + "']: the model has no input or output named '" + name + "' (it has " +
+                       known + ")");
+    }
+    if (!output->shape) continue;
+    for (const auto& [axis, symbol] : axes) {
+      int64_t rank = static_cast<int64_t>(output->shape->size());
+      if (axis < -rank || axis >= rank)
+        throw UsageError("dynamic_axes['" + name + "']: axis " + std::to_string(axis) + " is out of range for a rank-" +
+                         std::to_string(rank) + " output");
+      (*output->shape)[axis < 0 ? axis + rank : axis] = symbol;
+    }
+  }
 }
 
 onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
@@ -228,6 +254,7 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
     if (v->IsTensor()) info.shape = ShapeOf(v->meta);
     out.outputs.push_back(info);
   }
+  ApplyOutputDynamicAxes(options, out);
   // Leaves of containers: dtype/shape from the value metadata recorded at capture.
   out.metadata = {{"pkg.torch.export.ExportedProgram.graph_signature", SignatureText(graph, final_names)},
                   {"pkg.torch.export.ExportedProgram.range_constraints", RangeConstraintsText(graph)}};

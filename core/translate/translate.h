@@ -1,6 +1,7 @@
 // The translate stage: ATen-level IR -> ONNX model, through the translator registry.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct TranslateOptions {
   int opset = kDefaultOpset;
   std::vector<std::string> input_names;   // renames user inputs, in order
   std::vector<std::string> output_names;  // renames outputs, in order
+  // --dynamic-axes: entries naming outputs name their dims; entries naming inputs were
+  // applied by capture; any other name is an error.
+  std::map<std::string, std::map<int64_t, std::string>> dynamic_axes;
 };
 
 // One node that could not be translated.

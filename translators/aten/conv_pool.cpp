@@ -116,9 +116,8 @@ void TranslateMaxPool(TranslationContext& ctx, size_t spatial, bool with_indices
     if (unbatched) outs = {Squeeze(ctx, outs[0], {0}), Squeeze(ctx, outs[1], {0})};
     ctx.SetOutput(0, outs[0]);
     // ONNX indices count over the whole (N, C, ...) tensor; PyTorch's per (N, C) plane.
-    std::vector<int64_t> shape = StaticShape(ctx, 0);
     int64_t plane = 1;
-    for (size_t k = shape.size() - spatial; k < shape.size(); ++k) plane *= shape[k];
+    for (int64_t d : StaticTrailingDims(ctx, 0, spatial)) plane *= d;
     ctx.SetOutput(1, ctx.Op("Mod", {outs[1], ctx.ConstInt64(plane)}, {{"fmod", int64_t{0}}}));
     return;
   }
@@ -151,10 +150,10 @@ void TranslateAvgPool(TranslationContext& ctx, size_t spatial) {
 // aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor
 void TranslateAdaptivePool(TranslationContext& ctx, size_t spatial, bool is_max) {
   auto out_size = PerDim(ctx.ConstInts(1, "output_size"), spatial, 1);
-  std::vector<int64_t> in_shape = StaticShape(ctx, 0);
   std::string x = ctx.Input(0);
   bool global = true;
   for (size_t k = 0; k < spatial; ++k) global = global && out_size[k] == 1;
+  std::vector<int64_t> in_shape = global ? std::vector<int64_t>{} : StaticTrailingDims(ctx, 0, spatial);
   std::vector<std::string> outs;
   if (global) {
     outs.push_back(ctx.Op(is_max ? "GlobalMaxPool" : "GlobalAveragePool", {x}));

@@ -61,4 +61,19 @@ inline std::vector<int64_t> StaticShape(const TranslationContext& ctx, size_t i)
   return shape;
 }
 
+// The last `count` dims of input i (e.g. spatial dims), which must be static; leading
+// dims such as a dynamic batch may be symbolic.
+inline std::vector<int64_t> StaticTrailingDims(const TranslationContext& ctx, size_t i, size_t count) {
+  const auto& meta = ctx.Meta(i);
+  std::vector<int64_t> dims;
+  for (size_t k = meta.rank() - count; k < meta.rank(); ++k) {
+    auto d = meta.StaticDim(static_cast<int64_t>(k));
+    if (!d)
+      throw UnsupportedError(ctx.node().Key() + ": needs static sizes for the last " + std::to_string(count) +
+                             " dims of input " + std::to_string(i) + ", but dim " + std::to_string(k) + " is symbolic");
+    dims.push_back(*d);
+  }
+  return dims;
+}
+
 }  // namespace t2o

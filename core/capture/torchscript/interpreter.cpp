@@ -1,5 +1,7 @@
 #include "core/capture/torchscript/interpreter.h"
 
+#include <algorithm>
+
 #include <functional>
 #include <optional>
 
@@ -19,6 +21,29 @@ namespace {
 
 // Ops whose result depends only on the static metadata (shape, dtype, device) of their
 // tensor inputs, and on their other arguments being static.
+// Whether a shape query or shape-reading factory reads a dimension that varies.
+bool ReadsDynamicDim(const jit::Node* node, const DynamicDims* dynamic) {
+  if (!dynamic || node->inputs().empty()) return false;
+  auto found = dynamic->find(node->input(0));
+  if (found == dynamic->end()) return false;
+  const std::vector<bool>& varies = found->second;
+  std::string kind = node->kind().toQualString();
+  // x.new_zeros(size) reads only x's dtype and device.
+  if (kind.rfind("aten::new_", 0) == 0) return false;
+  if (kind == "aten::dim" || kind == "prim::dtype" || kind == "prim::device" || kind == "prim::layout" ||
+      kind == "aten::is_floating_point" || kind == "prim::is_cuda")
+    return false;
+  if (kind == "aten::size" && node->inputs().size() == 2) {
+    auto dim = jit::toIValue(node->input(1));
+    if (!dim) return true;
+    int64_t d = dim->toInt();
+    if (d < 0) d += static_cast<int64_t>(varies.size());
+    return d < 0 || d >= static_cast<int64_t>(varies.size()) || varies[d];
+  }
+  if (kind == "aten::len") return !varies.empty() && varies[0];
+  return std::find(varies.begin(), varies.end(), true) != varies.end();
+}
+
 bool IsMetadataOnly(const jit::Node* node, const std::unordered_set<const jit::Value*>& statics) {
   static const std::set<std::string> kQueries{"aten::size", "aten::dim", "prim::shape", "prim::dtype",
                                               "prim::device", "aten::numel", "prim::layout",
@@ -79,7 +104,7 @@ void ForEachNodeIn(jit::Block* block, const std::function<void(jit::Node*, bool 
 
 }  // namespace
 
-StaticValues FindStaticValues(jit::Block* top) {
+StaticValues FindStaticValues(jit::Block* top, const DynamicDims* dynamic) {
   AliasClasses aliases;
   std::vector<std::pair<jit::Node*, const jit::Value*>> mutations;  // (node, mutated input)
   ForEachNodeIn(top, [&](jit::Node* node, bool) {
@@ -115,7 +140,8 @@ StaticValues FindStaticValues(jit::Block* top) {
         is_static = true;
       } else if (node->blocks().empty() && !IsNondeterministic(node)) {
         if (IsMetadataOnly(node, result.values)) {
-          is_static = !in_loop;  // a loop-carried tensor may change shape between iterations
+          // A loop-carried tensor may change shape between iterations.
+          is_static = !in_loop && !ReadsDynamicDim(node, dynamic);
         } else {
           is_static = true;
           for (jit::Value* in : node->inputs()) is_static = is_static && result.values.count(in);

@@ -23,7 +23,11 @@ struct StaticValues {
   std::unordered_set<const jit::Value*> values;
   std::unordered_set<const jit::Node*> nodes;
 };
-StaticValues FindStaticValues(jit::Block* top);
+// Tensors with dimensions that vary with the dynamic input dims (true = that axis varies).
+using DynamicDims = std::unordered_map<const jit::Value*, std::vector<bool>>;
+// With `dynamic`, shape queries and shape-reading factories over varying dims are not
+// static: they stay computed in the exported graph.
+StaticValues FindStaticValues(jit::Block* top, const DynamicDims* dynamic = nullptr);
 
 // Thrown in shape-only mode when a value's data is needed (a data-dependent branch, an
 // int read from a tensor, an op whose output shape depends on data).

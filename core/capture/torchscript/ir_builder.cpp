@@ -198,6 +198,8 @@ ir::Value* IrBuilder::Define(const jit::Value* v, ir::Node* producer) {
     if (observed->isTensor()) out->meta = MetaOf(observed->toTensor());
     if (observed->isNone()) out->kind = ir::ValueKind::kNone;
   }
+  if (symbolic_)
+    if (auto dims = symbolic_->find(v); dims != symbolic_->end() && out->IsTensor()) out->meta.shape = dims->second;
   map_[v] = out;
   return out;
 }

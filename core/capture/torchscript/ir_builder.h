@@ -11,8 +11,10 @@ namespace t2o::torchscript {
 
 class IrBuilder {
  public:
-  IrBuilder(ir::Graph& graph, const Interpreter& interp, std::string root_class)
-      : graph_(graph), interp_(interp), root_class_(std::move(root_class)) {}
+  // `symbolic`: shapes with symbolic dims that override the observed ones (dynamic shapes).
+  IrBuilder(ir::Graph& graph, const Interpreter& interp, std::string root_class,
+            const std::unordered_map<const jit::Value*, std::vector<ir::Dim>>* symbolic = nullptr)
+      : graph_(graph), interp_(interp), root_class_(std::move(root_class)), symbolic_(symbolic) {}
 
   ir::Value* Define(const jit::Value* v, ir::Node* producer);
   // The IR value read by `consumer` as input `index` (constants and static values become
@@ -35,6 +37,7 @@ class IrBuilder {
   const Interpreter& interp_;
   std::unordered_map<const jit::Value*, ir::Value*> map_;
   std::string root_class_;
+  const std::unordered_map<const jit::Value*, std::vector<ir::Dim>>* symbolic_;
 };
 
 // "torchvision.models.resnet.ResNet" for a module's class (TorchScript prefixes dropped).
