@@ -344,9 +344,9 @@ size_t WriteModelProto(::onnx::ModelProto& proto, const std::string& path) {
 
 WriteResult WriteModel(const OnnxModel& model, const std::string& path, const WriteOptions& options_in) {
   WriteOptions options = options_in;
-  if (!options.external_data && model.InitializerBytes() > kProtobufLimitBytes) {
+  if (!options.external_data && model.InitializerBytes() > options.protobuf_limit_bytes) {
     if (options.forbid_external_data)
-      throw ExportError("cannot write '" + path + "' without external data: its weights exceed the 2 GB protobuf limit");
+      throw ExportError("cannot write '" + path + "' without external data: its weights exceed the 2 GB protobuf limit (drop --no-external-data)");
     options.external_data = true;
   }
 

@@ -11,12 +11,17 @@ class ModelProto;
 
 namespace t2o::onnx {
 
+// Serialized models above this size cannot be written as one protobuf; switch to
+// external data automatically.
+constexpr size_t kProtobufLimitBytes = (size_t{1} << 31) - (size_t{64} << 20);
+
 struct WriteOptions {
   bool external_data = false;          // weights in "<file>.data" next to the model
   size_t external_threshold_bytes = 1024;  // smaller tensors stay inline
   bool include_initializers = true;    // false: a model without weights
   bool keep_initializers_as_inputs = false;
   bool forbid_external_data = false;   // --no-external-data: fail rather than switch above 2 GB
+  size_t protobuf_limit_bytes = kProtobufLimitBytes;  // where the automatic switch happens
 };
 
 struct WriteResult {
@@ -27,9 +32,6 @@ struct WriteResult {
   bool external_data = false;
 };
 
-// Serialized models above this size cannot be written as one protobuf; switch to
-// external data automatically.
-constexpr size_t kProtobufLimitBytes = (size_t{1} << 31) - (size_t{64} << 20);
 
 // Builds the protobuf. With external data, `data_location` entries point to `data_file`
 // (relative name) at the offsets recorded in `offsets` (filled in, one per initializer

@@ -59,6 +59,21 @@ TEST_CASE("writer stores weights externally on request", "[writer]") {
   CHECK(fs::file_size(path) < 1000);
 }
 
+TEST_CASE("writer switches to external data above the protobuf limit, unless forbidden", "[writer]") {
+  auto m = TinyAddModel();
+  t2onnx::WriteOptions options;
+  options.protobuf_limit_bytes = 1000;  // the 4800-byte weight is "too large"
+  std::string path = Dir() + "/add_auto.onnx";
+  auto result = t2onnx::WriteModel(m, path, options);
+  CHECK(result.external_data);
+  CHECK(fs::exists(path + ".data"));
+  options.forbid_external_data = true;
+  std::string forbidden = Dir() + "/add_forbidden.onnx";
+  CHECK_THROWS_WITH(t2onnx::WriteModel(m, forbidden, options), Catch::Contains("exceed the 2 GB protobuf limit"));
+  CHECK_FALSE(fs::exists(forbidden));
+  CHECK_FALSE(fs::exists(forbidden + ".data"));
+}
+
 TEST_CASE("writer leaves no file behind when the checker fails", "[writer]") {
   auto m = TinyAddModel();
   m.graph.nodes[0].op_type = "NoSuchOp";
