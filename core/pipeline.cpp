@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/ir/ir_json.h"
+#include "core/optimize/optimizer.h"
 #include "core/report/markdown_report.h"
 #include "core/util/profile.h"
 #include "core/util/log.h"
@@ -310,8 +311,18 @@ ConvertResult Convert(const ConvertOptions& options) {
       }
       model.producer_version = VersionString();
       result.onnx_nodes = onnx::CountNodes(model.graph);
-      if (options.report) DescribeOnnx(model, report);
     }
+    if (options.optimize) {
+      StageTimer t(result, "optimize");
+      optimize::OptimizeResult optimized = optimize::OptimizeModel(model);
+      result.onnx_nodes_before_optimize = optimized.nodes_before;
+      result.onnx_nodes = optimized.nodes_after;
+      for (const auto& pass : optimized.passes)
+        result.optimize_passes.push_back({pass.pass, pass.nodes_removed, pass.nodes_added, pass.detail});
+      Log().info("optimizer: {} -> {} nodes in {} rounds", optimized.nodes_before, optimized.nodes_after,
+                 optimized.rounds);
+    }
+    if (options.report) DescribeOnnx(model, report);
     {
       StageTimer t(result, "check and write");
       result.written = onnx::WriteModel(model, options.output_path, options.write);

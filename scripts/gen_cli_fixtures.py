@@ -11,6 +11,8 @@ Writes into DIR:
   truncated.pt        the first half of a valid TorchScript file
   other.zip           a zip archive holding something else (a text file)
   wide_mlp.pt         two 64x64 linear layers (weights large enough for external data), input 4x64
+  redundant.pt        a traced model with work for the optimizer (a repeated sigmoid, a transpose
+                      pair), input 3x5
 """
 import argparse
 import os
@@ -41,6 +43,14 @@ class UnsupportedOps(torch.nn.Module):
         return self.spectrum(y).sum(-1) + self.det(y).unsqueeze(-1)
 
 
+class Redundant(torch.nn.Module):
+    def forward(self, x):
+        a = torch.sigmoid(x)
+        b = torch.sigmoid(x)
+        c = x.transpose(0, 1).transpose(0, 1)
+        return a * b + c
+
+
 class StringInput(torch.nn.Module):
     def forward(self, x: torch.Tensor, mode: str) -> torch.Tensor:
         if mode == "double":
@@ -58,6 +68,7 @@ def main():
     traced.save(os.path.join(out, "unsupported_ops.pt"))
     wide = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64)).eval()
     torch.jit.trace(wide, torch.randn(4, 64)).save(os.path.join(out, "wide_mlp.pt"))
+    torch.jit.trace(Redundant(), torch.randn(3, 5)).save(os.path.join(out, "redundant.pt"))
     torch.jit.script(StringInput()).save(os.path.join(out, "string_input.pt"))
     with open(os.path.join(out, "not_a_zip.pt"), "w") as f:
         f.write("this is not a model\n")

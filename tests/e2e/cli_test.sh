@@ -45,6 +45,21 @@ case $case in
     expect_error 2 "--input-names has 2 names but the model has 1 inputs" x.onnx -- "$tool" "$samples/mlp.pt" -o x.onnx --input-shape 97,8 --input-names a,b
     expect_error 2 "--output-names has 2 names but the model has 1 outputs" x.onnx -- "$tool" "$samples/mlp.pt" -o x.onnx --input-shape 97,8 --output-names y,z
     ;;
+  optimize)
+    "$tool" "$fixtures/redundant.pt" -o opt.onnx --input-shape 3,5 --verify --json --report --artifacts-dir art >opt.json
+    "$tool" "$fixtures/redundant.pt" -o raw.onnx --input-shape 3,5 --verify --json --no-optimize >raw.json
+    $py -c "
+import json
+o=json.load(open('opt.json')); r=json.load(open('raw.json'))
+assert o['verification']['passed'] and r['verification']['passed']
+assert 'optimize' not in r, r
+before, after = o['optimize']['nodes_before'], o['onnx_nodes']
+assert before == r['onnx_nodes'] and after < before, (before, after, r['onnx_nodes'])
+passes = {p['pass']: p for p in o['optimize']['passes']}
+assert passes['common subexpression elimination']['nodes_removed'] >= 1, passes
+assert passes['no-op removal']['nodes_removed'] >= 1, passes"
+    grep -q "## Optimization" art/redundant_onnx_export_*_success.md || fail "report lacks the optimizer table"
+    ;;
   external_data)
     "$tool" "$fixtures/wide_mlp.pt" -o wide.onnx --input-shape 4,64 --external-data --verify -q
     [[ -s wide.onnx.data ]] || fail "no external data file"
