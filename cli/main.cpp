@@ -2,12 +2,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "cli/batch.h"
 #include "cli/flags.h"
 #include "cli/summary.h"
 #include "core/capture/capture.h"
 #include "core/onnx/apply_weights.h"
+#include "core/translate/op_list.h"
 #include "core/util/log.h"
 
 namespace {
@@ -83,6 +85,9 @@ int main(int argc, char** argv) {
                                          std::to_string(t2o::kDefaultOpset) + ")");
   CliFlags flags;
   AddConvertFlags(app, flags);
+  bool list_ops = false, markdown = false;
+  app.add_flag("--list-ops", list_ops, "Print the supported ATen ops with their opset ranges (at --opset if given)");
+  app.add_flag("--markdown", markdown, "With --list-ops: a markdown table by op family");
 
   CliFlags inspect_flags;
   std::string inspect_model;
@@ -117,6 +122,15 @@ int main(int argc, char** argv) {
       return RunApplyWeights(aw_onnx, aw_weights, aw_output, aw_keep, aw_quiet);
     }
     SetVerbosity(flags);
+    if (list_ops) {
+      std::optional<int> opset;
+      if (app.get_option("--opset")->count() > 0) opset = flags.opset;
+      if (opset && (*opset < t2o::kMinOpset || *opset > t2o::kMaxOpset))
+        throw t2o::UsageError("--opset " + std::to_string(*opset) + " is not supported: choose " +
+                              std::to_string(t2o::kMinOpset) + " to " + std::to_string(t2o::kMaxOpset));
+      std::fputs(t2o::FormatOpList(t2o::BuiltinRegistry(), opset, markdown).c_str(), stdout);
+      return 0;
+    }
     return RunConvert(flags, argc, argv);
   } catch (const t2o::Error& e) {
     return Fail(e);

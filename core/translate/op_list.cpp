@@ -1,0 +1,42 @@
+#include "core/translate/op_list.h"
+
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace t2o {
+
+std::string FormatOpList(const Registry& registry, std::optional<int> opset, bool markdown) {
+  // key -> its entries (a key may have several opset ranges)
+  std::map<std::string, std::vector<const TranslatorEntry*>> by_key;
+  for (const TranslatorEntry* e : registry.All())
+    if (!opset || e->range.Contains(*opset)) by_key[e->key].push_back(e);
+  auto ranges = [](const std::vector<const TranslatorEntry*>& entries) {
+    std::string text;
+    for (const auto* e : entries)
+      text += (text.empty() ? "" : ", ") + std::to_string(e->range.since) + "-" + std::to_string(e->range.until);
+    return text;
+  };
+  std::ostringstream os;
+  if (!markdown) {
+    for (const auto& [key, entries] : by_key)
+      os << key << std::string(key.size() < 44 ? 44 - key.size() : 1, ' ') << ranges(entries) << "  "
+         << entries.front()->family << "\n";
+    os << by_key.size() << " ops" << (opset ? " at opset " + std::to_string(*opset) : "") << "\n";
+    return os.str();
+  }
+  std::map<std::string, std::vector<std::string>> by_family;
+  for (const auto& [key, entries] : by_key)
+    by_family[entries.front()->family].push_back("`" + key + "` (" + ranges(entries) + ")");
+  os << "| family | ops | supported ATen/prim ops (opsets) |\n|---|---:|---|\n";
+  for (const auto& [family, ops] : by_family) {
+    os << "| " << family << " | " << ops.size() << " | ";
+    for (size_t i = 0; i < ops.size(); ++i) os << (i ? ", " : "") << ops[i];
+    os << " |\n";
+  }
+  os << "\n" << by_key.size() << " ops in all" << (opset ? " at opset " + std::to_string(*opset) : "")
+     << "; a key without an overload covers every overload of the op.\n";
+  return os.str();
+}
+
+}  // namespace t2o
