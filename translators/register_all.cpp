@@ -11,6 +11,11 @@ void RegisterNormalization(Registry& r);
 void RegisterReduction(Registry& r);
 void RegisterShape(Registry& r);
 void RegisterTensorOps(Registry& r);
+void RegisterSorting(Registry& r);
+void RegisterIndexing(Registry& r);
+void RegisterRearrange(Registry& r);
+void RegisterNorms(Registry& r);
+void RegisterRecurrent(Registry& r);
 void RegisterContainers(Registry& r);
 void RegisterControlFlow(Registry& r);
 
@@ -25,6 +30,11 @@ const Registry& BuiltinRegistry() {
     RegisterReduction(r);
     RegisterShape(r);
     RegisterTensorOps(r);
+    RegisterSorting(r);
+    RegisterIndexing(r);
+    RegisterRearrange(r);
+    RegisterNorms(r);
+    RegisterRecurrent(r);
     RegisterContainers(r);
     RegisterControlFlow(r);
     return r;

@@ -65,3 +65,8 @@ TEST_CASE("aten::glu / prelu / threshold / shrink family", "[ops][activation]") 
   REQUIRE_VERIFIED(Run("tanhshrink", "x - torch.tanh(x)"));
   REQUIRE_VERIFIED(Run("logsigmoid", "torch.log_sigmoid(x)"));
 }
+
+TEST_CASE("aten::rrelu in eval mode, selu", "[ops][activation]") {
+  REQUIRE_VERIFIED(Run("rrelu", "torch.rrelu(x, 0.1, 0.3, False)"));
+  REQUIRE_VERIFIED(Run("selu", "torch.selu(x)"));
+}

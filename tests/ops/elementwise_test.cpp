@@ -8,39 +8,10 @@ using namespace t2o;
 using namespace t2o::testing;
 
 namespace {
-using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
-
-// forward(self, x, y, ...) with one argument per input. `body` is either one expression
-// (returned) or several lines of the body, separated by '\n' (indented here).
-std::string Forward(const std::string& body, size_t num_inputs) {
-  static const char* kNames[] = {"x", "y", "z", "u", "v"};
-  std::string f = "def forward(self";
-  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
-  f += "):\n";
-  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t end = body.find('\n', start);
-    if (end == std::string::npos) end = body.size();
-    f += "    " + body.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return f;
-}
 
 ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
                   Params params = {}, VerifyOptions options = {}) {
-  TinyModel m;
-  m.forward = Forward(body, inputs.size());
-  m.inputs = std::move(inputs);
-  m.params = std::move(params);
-  return ConvertTiny(m, "elementwise_" + name, options);
-}
-
-VerifyOptions AtOpset(int opset) {
-  VerifyOptions o;
-  o.opset = opset;
-  return o;
+  return RunBody("elementwise", name, body, std::move(inputs), std::move(params), options);
 }
 
 // Integer operands with every sign combination (and exact multiples) for division tests.
@@ -263,14 +234,17 @@ TEST_CASE("elementwise ops at opset 13", "[ops][elementwise]") {
   REQUIRE_VERIFIED(Run("op13_where", "torch.where(x > 0, x, y)", {Shape({3, 4}), Shape({4})}, {}, AtOpset(13)));
 }
 
-// BUG: aten::where with bool branches is emitted as ONNX Where over bool tensors, which
-// ONNX Runtime has no kernel for ("Could not find an implementation for Where(16)").
-// The translator should compute it in uint8 (or with And/Or/Not) and cast back.
-TEST_CASE("aten::where with bool branches", "[ops][elementwise][!mayfail]") {
+// ONNX Runtime has no bool Where kernel: bool branches go through uint8.
+TEST_CASE("aten::where with bool branches", "[ops][elementwise]") {
   REQUIRE_VERIFIED(Run("where_bool_out", "torch.where(x > 0, x > 1, y > 0)", {Shape({3, 4}), Shape({3, 4})}));
 }
 
-// BUG: same as above, aten::masked_fill on a bool tensor becomes Where over bool.
-TEST_CASE("aten::masked_fill on a bool tensor", "[ops][elementwise][!mayfail]") {
+TEST_CASE("aten::masked_fill on a bool tensor", "[ops][elementwise]") {
   REQUIRE_VERIFIED(Run("masked_fill_bool", "(x > 0).masked_fill(y > 0, 0)", {Shape({3, 4}), Shape({3, 4})}));
+}
+
+TEST_CASE("aten::round with decimals and aten::logaddexp", "[ops][elementwise]") {
+  REQUIRE_VERIFIED(Run("round_decimals", "torch.round(x * 10.0, decimals=1) + torch.round(x * 100.0, decimals=-1)",
+                       {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("logaddexp", "torch.logaddexp(x, y * 30.0)", {Shape({3, 4}), Shape({4})}));
 }

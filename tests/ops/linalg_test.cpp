@@ -8,39 +8,10 @@ using namespace t2o;
 using namespace t2o::testing;
 
 namespace {
-using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
-
-// forward(self, x, y, ...) with one argument per input. `body` is either one expression
-// (returned) or several lines of the body, separated by '\n' (indented here).
-std::string Forward(const std::string& body, size_t num_inputs) {
-  static const char* kNames[] = {"x", "y", "z", "u", "v"};
-  std::string f = "def forward(self";
-  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
-  f += "):\n";
-  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t end = body.find('\n', start);
-    if (end == std::string::npos) end = body.size();
-    f += "    " + body.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return f;
-}
 
 ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
                   Params params = {}, VerifyOptions options = {}) {
-  TinyModel m;
-  m.forward = Forward(body, inputs.size());
-  m.inputs = std::move(inputs);
-  m.params = std::move(params);
-  return ConvertTiny(m, "linalg_" + name, options);
-}
-
-VerifyOptions AtOpset(int opset) {
-  VerifyOptions o;
-  o.opset = opset;
-  return o;
+  return RunBody("linalg", name, body, std::move(inputs), std::move(params), options);
 }
 }  // namespace
 
@@ -92,4 +63,14 @@ TEST_CASE("aten::addmm / baddbmm with beta and alpha", "[ops][linalg]") {
                        {Shape({2, 3, 4}), Shape({2, 4, 5}), Shape({3, 5})}));
   REQUIRE_VERIFIED(Run("baddbmm_beta0", "torch.baddbmm(z, x, y, beta=0.0, alpha=0.5)",
                        {Shape({2, 3, 4}), Shape({2, 4, 5}), Shape({2, 3, 5})}));
+}
+
+TEST_CASE("aten::einsum and aten::cross / linalg_cross", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("einsum_mm", "torch.einsum('ij,kj->ik', x, y)", {Shape({3, 4}), Shape({5, 4})}));
+  REQUIRE_VERIFIED(Run("einsum_batch", "torch.einsum('bij,bjk->bik', x, y)", {Shape({2, 3, 4}), Shape({2, 4, 2})}));
+  REQUIRE_VERIFIED(Run("einsum_trace_like", "torch.einsum('ii->i', x)", {Shape({4, 4})}));
+  REQUIRE_VERIFIED(Run("einsum_ellipsis", "torch.einsum('...ij->...ji', x)", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(Run("cross", "torch.cross(x, y, 1)", {Shape({4, 3}), Shape({4, 3})}));
+  REQUIRE_VERIFIED(Run("cross_default_dim", "torch.cross(x, y)", {Shape({3, 5}), Shape({3, 5})}));
+  REQUIRE_VERIFIED(Run("linalg_cross", "torch.linalg_cross(x, y)", {Shape({2, 3}), Shape({1, 3})}));
 }

@@ -8,39 +8,10 @@ using namespace t2o;
 using namespace t2o::testing;
 
 namespace {
-using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
-
-// forward(self, x, y, ...) with one argument per input. `body` is either one expression
-// (returned) or several lines of the body, separated by '\n' (indented here).
-std::string Forward(const std::string& body, size_t num_inputs) {
-  static const char* kNames[] = {"x", "y", "z", "u", "v"};
-  std::string f = "def forward(self";
-  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
-  f += "):\n";
-  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t end = body.find('\n', start);
-    if (end == std::string::npos) end = body.size();
-    f += "    " + body.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return f;
-}
 
 ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
                   Params params = {}, VerifyOptions options = {}) {
-  TinyModel m;
-  m.forward = Forward(body, inputs.size());
-  m.inputs = std::move(inputs);
-  m.params = std::move(params);
-  return ConvertTiny(m, "reduction_" + name, options);
-}
-
-VerifyOptions AtOpset(int opset) {
-  VerifyOptions o;
-  o.opset = opset;
-  return o;
+  return RunBody("reduction", name, body, std::move(inputs), std::move(params), options);
 }
 }  // namespace
 

@@ -46,6 +46,37 @@ ConvertResult ConvertTiny(const TinyModel& model, const std::string& name, const
   return result;
 }
 
+std::string ForwardSource(const std::string& body, size_t num_inputs) {
+  static const char* kNames[] = {"x", "y", "z", "u", "v", "w"};
+  std::string f = "def forward(self";
+  for (size_t i = 0; i < num_inputs; ++i) f += std::string(", ") + kNames[i];
+  f += "):\n";
+  if (body.find('\n') == std::string::npos && body.rfind("return ", 0) != 0) return f + "    return " + body + "\n";
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    f += "    " + body.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return f;
+}
+
+ConvertResult RunBody(const std::string& prefix, const std::string& name, const std::string& body,
+                      std::vector<TensorSpec> inputs, Params params, VerifyOptions options) {
+  TinyModel m;
+  m.forward = ForwardSource(body, inputs.size());
+  m.inputs = std::move(inputs);
+  m.params = std::move(params);
+  return ConvertTiny(m, prefix + "_" + name, options);
+}
+
+VerifyOptions AtOpset(int opset) {
+  VerifyOptions options;
+  options.opset = opset;
+  return options;
+}
+
 TensorSpec Shape(std::vector<int64_t> shape, DType dtype) {
   TensorSpec spec;
   spec.shape = std::move(shape);

@@ -28,6 +28,18 @@ std::string SaveTinyModel(const TinyModel& model, const std::string& name);
 // Converts with --verify; the result carries comparisons and errors.
 ConvertResult ConvertTiny(const TinyModel& model, const std::string& name, const VerifyOptions& options = {});
 
+// `def forward(self, x, y, ...)` with one argument per input; `body` is one expression
+// (returned) or several lines separated by '\n'.
+std::string ForwardSource(const std::string& body, size_t num_inputs);
+
+using Params = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+
+// ConvertTiny for a forward body: the model is saved as `<prefix>_<name>.pt`.
+ConvertResult RunBody(const std::string& prefix, const std::string& name, const std::string& body,
+                      std::vector<TensorSpec> inputs, Params params = {}, VerifyOptions options = {});
+
+VerifyOptions AtOpset(int opset);
+
 TensorSpec Shape(std::vector<int64_t> shape, DType dtype = DType::kFloat32);
 TensorSpec IntData(std::vector<int64_t> shape, std::vector<int64_t> values);
 TensorSpec FloatData(std::vector<int64_t> shape, std::vector<float> values);

@@ -143,6 +143,13 @@ void RegisterActivation(Registry& r) {
   r.Add("aten::glu", TranslateGlu);
   r.Add("aten::threshold", TranslateThreshold);
   r.Add("aten::prelu", TranslatePrelu);
+  // aten::rrelu(Tensor self, Scalar lower=1/8, Scalar upper=1/3, bool training=False, Generator? g)
+  // In eval mode the slope is the mean of the bounds.
+  r.Add("aten::rrelu", [](TranslationContext& c) {
+    if (c.ConstBool(3, "training")) throw UnsupportedError("rrelu in training mode draws random slopes");
+    double slope = (c.ConstDouble(1, "lower") + c.ConstDouble(2, "upper")) / 2.0;
+    c.SetOutput(0, c.Op("LeakyRelu", {c.Input(0)}, {{"alpha", static_cast<float>(slope)}}));
+  });
   r.Add("aten::log_sigmoid", [](TranslationContext& c) {
     c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
   });

@@ -4,6 +4,8 @@
 // operands are cast to it (arithmetic) or to their promoted type (comparisons). The same
 // translators serve TorchScript's scalar overloads (aten::add.int), whose "tensors" are
 // 0-d ONNX tensors.
+#include <cmath>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -161,13 +163,13 @@ void TranslateBitwise(TranslationContext& ctx, const std::string& logical_op) {
 void TranslateWhere(TranslationContext& ctx) {
   if (ctx.NumInputs() == 1) throw UnsupportedError("aten::where(condition) (nonzero form) is not supported");
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, ctx.Op("Where", {ctx.OperandAs(0, DType::kBool), ctx.OperandAs(1, dt), ctx.OperandAs(2, dt)}));
+  ctx.SetOutput(0, Select(ctx, ctx.OperandAs(0, DType::kBool), ctx.OperandAs(1, dt), ctx.OperandAs(2, dt), dt));
 }
 
 // aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor
 void TranslateMaskedFill(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, ctx.Op("Where", {ctx.OperandAs(1, DType::kBool), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt)}));
+  ctx.SetOutput(0, Select(ctx, ctx.OperandAs(1, DType::kBool), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt), dt));
 }
 
 // aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor (also .Tensor)
@@ -255,6 +257,24 @@ void RegisterElementwise(Registry& r) {
     }
     r.Add(u.aten, [onnx_op](TranslationContext& c) { TranslateUnary(c, onnx_op); });
   }
+  // aten::round.decimals(Tensor self, *, int decimals): PyTorch scales, rounds half to
+  // even and scales back, as here.
+  r.Add("aten::round.decimals", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    int64_t decimals = c.ConstInt(1, "decimals");
+    std::string x = c.OperandAs(0, dt);
+    std::string ten = c.ConstScalar(std::pow(10.0, static_cast<double>(std::llabs(decimals))), dt);
+    if (decimals >= 0) return c.SetOutput(0, c.Op("Div", {c.Op("Round", {c.Op("Mul", {x, ten})}), ten}));
+    c.SetOutput(0, c.Op("Mul", {c.Op("Round", {c.Op("Div", {x, ten})}), ten}));
+  });
+  // aten::logaddexp(Tensor self, Tensor other): max + log(exp(a - max) + exp(b - max))
+  r.Add("aten::logaddexp", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string a = c.OperandAs(0, dt), b = c.OperandAs(1, dt);
+    std::string m = c.Op("Max", {a, b});
+    std::string sum = c.Op("Add", {c.Op("Exp", {c.Op("Sub", {a, m})}), c.Op("Exp", {c.Op("Sub", {b, m})})});
+    c.SetOutput(0, c.Op("Add", {m, c.Op("Log", {sum})}));
+  });
   r.Add("aten::isinf", [](TranslationContext& c) { c.SetOutput(0, c.Op("IsInf", {c.Input(0)})); });
   r.Add("aten::rsqrt", TranslateRsqrt);
   r.Add("aten::square", [](TranslationContext& c) {

@@ -55,6 +55,44 @@ void TranslateT(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", std::vector<int64_t>{1, 0}}}));
 }
 
+// aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor
+void TranslateEinsum(TranslationContext& ctx) {
+  std::string equation = ctx.ConstString(0, "equation");
+  DType dt = ctx.OutDType();
+  const ir::Value& list = ctx.InputValue(1);
+  std::vector<std::string> operands = ctx.TensorListInput(1);
+  if (list.producer && list.producer->op == "prim::ListConstruct")
+    for (size_t k = 0; k < operands.size(); ++k) {
+      const ir::Value* v = list.producer->inputs[k];
+      if (v && v->IsTensor()) operands[k] = ctx.Cast(operands[k], v->meta.dtype, dt);
+    }
+  ctx.SetOutput(0, ctx.Op("Einsum", operands, {{"equation", equation}}));
+}
+
+// aten::linalg_cross(Tensor self, Tensor other, *, int dim=-1); aten::cross(self, other, int? dim=None)
+void TranslateCross(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = std::max(ctx.Rank(0), ctx.Rank(1));
+  int64_t dim = -1;
+  if (ctx.NumInputs() > 2 && !ctx.IsNone(2)) {
+    dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  } else if (ctx.node().op == "aten::cross") {  // the first dim of size 3
+    for (int64_t k = 0; k < rank && dim < 0; ++k)
+      if (ctx.Meta(0).StaticDim(k) == 3) dim = k;
+    if (dim < 0) throw UnsupportedError("cross: no dimension of size 3");
+  } else {
+    dim = rank - 1;
+  }
+  std::string a = ctx.OperandAs(0, dt), b = ctx.OperandAs(1, dt);
+  std::string next = ctx.ConstInt64s({1, 2, 0}), after = ctx.ConstInt64s({2, 0, 1});
+  auto gather = [&](const std::string& t, const std::string& idx) {
+    return ctx.Op("Gather", {t, idx}, {{"axis", dim}});
+  };
+  // (a x b)_i = a_{i+1} b_{i+2} - a_{i+2} b_{i+1}
+  ctx.SetOutput(0, ctx.Op("Sub", {ctx.Op("Mul", {gather(a, next), gather(b, after)}),
+                                  ctx.Op("Mul", {gather(a, after), gather(b, next)})}));
+}
+
 }  // namespace
 
 void RegisterLinalg(Registry& r) {
@@ -67,6 +105,9 @@ void RegisterLinalg(Registry& r) {
   r.Add("aten::bmm", TranslateMatMul);
   r.Add("aten::mv", TranslateMatMul);
   r.Add("aten::t", TranslateT);
+  r.Add("aten::einsum", TranslateEinsum);
+  r.Add("aten::cross", TranslateCross);
+  r.Add("aten::linalg_cross", TranslateCross);
 }
 
 }  // namespace t2o

@@ -49,6 +49,15 @@ inline std::string DimOf(TranslationContext& ctx, const std::string& x, int64_t 
   return ctx.Op("Gather", {ShapeOf(ctx, x), ctx.ConstInt64(axis)}, {{"axis", int64_t{0}}});
 }
 
+// Where(cond, a, b) for values of `dtype`. ONNX Runtime has no bool Where kernel, so bool
+// values go through uint8.
+inline std::string Select(TranslationContext& ctx, const std::string& cond, const std::string& a, const std::string& b,
+                          DType dtype) {
+  if (dtype != DType::kBool) return ctx.Op("Where", {cond, a, b});
+  std::string picked = ctx.Op("Where", {cond, ctx.Cast(a, DType::kBool, DType::kUInt8), ctx.Cast(b, DType::kBool, DType::kUInt8)});
+  return ctx.Cast(picked, DType::kUInt8, DType::kBool);
+}
+
 // The static shape of input i; throws when a dim is symbolic.
 inline std::vector<int64_t> StaticShape(const TranslationContext& ctx, size_t i) {
   const auto& meta = ctx.Meta(i);

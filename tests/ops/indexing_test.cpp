@@ -1,0 +1,59 @@
+// Indexing and masking (translators/aten/indexing.cpp).
+#include <catch2/catch.hpp>
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+TensorSpec Index34() { return IntData({3, 2}, {0, 3, 2, 1, 1, 0}); }
+}  // namespace
+
+TEST_CASE("aten::scatter with a tensor source, a scalar and a smaller index", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_src", "torch.scatter(x, 1, y, z)", {Shape({3, 4}), Index34(), Shape({3, 2})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_src_larger", "torch.scatter(x, 1, y, z)",
+                           {Shape({3, 4}), Index34(), Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_value", "torch.scatter(x, 1, y, 2.5)", {Shape({3, 4}), Index34()}));
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_dim0", "torch.scatter(x, 0, y, z)",
+                           {Shape({4, 2}), IntData({2, 2}, {3, 0, 1, 2}), Shape({2, 2})}));
+}
+
+TEST_CASE("aten::scatter_add needs opset 16, and says so below", "[ops][indexing]") {
+  std::vector<TensorSpec> inputs{Shape({3, 4}), IntData({3, 2}, {0, 0, 2, 2, 1, 3}), Shape({3, 2})};
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_add", "torch.scatter_add(x, 1, y, z)", inputs));
+  auto r = RunBody("indexing", "scatter_add_op15", "torch.scatter_add(x, 1, y, z)", inputs, {}, AtOpset(15));
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("aten::scatter_add") && Catch::Contains("16-17"));
+}
+
+TEST_CASE("aten::index_put: x[idx] = v, x[i, j] = v, x[mask] = v, accumulate", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_rows", "x[y] = z\nreturn x",
+                           {Shape({5, 3}), IntData({2}, {4, 1}), Shape({2, 3})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_scalar", "x[y] = 7.0\nreturn x", {Shape({5, 3}), IntData({2}, {0, 3})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_pairs", "x[y, z] = 1.5\nreturn x",
+                           {Shape({4, 4}), IntData({3}, {0, 2, 3}), IntData({3}, {1, 1, 0})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_mask", "x[x > 0.0] = 0.0\nreturn x", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_accumulate",
+                           "return torch.index_put(x, [y], z, True)",
+                           {Shape({4, 2}), IntData({3}, {1, 1, 3}), Shape({3, 2})}));
+}
+
+TEST_CASE("aten::masked_select with same-shape and broadcast masks", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "masked_select", "torch.masked_select(x, x > 0.0)", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "masked_select_bcast", "torch.masked_select(x, y > 0.0)", {Shape({3, 4}), Shape({4})}));
+}
+
+TEST_CASE("aten::flip, tril/triu (opset 14), diag", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "flip", "torch.flip(x, [0, 2])", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "flip_last", "torch.flip(x, [-1])", {Shape({5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "tril", "torch.tril(x)", {Shape({4, 5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "triu_k", "torch.triu(x, 1) + torch.tril(x, -2)", {Shape({2, 4, 4})}));
+  auto r = RunBody("indexing", "tril_op13", "torch.tril(x)", {Shape({3, 3})}, {}, AtOpset(13));
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("aten::tril") && Catch::Contains("14-17"));
+  REQUIRE_VERIFIED(RunBody("indexing", "diag_vec", "torch.diag(x) + torch.diag(x, 0)", {Shape({4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "diag_vec_k", "torch.diag(x, 2)", {Shape({3})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "diag_vec_neg_k", "torch.diag(x, -1)", {Shape({3})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "diag_mat", "torch.diag(x, 1)", {Shape({3, 4})}));
+}

@@ -1,0 +1,161 @@
+// Indexing and masking: scatter, scatter_add, index_put, masked_select, flip, tril/triu,
+// diag.
+#include <limits>
+
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+// `src` cut to the shape of `index` (PyTorch's scatter reads only that region of src;
+// ONNX wants updates shaped like the indices).
+std::string UpdatesLike(TranslationContext& ctx, const std::string& src, size_t src_i, size_t index_i) {
+  const auto& s = ctx.Meta(src_i);
+  const auto& idx = ctx.Meta(index_i);
+  if (s.rank() == idx.rank() && s.IsStatic() && idx.IsStatic() && s.shape == idx.shape) return src;
+  std::string ends = ctx.Op("Shape", {ctx.Input(index_i)});
+  std::vector<int64_t> axes(idx.rank());
+  for (size_t k = 0; k < axes.size(); ++k) axes[k] = static_cast<int64_t>(k);
+  return ctx.Op("Slice", {src, ctx.ConstInt64s(std::vector<int64_t>(idx.rank(), 0)), ends, ctx.ConstInt64s(axes)});
+}
+
+// aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src)
+// aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value)
+// aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src)
+void TranslateScatter(TranslationContext& ctx, const char* reduction) {
+  if (ctx.NumInputs() > 4) throw UnsupportedError("scatter with a reduce argument is not supported");
+  DType dt = ctx.OutDType();
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  std::string index = ctx.Input(2);
+  std::string updates;
+  if (ctx.InputValue(3).IsTensor()) {
+    updates = UpdatesLike(ctx, ctx.OperandAs(3, dt), 3, 2);
+  } else {
+    updates = ctx.Op("Expand", {ctx.ScalarInput(3, dt), ctx.Op("Shape", {index})});
+  }
+  Attrs attrs{{"axis", dim}};
+  if (reduction) attrs.push_back({"reduction", std::string(reduction)});
+  ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, updates}, attrs));
+}
+
+// aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False)
+// x[idx] = v, x[i, j] = v (int64 index tensors on the leading dims) and x[mask] = v (a
+// bool mask shaped like x).
+void TranslateIndexPut(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  bool accumulate = ctx.ConstBool(3, "accumulate");
+  std::vector<std::string> indices = ctx.TensorListInput(1);
+  std::string x = ctx.OperandAs(0, dt);
+  std::string values = ctx.OperandAs(2, dt);
+  // Index metadata: the list's elements are the producer's inputs (prim::ListConstruct).
+  const ir::Value& list = ctx.InputValue(1);
+  std::vector<const ir::Value*> index_values;
+  if (list.producer && list.producer->op == "prim::ListConstruct")
+    index_values.assign(list.producer->inputs.begin(), list.producer->inputs.end());
+  if (index_values.size() != indices.size())
+    throw UnsupportedError("index_put needs the index list to be built in the graph");
+  for (const ir::Value* v : index_values)
+    if (!v || v->IsNone()) throw UnsupportedError("index_put with a None (':') index before an indexed dim is not supported");
+  if (index_values.size() == 1 && (index_values[0]->meta.dtype == DType::kBool || index_values[0]->meta.dtype == DType::kUInt8)) {
+    if (index_values[0]->meta.rank() != ctx.Rank(0))
+      throw UnsupportedError("index_put with a boolean mask of another rank than the tensor is not supported");
+    std::string mask = ctx.Cast(indices[0], index_values[0]->meta.dtype, DType::kBool);
+    std::string v = accumulate ? ctx.Op("Add", {x, values}) : values;
+    return ctx.SetOutput(0, Select(ctx, mask, v, x, dt));
+  }
+  // ScatterND: indices [..., k] with the k index tensors stacked on a new last axis.
+  std::vector<std::string> parts;
+  for (size_t k = 0; k < indices.size(); ++k)
+    parts.push_back(Unsqueeze(ctx, ctx.Cast(indices[k], index_values[k]->meta.dtype, DType::kInt64), {-1}));
+  std::string stacked = parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{-1}}});
+  // Values broadcast to index_shape + x.shape[k:].
+  std::string index_shape = ctx.Op("Shape", {indices[0]});
+  std::string tail = ctx.Op("Shape", {x}, {{"start", static_cast<int64_t>(indices.size())}});
+  std::string target = ctx.Op("Concat", {index_shape, tail}, {{"axis", int64_t{0}}});
+  std::string updates = ctx.Op("Expand", {values, target});
+  Attrs attrs;
+  if (accumulate) attrs.push_back({"reduction", std::string("add")});
+  ctx.SetOutput(0, ctx.Op("ScatterND", {x, stacked, updates}, attrs));
+}
+
+// aten::masked_select(Tensor self, Tensor mask) -> Tensor (1-D, data-dependent length)
+void TranslateMaskedSelect(TranslationContext& ctx) {
+  std::string x = ctx.Input(0);
+  std::string mask = ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kBool);
+  // Broadcast both to their common shape (Expand broadcasts both ways), then keep the
+  // flattened elements under the mask.
+  std::string xb = ctx.Op("Expand", {x, ctx.Op("Shape", {mask})});
+  std::string mb = Reshape(ctx, ctx.Op("Expand", {mask, ctx.Op("Shape", {xb})}), {-1});
+  xb = Reshape(ctx, xb, {-1});
+  ctx.SetOutput(0, ctx.Op("Compress", {xb, mb}, {{"axis", int64_t{0}}}));
+}
+
+// aten::flip(Tensor self, int[] dims) -> Tensor
+void TranslateFlip(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> dims;
+  for (int64_t d : ctx.ConstInts(1, "dims")) dims.push_back(NormalizeAxis(d, rank));
+  if (dims.empty()) return ctx.SetOutput(0, ctx.Op("Identity", {ctx.Input(0)}));
+  size_t n = dims.size();
+  ctx.SetOutput(0, ctx.Op("Slice", {ctx.Input(0), ctx.ConstInt64s(std::vector<int64_t>(n, -1)),
+                                   ctx.ConstInt64s(std::vector<int64_t>(n, std::numeric_limits<int64_t>::min())),
+                                   ctx.ConstInt64s(dims), ctx.ConstInt64s(std::vector<int64_t>(n, -1))}));
+}
+
+// aten::triu(Tensor self, int diagonal=0) / tril: ONNX Trilu (opset 14).
+void TranslateTrilu(TranslationContext& ctx, bool upper) {
+  int64_t k = ctx.ConstInt(1, "diagonal");
+  ctx.SetOutput(0, ctx.Op("Trilu", {ctx.Input(0), ctx.ConstInt64(k)}, {{"upper", int64_t{upper}}}));
+}
+
+// aten::diag(Tensor self, int diagonal=0): a vector becomes a diagonal matrix, a matrix
+// gives its diagonal. Needs static sizes.
+void TranslateDiag(TranslationContext& ctx) {
+  int64_t k = ctx.ConstInt(1, "diagonal");
+  auto shape = StaticShape(ctx, 0);
+  DType dt = ctx.InDType(0);
+  std::string x = ctx.Input(0);
+  if (shape.size() == 1) {
+    int64_t n = shape[0], size = n + std::abs(k);
+    // out[i, j] = padded[j] where j = i + k: pad x to `size`, broadcast along rows, keep the k-th diagonal.
+    std::vector<int64_t> pads = k >= 0 ? std::vector<int64_t>{k, 0} : std::vector<int64_t>{0, -k};
+    std::string padded = ctx.Op("Pad", {x, ctx.ConstInt64s(pads)});
+    std::vector<uint8_t> eye(size * size, 0);
+    for (int64_t i = 0; i < size; ++i)
+      if (i + k >= 0 && i + k < size) eye[i * size + i + k] = 1;
+    std::string mask = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {size, size}, eye));
+    std::string rows = ctx.Op("Expand", {Unsqueeze(ctx, padded, {0}), ctx.ConstInt64s({size, size})});
+    std::string zero = ctx.Cast(ctx.ConstScalar(0, DType::kFloat32), DType::kFloat32, dt);
+    return ctx.SetOutput(0, ctx.Op("Where", {mask, rows, zero}));
+  }
+  if (shape.size() != 2) throw UnsupportedError("diag of a rank-" + std::to_string(shape.size()) + " tensor");
+  std::vector<int64_t> coords;
+  for (int64_t i = 0; i < shape[0]; ++i)
+    if (i + k >= 0 && i + k < shape[1]) coords.insert(coords.end(), {i, i + k});
+  int64_t count = static_cast<int64_t>(coords.size() / 2);
+  if (count == 0) throw UnsupportedError("diag: the diagonal is empty");
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {count, 2}, coords));
+  ctx.SetOutput(0, ctx.Op("GatherND", {x, idx}));
+}
+
+}  // namespace
+
+void RegisterIndexing(Registry& r) {
+  r.SetFamily("indexing");
+  r.Add("aten::scatter.src", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
+  r.Add("aten::scatter.value", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
+  // ScatterElements' reduction attribute arrived in opset 16.
+  r.Add("aten::scatter_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateScatter(c, "add"); });
+  r.Add("aten::index_put", [](TranslationContext& c) {
+    if (c.ConstBool(3, "accumulate") && c.opset() < 16)
+      throw UnsupportedError("index_put with accumulate=True needs ScatterND's reduction (opset 16 or later)");
+    TranslateIndexPut(c);
+  });
+  r.Add("aten::masked_select", TranslateMaskedSelect);
+  r.Add("aten::flip", TranslateFlip);
+  r.Add("aten::triu", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, true); });
+  r.Add("aten::tril", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, false); });
+  r.Add("aten::diag", TranslateDiag);
+}
+
+}  // namespace t2o

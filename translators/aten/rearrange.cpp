@@ -1,0 +1,147 @@
+// Rearranging elements: tile, repeat_interleave, tensor_split, pixel_shuffle,
+// pixel_unshuffle, channel_shuffle.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+Binding ListOfNames(const std::vector<std::string>& names) {
+  Binding b;
+  b.is_list = true;
+  for (const auto& n : names) b.elements.push_back(Binding{n, {}, false});
+  return b;
+}
+
+// aten::tile(Tensor self, int[] dims) -> Tensor
+void TranslateTile(TranslationContext& ctx) {
+  std::vector<int64_t> reps = ctx.ConstInts(1, "dims");
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.Input(0);
+  while (static_cast<int64_t>(reps.size()) < rank) reps.insert(reps.begin(), 1);
+  if (static_cast<int64_t>(reps.size()) > rank) {
+    std::vector<int64_t> axes;
+    for (int64_t k = 0; k < static_cast<int64_t>(reps.size()) - rank; ++k) axes.push_back(k);
+    x = Unsqueeze(ctx, x, axes);
+  }
+  ctx.SetOutput(0, ctx.Op("Tile", {x, ctx.ConstInt64s(reps)}));
+}
+
+// aten::repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None)
+void TranslateRepeatInterleave(TranslationContext& ctx) {
+  int64_t repeats = ctx.ConstInt(1, "repeats");
+  std::string x = ctx.Input(0);
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = 0;
+  if (ctx.IsNone(2)) {
+    x = Reshape(ctx, x, {-1});
+    rank = 1;
+  } else {
+    dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  }
+  // Each element repeated in place: a new axis after `dim`, tiled, then merged into `dim`.
+  std::vector<int64_t> reps(rank + 1, 1);
+  reps[dim + 1] = repeats;
+  std::string tiled = ctx.Op("Tile", {Unsqueeze(ctx, x, {dim + 1}), ctx.ConstInt64s(reps)});
+  std::vector<int64_t> scale(rank, 1);
+  scale[dim] = repeats;
+  std::string shape = ctx.Op("Mul", {ctx.Op("Shape", {x}), ctx.ConstInt64s(scale)});
+  ctx.SetOutput(0, ctx.Op("Reshape", {tiled, shape}));
+}
+
+// aten::tensor_split.sections(Tensor self, SymInt sections, int dim=0) -> Tensor[]
+// aten::tensor_split.indices(Tensor self, SymInt[] indices, int dim=0) -> Tensor[]
+void TranslateTensorSplit(TranslationContext& ctx) {
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), ctx.Rank(0));
+  auto total = ctx.Meta(0).StaticDim(dim);
+  if (!total) throw UnsupportedError("tensor_split along a dynamic dimension");
+  std::vector<int64_t> sizes;
+  if (ctx.node().overload == "sections") {
+    int64_t n = ctx.ConstInt(1, "sections");
+    for (int64_t i = 0; i < n; ++i) sizes.push_back(*total / n + (i < *total % n ? 1 : 0));
+  } else if (ctx.node().overload == "indices") {
+    int64_t start = 0;
+    for (int64_t index : ctx.ConstInts(1, "indices")) {
+      int64_t end = std::clamp<int64_t>(index < 0 ? index + *total : index, start, *total);
+      sizes.push_back(end - start);
+      start = end;
+    }
+    sizes.push_back(*total - start);
+  } else {
+    throw UnsupportedError("tensor_split with a tensor of indices is not supported");
+  }
+  auto outs = ctx.OpMulti("Split", {ctx.Input(0), ctx.ConstInt64s(sizes)}, sizes.size(), {{"axis", dim}});
+  ctx.SetOutputBinding(0, ListOfNames(outs));
+}
+
+// The trailing dims from `first` (static), with the leading dims copied at run time (0).
+std::vector<int64_t> KeepLeading(const std::vector<int64_t>& trailing, size_t leading) {
+  std::vector<int64_t> shape(leading, 0);
+  shape.insert(shape.end(), trailing.begin(), trailing.end());
+  return shape;
+}
+
+// aten::pixel_shuffle(Tensor self, int upscale_factor): (*, C*r*r, H, W) -> (*, C, H*r, W*r)
+void TranslatePixelShuffle(TranslationContext& ctx) {
+  int64_t r = ctx.ConstInt(1, "upscale_factor");
+  int64_t rank = ctx.Rank(0);
+  if (rank < 3) throw UnsupportedError("pixel_shuffle needs at least 3 dims");
+  auto chw = StaticTrailingDims(ctx, 0, 3);
+  int64_t c = chw[0] / (r * r), h = chw[1], w = chw[2];
+  size_t lead = static_cast<size_t>(rank - 3);
+  std::string x = Reshape(ctx, ctx.Input(0), KeepLeading({c, r, r, h, w}, lead));
+  std::vector<int64_t> perm;
+  for (size_t k = 0; k < lead; ++k) perm.push_back(static_cast<int64_t>(k));
+  int64_t b = static_cast<int64_t>(lead);
+  perm.insert(perm.end(), {b, b + 3, b + 1, b + 4, b + 2});  // c, h, r1, w, r2
+  x = ctx.Op("Transpose", {x}, {{"perm", perm}});
+  ctx.SetOutput(0, Reshape(ctx, x, KeepLeading({c, h * r, w * r}, lead)));
+}
+
+// aten::pixel_unshuffle(Tensor self, int downscale_factor): (*, C, H*r, W*r) -> (*, C*r*r, H, W)
+void TranslatePixelUnshuffle(TranslationContext& ctx) {
+  int64_t r = ctx.ConstInt(1, "downscale_factor");
+  int64_t rank = ctx.Rank(0);
+  if (rank < 3) throw UnsupportedError("pixel_unshuffle needs at least 3 dims");
+  auto chw = StaticTrailingDims(ctx, 0, 3);
+  int64_t c = chw[0], h = chw[1] / r, w = chw[2] / r;
+  size_t lead = static_cast<size_t>(rank - 3);
+  std::string x = Reshape(ctx, ctx.Input(0), KeepLeading({c, h, r, w, r}, lead));
+  std::vector<int64_t> perm;
+  for (size_t k = 0; k < lead; ++k) perm.push_back(static_cast<int64_t>(k));
+  int64_t b = static_cast<int64_t>(lead);
+  perm.insert(perm.end(), {b, b + 2, b + 4, b + 1, b + 3});  // c, r1, r2, h, w
+  x = ctx.Op("Transpose", {x}, {{"perm", perm}});
+  ctx.SetOutput(0, Reshape(ctx, x, KeepLeading({c * r * r, h, w}, lead)));
+}
+
+// aten::channel_shuffle(Tensor self, int groups): (N, C, *) -> groups interleaved
+void TranslateChannelShuffle(TranslationContext& ctx) {
+  int64_t g = ctx.ConstInt(1, "groups");
+  int64_t rank = ctx.Rank(0);
+  if (rank < 3) throw UnsupportedError("channel_shuffle needs at least 3 dims");
+  auto rest = StaticTrailingDims(ctx, 0, static_cast<size_t>(rank - 1));
+  int64_t c = rest[0];
+  std::vector<int64_t> split{0, g, c / g};
+  split.insert(split.end(), rest.begin() + 1, rest.end());
+  std::string x = Reshape(ctx, ctx.Input(0), split);
+  std::vector<int64_t> perm{0, 2, 1};
+  for (int64_t k = 3; k < rank + 1; ++k) perm.push_back(k);
+  x = ctx.Op("Transpose", {x}, {{"perm", perm}});
+  std::vector<int64_t> merged{0};
+  merged.insert(merged.end(), rest.begin(), rest.end());
+  ctx.SetOutput(0, Reshape(ctx, x, merged));
+}
+
+}  // namespace
+
+void RegisterRearrange(Registry& r) {
+  r.SetFamily("rearrange");
+  r.Add("aten::tile", TranslateTile);
+  r.Add("aten::repeat_interleave.self_int", TranslateRepeatInterleave);
+  r.Add("aten::tensor_split", TranslateTensorSplit);
+  r.Add("aten::pixel_shuffle", TranslatePixelShuffle);
+  r.Add("aten::pixel_unshuffle", TranslatePixelUnshuffle);
+  r.Add("aten::channel_shuffle", TranslateChannelShuffle);
+}
+
+}  // namespace t2o

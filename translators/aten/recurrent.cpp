@@ -1,0 +1,138 @@
+// Recurrent layers: aten::lstm, aten::gru, aten::rnn_tanh, aten::rnn_relu (the `.input`
+// overloads nn.LSTM/GRU/RNN produce) as ONNX LSTM/GRU/RNN, one ONNX node per layer,
+// multi-layer, bidirectional, batch_first, with the given initial states.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+struct CellKind {
+  const char* onnx_op;
+  int gates;
+  std::vector<int64_t> gate_order;  // ONNX gate k is PyTorch gate gate_order[k]
+  const char* activation;           // RNN only
+};
+
+// PyTorch packs LSTM gates as (i, f, g, o), ONNX as (i, o, f, c); GRU (r, z, n) vs (z, r, h).
+const CellKind kLstm{"LSTM", 4, {0, 3, 1, 2}, nullptr};
+const CellKind kGru{"GRU", 3, {1, 0, 2}, nullptr};
+const CellKind kRnnTanh{"RNN", 1, {0}, "Tanh"};
+const CellKind kRnnRelu{"RNN", 1, {0}, "Relu"};
+
+std::string ReorderGates(TranslationContext& ctx, const std::string& w, const CellKind& kind, int64_t hidden) {
+  if (kind.gates == 1) return w;
+  auto chunks = ctx.OpMulti("Split", {w, ctx.ConstInt64s(std::vector<int64_t>(kind.gates, hidden))},
+                            static_cast<size_t>(kind.gates), {{"axis", int64_t{0}}});
+  std::vector<std::string> ordered;
+  for (int64_t g : kind.gate_order) ordered.push_back(chunks[g]);
+  return ctx.Op("Concat", ordered, {{"axis", int64_t{0}}});
+}
+
+std::string StackDirections(TranslationContext& ctx, const std::vector<std::string>& per_direction) {
+  std::vector<std::string> parts;
+  for (const auto& p : per_direction) parts.push_back(Unsqueeze(ctx, p, {0}));
+  return parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{0}}});
+}
+
+// aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers,
+//                  float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)
+// aten::gru.input / rnn_tanh.input / rnn_relu.input: the same with `Tensor hx` -> (Tensor, Tensor)
+void TranslateRecurrent(TranslationContext& ctx, const CellKind& kind) {
+  if (ctx.node().overload != "input")
+    throw UnsupportedError("packed sequences (" + ctx.node().Key() + ") are not supported");
+  bool is_lstm = std::string(kind.onnx_op) == "LSTM";
+  bool has_biases = ctx.ConstBool(3, "has_biases");
+  int64_t layers = ctx.ConstInt(4, "num_layers");
+  if (ctx.ConstBool(6, "train")) throw UnsupportedError("recurrent layers in training mode (dropout) are not supported");
+  bool bidirectional = ctx.ConstBool(7, "bidirectional");
+  bool batch_first = ctx.ConstBool(8, "batch_first");
+  int64_t directions = bidirectional ? 2 : 1;
+
+  const ir::Value& params_value = ctx.InputValue(2);
+  std::vector<std::string> params = ctx.TensorListInput(2);
+  size_t per_direction = has_biases ? 4 : 2;
+  if (params.size() != per_direction * static_cast<size_t>(layers * directions))
+    throw UnsupportedError("unexpected number of recurrent weights: " + std::to_string(params.size()));
+  if (!params_value.producer || params_value.producer->op != "prim::ListConstruct")
+    throw UnsupportedError("recurrent weights must be a list built in the graph");
+  auto hidden_dim = params_value.producer->inputs[1]->meta.StaticDim(1);  // w_hh: [gates*H, H]
+  if (!hidden_dim) throw UnsupportedError("recurrent hidden size must be static");
+  int64_t hidden = *hidden_dim;
+
+  std::string h0, c0;
+  if (is_lstm) {
+    std::vector<std::string> hx = ctx.TensorListInput(1);
+    if (hx.size() != 2) throw UnsupportedError("LSTM expects (h0, c0)");
+    h0 = hx[0];
+    c0 = hx[1];
+  } else {
+    h0 = ctx.Input(1);
+  }
+
+  std::string x = ctx.Input(0);
+  bool unbatched = ctx.Rank(0) == 2;
+  if (unbatched) {
+    x = Unsqueeze(ctx, x, {1});
+    h0 = Unsqueeze(ctx, h0, {1});
+    if (is_lstm) c0 = Unsqueeze(ctx, c0, {1});
+  } else if (batch_first) {
+    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  }
+
+  std::vector<std::string> final_h, final_c;
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    std::vector<std::string> w, r, b;
+    for (int64_t d = 0; d < directions; ++d) {
+      size_t base = static_cast<size_t>((layer * directions + d)) * per_direction;
+      w.push_back(ReorderGates(ctx, params[base], kind, hidden));
+      r.push_back(ReorderGates(ctx, params[base + 1], kind, hidden));
+      if (has_biases)
+        b.push_back(ctx.Op("Concat", {ReorderGates(ctx, params[base + 2], kind, hidden),
+                                      ReorderGates(ctx, params[base + 3], kind, hidden)},
+                           {{"axis", int64_t{0}}}));
+    }
+    auto layer_slice = [&](const std::string& state) {
+      return ctx.Op("Slice", {state, ctx.ConstInt64s({layer * directions}), ctx.ConstInt64s({(layer + 1) * directions}),
+                              ctx.ConstInt64s({0})});
+    };
+    std::vector<std::string> inputs{x, StackDirections(ctx, w), StackDirections(ctx, r),
+                                    has_biases ? StackDirections(ctx, b) : "", "", layer_slice(h0)};
+    if (is_lstm) inputs.push_back(layer_slice(c0));
+    Attrs attrs{{"hidden_size", hidden}, {"direction", std::string(bidirectional ? "bidirectional" : "forward")}};
+    if (std::string(kind.onnx_op) == "GRU") attrs.push_back({"linear_before_reset", int64_t{1}});
+    if (kind.activation) attrs.push_back({"activations", std::vector<std::string>(directions, kind.activation)});
+    auto outs = ctx.OpMulti(kind.onnx_op, inputs, is_lstm ? 3 : 2, attrs);
+    // Y: [seq, directions, batch, hidden] -> [seq, batch, directions * hidden]
+    x = ctx.Op("Transpose", {outs[0]}, {{"perm", std::vector<int64_t>{0, 2, 1, 3}}});
+    x = Reshape(ctx, x, {0, 0, -1});
+    final_h.push_back(outs[1]);
+    if (is_lstm) final_c.push_back(outs[2]);
+  }
+  auto concat = [&](const std::vector<std::string>& parts) {
+    return parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{0}}});
+  };
+  std::string h_n = concat(final_h);
+  std::string c_n = is_lstm ? concat(final_c) : "";
+  if (unbatched) {
+    x = Squeeze(ctx, x, {1});
+    h_n = Squeeze(ctx, h_n, {1});
+    if (is_lstm) c_n = Squeeze(ctx, c_n, {1});
+  } else if (batch_first) {
+    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  }
+  ctx.SetOutput(0, x);
+  ctx.SetOutput(1, h_n);
+  if (is_lstm) ctx.SetOutput(2, c_n);
+}
+
+}  // namespace
+
+void RegisterRecurrent(Registry& r) {
+  r.SetFamily("recurrent");
+  r.Add("aten::lstm", [](TranslationContext& c) { TranslateRecurrent(c, kLstm); });
+  r.Add("aten::gru", [](TranslationContext& c) { TranslateRecurrent(c, kGru); });
+  r.Add("aten::rnn_tanh", [](TranslationContext& c) { TranslateRecurrent(c, kRnnTanh); });
+  r.Add("aten::rnn_relu", [](TranslationContext& c) { TranslateRecurrent(c, kRnnRelu); });
+}
+
+}  // namespace t2o
