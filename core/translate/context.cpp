@@ -439,7 +439,8 @@ void TranslationContext::TranslateNode(const ir::Node& node) {
   try {
     entry->fn(*this);
     for (size_t j = 0; j < node.outputs.size(); ++j)
-      if (!Find(node.outputs[j]) && !node.outputs[j]->constant)
+      // An output nothing reads may stay unproduced (e.g. unused pooling indices).
+      if (!Find(node.outputs[j]) && !node.outputs[j]->constant && !node.outputs[j]->uses.empty())
         throw UnsupportedError("translator " + entry->key + " did not produce output " +
                                std::to_string(j));
     // `x.relu_()` was translated as `relu(x)`: later readers of x must see the result.

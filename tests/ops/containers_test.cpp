@@ -65,8 +65,6 @@ TEST_CASE("scalars computed from tensor data (aten::Int / Float / ScalarImplicit
   REQUIRE_VERIFIED(Run("int_add", "n = int(y.sum()) + x.size(0)\nreturn x * n", {Shape({2, 3}), IntData({2}, {1, 4})}));
 }
 
-// MISSING TRANSLATOR: Tensor.item() (aten::item) has no translator ("aten::item (1 node):
-// no translator"); float(t) / int(t) work. It could share TranslateScalarCast.
-TEST_CASE("aten::item as a scalar", "[ops][containers][!mayfail]") {
+TEST_CASE("aten::item as a scalar", "[ops][containers]") {
   REQUIRE_VERIFIED(Run("item_scale", "return x * y.max().item()", {Shape({2, 3}), Shape({4})}));
 }

@@ -165,10 +165,8 @@ TEST_CASE("prim::Loop with a trip count from x.size(0)", "[ops][control_flow]") 
   REQUIRE_VERIFIED(Run("loop_nested", nested, {Shape({3, 4})}));
 }
 
-// MISSING TRANSLATOR: `for i in range(start, stop)` compiles to aten::__derive_index
-// (index = start + iter * step) inside the loop body, which has no translator
-// ("aten::__derive_index (1 node): no translator").
-TEST_CASE("prim::Loop over range(1, x.size(0))", "[ops][control_flow][!mayfail]") {
+// `for i in range(start, stop)` compiles to aten::__derive_index inside the loop body.
+TEST_CASE("prim::Loop over range(1, x.size(0))", "[ops][control_flow]") {
   std::string cumulative =
       "y = x[0]\n"
       "for i in range(1, x.size(0)):\n"

@@ -58,15 +58,13 @@ TEST_CASE("aten::conv2d with padding='same' / 'valid'", "[ops][conv_pool]") {
                        {{"w", {3, 2, 3, 2, 3}}}));
 }
 
-// BUG: padding='same' is emitted as auto_pad=SAME_UPPER, which ONNX Runtime rejects with a
-// dilation > 1 ("Dilation not supported for AutoPadType::SAME_UPPER or SAME_LOWER"). The
-// shapes are static, so explicit pads (total = dilation * (k - 1), extra at the end) work.
-TEST_CASE("aten::conv2d with padding='same' and dilation", "[ops][conv_pool][!mayfail]") {
+// padding='same' with dilation: explicit pads (ONNX Runtime's SAME_UPPER refuses dilation).
+TEST_CASE("aten::conv2d with padding='same' and dilation", "[ops][conv_pool]") {
   Params p{{"w", {8, 3, 3, 3}}, {"b", {8}}};
   REQUIRE_VERIFIED(Run("conv2d_same_dil", "torch.conv2d(x, self.w, self.b, [1, 1], 'same', [2, 3], 1)", {Shape({2, 3, 9, 9})}, p));
 }
 
-TEST_CASE("aten::conv2d with padding='same', even kernel and dilation", "[ops][conv_pool][!mayfail]") {
+TEST_CASE("aten::conv2d with padding='same', even kernel and dilation", "[ops][conv_pool]") {
   Params even{{"w", {4, 3, 4, 2}}, {"b", {4}}};
   REQUIRE_VERIFIED(Run("conv2d_same_even_dil", "torch.conv2d(x, self.w, self.b, [1, 1], 'same', [2, 2], 1)",
                        {Shape({1, 3, 9, 8})}, even));
@@ -132,12 +130,9 @@ TEST_CASE("aten::max_pool2d with ceil_mode", "[ops][conv_pool]") {
   REQUIRE_VERIFIED(Run("maxpool1d_ceil", "torch.max_pool1d(x, [2], [2], [0], [1], True)", {Shape({2, 3, 7})}));
 }
 
-// BUG: PyTorch drops a last ceil_mode window that would start inside the right padding
-// (input 7, kernel 2, stride 2, padding 1: PyTorch gives 4 outputs, ONNX MaxPool with
-// ceil_mode=1 gives 5). The ONNX checker rejects the model: "Inferred shape and existing
-// shape differ in dimension 2: (5) vs (4)". The translator should drop ceil_mode and
-// pad the end explicitly when the last window would start in the padding.
-TEST_CASE("aten::max_pool2d ceil_mode window starting in the padding", "[ops][conv_pool][!mayfail]") {
+// PyTorch drops a last ceil_mode window that would start inside the right padding (input
+// 7, kernel 2, stride 2, padding 1: 4 outputs where ONNX's ceil_mode gives 5).
+TEST_CASE("aten::max_pool2d ceil_mode window starting in the padding", "[ops][conv_pool]") {
   REQUIRE_VERIFIED(Run("maxpool2d_ceil_edge", "torch.max_pool2d(x, [2, 2], [2, 2], [1, 1], [1, 1], True)", {Shape({1, 2, 7, 7})}));
 }
 
@@ -184,11 +179,8 @@ TEST_CASE("aten::adaptive_avg_pool1d / 2d / 3d (global and divisor sizes)", "[op
   REQUIRE_VERIFIED(Run("adaptive2d_flatten", "torch.adaptive_avg_pool2d(x, [1, 1]).flatten(1)", {Shape({2, 3, 8, 8})}));
 }
 
-// BUG: aten::adaptive_max_pool2d always has two outputs (values, indices); the translator
-// throws "adaptive_max_pool indices are not supported" whenever the node has 2 outputs,
-// even when only the values are used, so every adaptive_max_pool fails to convert. It
-// should throw only when the indices output is used (by a node or a graph output).
-TEST_CASE("aten::adaptive_max_pool2d values", "[ops][conv_pool][!mayfail]") {
+// aten::adaptive_max_pool2d has two outputs (values, indices); here only values are read.
+TEST_CASE("aten::adaptive_max_pool2d values", "[ops][conv_pool]") {
   REQUIRE_VERIFIED(Run("adaptive_max_1x1", "torch.adaptive_max_pool2d(x, [1, 1])[0]", {Shape({2, 3, 8, 8})}));
   REQUIRE_VERIFIED(Run("adaptive_max_div", "torch.adaptive_max_pool2d(x, [2, 2])[0]", {Shape({2, 3, 8, 6})}));
 }

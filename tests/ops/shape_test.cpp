@@ -96,9 +96,8 @@ TEST_CASE("aten::stack on several dims", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("stack_int", "torch.stack([x, y], 2)", {Shape({2, 3}, DType::kInt64), Shape({2, 3}, DType::kInt64)}));
 }
 
-// BUG: aten::stack does not promote mixed dtypes like aten::cat does: float + int64 are
-// concatenated as is, and the ONNX checker / Runtime rejects the mixed-type Concat.
-TEST_CASE("aten::stack with mixed dtypes", "[ops][shape][!mayfail]") {
+// aten::stack promotes mixed dtypes as aten::cat does.
+TEST_CASE("aten::stack with mixed dtypes", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("stack_mixed", "torch.stack([x, y], 1)", {Shape({2, 3}), Shape({2, 3}, DType::kInt64)}));
 }
 
@@ -157,10 +156,8 @@ TEST_CASE("aten::narrow", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("narrow_neg_start_mid", "x.narrow(1, -4, 2)", {Shape({2, 6})}));
 }
 
-// BUG: aten::narrow with a negative start whose window reaches the end of the dim: the
-// translator emits Slice(start, start + length) = Slice(-2, 0), which is empty, while
-// PyTorch wraps the start first (x.narrow(1, -2, 2) == x[:, -2:]).
-TEST_CASE("aten::narrow with a negative start up to the end", "[ops][shape][!mayfail]") {
+// x.narrow(1, -2, 2) == x[:, -2:]: the start wraps before the end is computed.
+TEST_CASE("aten::narrow with a negative start up to the end", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("narrow_neg_start_end", "x.narrow(1, -2, 2)", {Shape({2, 6})}));
 }
 

@@ -77,7 +77,6 @@ TEST_CASE("aten::zeros / ones / full", "[ops][tensor_ops]") {
   REQUIRE_VERIFIED(Run("ones_shape", "torch.ones(x.shape) + x", {Shape({2, 3})}));
 }
 
-// BUG (capture regression): same as zeros_like above.
 TEST_CASE("aten::new_zeros / new_ones / new_full", "[ops][tensor_ops]") {
   REQUIRE_VERIFIED(Run("new_zeros", "x.new_zeros([4, 2]) + 1.0", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("new_ones", "x.new_ones([3])", {Shape({2, 3}, DType::kInt64)}));
@@ -138,4 +137,9 @@ TEST_CASE("aten::index with a 1-D boolean mask", "[ops][tensor_ops]") {
   REQUIRE_VERIFIED(Run("mask_1d", "x[x > 0]", {FloatData({6}, {1.0f, -2.0f, 3.0f, -0.5f, 0.0f, 2.5f})}));
   REQUIRE_VERIFIED(Run("mask_rows", "x[y > 0]", {Shape({4, 3}), FloatData({4}, {1.0f, -1.0f, 2.0f, 3.0f})}));
   REQUIRE_VERIFIED(Run("mask_input", "x[y]", {Shape({5}), Shape({5}, DType::kBool)}));
+}
+
+TEST_CASE("aten::one_hot with given and inferred class counts", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("one_hot", "torch.one_hot(x, 5)", {IntData({2, 3}, {0, 4, 2, 1, 1, 3})}));
+  REQUIRE_VERIFIED(Run("one_hot_infer", "torch.one_hot(x)", {IntData({4}, {2, 0, 3, 1})}));
 }

@@ -41,8 +41,16 @@ void EmitConv(TranslationContext& ctx, const ConvArgs& a) {
               {"group", a.groups},
               {"kernel_shape", kernel}};
   if (a.padding_mode == "same") {
-    // PyTorch pads 'same' with the extra element at the end, like SAME_UPPER.
-    attrs.push_back({"auto_pad", std::string("SAME_UPPER")});
+    // Explicit pads (ONNX Runtime's SAME_UPPER refuses dilation): PyTorch puts the odd
+    // element at the end.
+    auto dilation = PerDim(a.dilation, spatial, 1);
+    std::vector<int64_t> pads(2 * spatial);
+    for (size_t k = 0; k < spatial; ++k) {
+      int64_t total = dilation[k] * (kernel[k] - 1);
+      pads[k] = total / 2;
+      pads[k + spatial] = total - total / 2;
+    }
+    attrs.push_back({"pads", pads});
   } else if (a.padding_mode != "valid") {
     attrs.push_back({"pads", SymmetricPads(PerDim(a.padding, spatial, 0))});
   }
@@ -109,7 +117,21 @@ void TranslateMaxPool(TranslationContext& ctx, size_t spatial, bool with_indices
   std::string x = ctx.Input(0);
   bool unbatched = ctx.Rank(0) == static_cast<int64_t>(spatial) + 1;
   if (unbatched) x = Unsqueeze(ctx, x, {0});
-  Attrs attrs{{"kernel_shape", kernel}, {"strides", stride}, {"pads", SymmetricPads(padding)},
+  std::vector<int64_t> pads = SymmetricPads(padding);
+  if (ceil_mode) {
+    // PyTorch drops a last window that would start in the right padding; ONNX keeps it.
+    // With static sizes, floor mode plus enough end padding gives PyTorch's size exactly.
+    auto in = StaticTrailingDims(ctx, 0, spatial);
+    for (size_t k = 0; k < spatial; ++k) {
+      int64_t extent = dilation[k] * (kernel[k] - 1) + 1;
+      int64_t span = in[k] + 2 * padding[k] - extent;
+      int64_t out = (span + stride[k] - 1) / stride[k] + 1;
+      if ((out - 1) * stride[k] >= in[k] + padding[k]) --out;
+      pads[k + spatial] = std::max(padding[k], (out - 1) * stride[k] + extent - in[k] - padding[k]);
+    }
+    ceil_mode = false;
+  }
+  Attrs attrs{{"kernel_shape", kernel}, {"strides", stride}, {"pads", pads},
               {"dilations", dilation}, {"ceil_mode", int64_t{ceil_mode}}};
   if (with_indices) {
     auto outs = ctx.OpMulti("MaxPool", {x}, 2, attrs);
@@ -151,26 +173,42 @@ void TranslateAvgPool(TranslationContext& ctx, size_t spatial) {
 void TranslateAdaptivePool(TranslationContext& ctx, size_t spatial, bool is_max) {
   auto out_size = PerDim(ctx.ConstInts(1, "output_size"), spatial, 1);
   std::string x = ctx.Input(0);
+  int64_t rank = ctx.Rank(0);
+  bool want_indices = is_max && ctx.node().outputs.size() > 1 && !ctx.node().outputs[1]->uses.empty();
   bool global = true;
   for (size_t k = 0; k < spatial; ++k) global = global && out_size[k] == 1;
-  std::vector<int64_t> in_shape = global ? std::vector<int64_t>{} : StaticTrailingDims(ctx, 0, spatial);
-  std::vector<std::string> outs;
-  if (global) {
-    outs.push_back(ctx.Op(is_max ? "GlobalMaxPool" : "GlobalAveragePool", {x}));
-  } else {
+  if (global && !want_indices) return ctx.SetOutput(0, ctx.Op(is_max ? "GlobalMaxPool" : "GlobalAveragePool", {x}));
+  std::vector<int64_t> in = StaticTrailingDims(ctx, 0, spatial);
+  bool divides = true;
+  for (size_t k = 0; k < spatial; ++k) divides = divides && in[k] % out_size[k] == 0;
+  if (divides) {
     std::vector<int64_t> kernel;
-    for (size_t k = 0; k < spatial; ++k) {
-      int64_t in = in_shape[in_shape.size() - spatial + k];
-      if (in % out_size[k] != 0)
-        throw UnsupportedError("adaptive pooling from size " + std::to_string(in) + " to " + std::to_string(out_size[k]) +
-                               " (not a divisor) is not supported yet");
-      kernel.push_back(in / out_size[k]);
-    }
-    outs.push_back(ctx.Op(is_max ? "MaxPool" : "AveragePool", {x}, {{"kernel_shape", kernel}, {"strides", kernel}}));
+    for (size_t k = 0; k < spatial; ++k) kernel.push_back(in[k] / out_size[k]);
+    Attrs attrs{{"kernel_shape", kernel}, {"strides", kernel}};
+    if (!want_indices) return ctx.SetOutput(0, ctx.Op(is_max ? "MaxPool" : "AveragePool", {x}, attrs));
+    auto outs = ctx.OpMulti("MaxPool", {x}, 2, attrs);
+    int64_t plane = 1;
+    for (int64_t d : in) plane *= d;
+    ctx.SetOutput(0, outs[0]);
+    // ONNX indices count over the whole (N, C, ...) tensor; PyTorch's per (N, C) plane.
+    return ctx.SetOutput(1, ctx.Op("Mod", {outs[1], ctx.ConstInt64(plane)}, {{"fmod", int64_t{0}}}));
   }
-  ctx.SetOutput(0, outs[0]);
-  if (is_max && ctx.node().outputs.size() > 1)
-    throw UnsupportedError("adaptive_max_pool indices are not supported");
+  if (want_indices) throw UnsupportedError("adaptive_max_pool indices for sizes that do not divide the input");
+  // Windows [floor(i*in/out), ceil((i+1)*in/out)) per dim; max and mean over a box are
+  // separable, so each dim is pooled on its own.
+  std::string y = x;
+  for (size_t k = 0; k < spatial; ++k) {
+    int64_t axis = rank - static_cast<int64_t>(spatial) + static_cast<int64_t>(k);
+    std::vector<std::string> cells;
+    for (int64_t i = 0; i < out_size[k]; ++i) {
+      int64_t begin = i * in[k] / out_size[k];
+      int64_t end = ((i + 1) * in[k] + out_size[k] - 1) / out_size[k];
+      std::string window = ctx.Op("Slice", {y, ctx.ConstInt64s({begin}), ctx.ConstInt64s({end}), ctx.ConstInt64s({axis})});
+      cells.push_back(Reduce(ctx, is_max ? "ReduceMax" : "ReduceMean", window, {axis}, true));
+    }
+    y = cells.size() == 1 ? cells[0] : ctx.Op("Concat", cells, {{"axis", axis}});
+  }
+  ctx.SetOutput(0, y);
 }
 
 // aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners,

@@ -114,18 +114,24 @@ void TranslateSqueeze(TranslationContext& ctx) {
 }
 
 // aten::cat(Tensor[] tensors, int dim=0) -> Tensor
-void TranslateCat(TranslationContext& ctx) {
-  DType dt = ctx.OutDType();
-  int64_t rank = static_cast<int64_t>(ctx.OutMeta(0).rank());
-  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
-  std::vector<std::string> parts = ctx.TensorListInput(0);
-  // Inputs may differ in dtype; the captured output dtype is the promoted one.
-  const ir::Node* list = ctx.InputValue(0).producer;
+// The tensors of list input i, cast to `dt` (the captured output dtype is the promoted
+// one when the inputs differ in dtype).
+std::vector<std::string> PromotedTensorList(TranslationContext& ctx, size_t i, DType dt) {
+  std::vector<std::string> parts = ctx.TensorListInput(i);
+  const ir::Node* list = ctx.InputValue(i).producer;
   for (size_t k = 0; k < parts.size(); ++k) {
     bool known = list && list->op == "prim::ListConstruct" && k < list->inputs.size() && list->inputs[k]->IsTensor();
     DType from = known ? list->inputs[k]->meta.dtype : DType::kUndefined;
     if (from != dt) parts[k] = ctx.Op("Cast", {parts[k]}, {{"to", int64_t{DTypeToOnnx(dt)}}});
   }
+  return parts;
+}
+
+void TranslateCat(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = static_cast<int64_t>(ctx.OutMeta(0).rank());
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  std::vector<std::string> parts = PromotedTensorList(ctx, 0, dt);
   if (parts.size() == 1) return ctx.SetOutput(0, ctx.Op("Identity", {parts[0]}));
   ctx.SetOutput(0, ctx.Op("Concat", parts, {{"axis", dim}}));
 }
@@ -135,7 +141,7 @@ void TranslateStack(TranslationContext& ctx) {
   int64_t rank = static_cast<int64_t>(ctx.OutMeta(0).rank());
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
   std::vector<std::string> parts;
-  for (const auto& n : ctx.TensorListInput(0)) parts.push_back(Unsqueeze(ctx, n, {dim}));
+  for (const auto& n : PromotedTensorList(ctx, 0, ctx.OutDType())) parts.push_back(Unsqueeze(ctx, n, {dim}));
   ctx.SetOutput(0, parts.size() == 1 ? ctx.Op("Identity", {parts[0]}) : ctx.Op("Concat", parts, {{"axis", dim}}));
 }
 
@@ -217,6 +223,11 @@ void TranslateNarrow(TranslationContext& ctx) {
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
   std::string start = Unsqueeze(ctx, ctx.ScalarInput(2, DType::kInt64), {0});
   std::string length = Unsqueeze(ctx, ctx.ScalarInput(3, DType::kInt64), {0});
+  // A negative start counts from the end: make it absolute, so that start + length never
+  // lands on 0 (which Slice would read as "the beginning").
+  std::string size = Unsqueeze(ctx, DimOf(ctx, ctx.Input(0), dim), {0});
+  std::string negative = ctx.Op("Less", {start, ctx.ConstInt64s({0})});
+  start = ctx.Op("Where", {negative, ctx.Op("Add", {start, size}), start});
   std::string end = ctx.Op("Add", {start, length});
   ctx.SetOutput(0, ctx.Op("Slice", {ctx.Input(0), start, end, ctx.ConstInt64s({dim})}));
 }

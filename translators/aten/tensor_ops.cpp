@@ -144,6 +144,15 @@ void RegisterTensorOps(Registry& r) {
   r.Add("aten::new_empty", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
   r.Add("aten::new_full", [](TranslationContext& c) { TranslateFull(c, 1, std::nullopt); });
   r.Add("aten::index_select", TranslateIndexSelect);
+  // aten::one_hot(Tensor self, int num_classes=-1) -> Tensor (int64)
+  r.Add("aten::one_hot", [](TranslationContext& c) {
+    std::string indices = c.Cast(c.Input(0), c.InDType(0), DType::kInt64);
+    int64_t classes = c.ConstInt(1, "num_classes");
+    std::string depth = classes >= 0 ? c.ConstInt64s({classes})
+                                     : Reshape(c, c.Op("Add", {Reduce(c, "ReduceMax", indices, {}, false),
+                                                               c.ConstInt64(1)}), {1});
+    c.SetOutput(0, c.Op("OneHot", {indices, depth, c.ConstInt64s({0, 1})}, {{"axis", int64_t{-1}}}));
+  });
   r.Add("aten::gather", TranslateGather);
   r.Add("aten::embedding", TranslateEmbedding);
   r.Add("aten::index", TranslateIndex);

@@ -104,6 +104,18 @@ void TranslateScalarCast(TranslationContext& ctx) {
 // aten::ScalarImplicit(Tensor a) -> Scalar: keeps the tensor's dtype.
 void TranslatePassThrough(TranslationContext& ctx) { ctx.SetOutput(0, ctx.Input(0)); }
 
+// aten::item(Tensor self) -> Scalar: a one-element tensor as a 0-d value of its dtype.
+void TranslateItem(TranslationContext& ctx) { ctx.SetOutput(0, Reshape(ctx, ctx.Input(0), {})); }
+
+// aten::__derive_index(int index, int start, int step) -> int: the value of `i` in
+// `for i in range(start, stop, step)` at loop iteration `index`.
+void TranslateDeriveIndex(TranslationContext& ctx) {
+  std::string index = ctx.ScalarInput(0, DType::kInt64);
+  std::string start = ctx.ScalarInput(1, DType::kInt64);
+  std::string step = ctx.ScalarInput(2, DType::kInt64);
+  ctx.SetOutput(0, ctx.Op("Add", {start, ctx.Op("Mul", {index, step})}));
+}
+
 }  // namespace
 
 void RegisterContainers(Registry& r) {
@@ -129,6 +141,8 @@ void RegisterContainers(Registry& r) {
   r.Add("aten::tensor", TranslateScalarCast);
   r.Add("aten::ScalarImplicit", TranslatePassThrough);
   r.Add("prim::unchecked_cast", TranslatePassThrough);
+  r.Add("aten::item", TranslateItem);
+  r.Add("aten::__derive_index", TranslateDeriveIndex);
 }
 
 }  // namespace t2o
