@@ -16,6 +16,7 @@ void RegisterIndexing(Registry& r);
 void RegisterRearrange(Registry& r);
 void RegisterNorms(Registry& r);
 void RegisterRecurrent(Registry& r);
+void RegisterSampling(Registry& r);
 void RegisterContainers(Registry& r);
 void RegisterControlFlow(Registry& r);
 
@@ -35,6 +36,7 @@ const Registry& BuiltinRegistry() {
     RegisterRearrange(r);
     RegisterNorms(r);
     RegisterRecurrent(r);
+    RegisterSampling(r);
     RegisterContainers(r);
     RegisterControlFlow(r);
     return r;

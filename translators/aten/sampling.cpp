@@ -1,0 +1,59 @@
+// Sampling grids: grid_sample (ONNX GridSample, opset 16) and affine_grid.
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+// aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners)
+void TranslateGridSample(TranslationContext& ctx) {
+  static const char* kModes[] = {"bilinear", "nearest", "bicubic"};
+  static const char* kPadding[] = {"zeros", "border", "reflection"};
+  int64_t mode = ctx.ConstInt(2, "interpolation_mode");
+  int64_t padding = ctx.ConstInt(3, "padding_mode");
+  if (mode < 0 || mode > 2 || padding < 0 || padding > 2) throw UnsupportedError("grid_sample: unknown mode");
+  if (ctx.Rank(0) != 4) throw UnsupportedError("grid_sample: ONNX GridSample (opset 16) is 2-D only");
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op("GridSample", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)},
+                          {{"mode", std::string(kModes[mode])}, {"padding_mode", std::string(kPadding[padding])},
+                           {"align_corners", int64_t{ctx.ConstBool(4, "align_corners")}}}));
+}
+
+// Normalized coordinates of `n` pixel centers in [-1, 1] (or of the corners with align_corners).
+std::vector<float> Linspace(int64_t n, bool align_corners) {
+  std::vector<float> v(n);
+  for (int64_t i = 0; i < n; ++i) {
+    double t = n == 1 ? 0.0 : -1.0 + 2.0 * static_cast<double>(i) / static_cast<double>(n - 1);
+    if (!align_corners) t = t * static_cast<double>(n - 1) / static_cast<double>(n);
+    v[i] = static_cast<float>(t);
+  }
+  return v;
+}
+
+// aten::affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor
+// 2-D: size (N, C, H, W), theta (N, 2, 3) -> grid (N, H, W, 2) = base (H*W, 3) @ theta^T.
+void TranslateAffineGrid(TranslationContext& ctx) {
+  auto size = ctx.ConstInts(1, "size");
+  bool align = ctx.ConstBool(2, "align_corners");
+  if (size.size() != 4) throw UnsupportedError("affine_grid: only 2-D grids (size of length 4) are supported");
+  int64_t h = size[2], w = size[3];
+  auto ys = Linspace(h, align), xs = Linspace(w, align);
+  std::vector<float> base;
+  for (int64_t i = 0; i < h; ++i)
+    for (int64_t j = 0; j < w; ++j) base.insert(base.end(), {xs[j], ys[i], 1.0f});
+  DType dt = ctx.OutDType();
+  std::string grid = ctx.Cast(ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {1, h * w, 3}, base)),
+                              DType::kFloat32, dt);
+  std::string theta_t = ctx.Op("Transpose", {ctx.OperandAs(0, dt)}, {{"perm", std::vector<int64_t>{0, 2, 1}}});
+  std::string points = ctx.Op("MatMul", {grid, theta_t});  // (N, H*W, 2)
+  ctx.SetOutput(0, Reshape(ctx, points, {size[0], h, w, 2}));
+}
+
+}  // namespace
+
+void RegisterSampling(Registry& r) {
+  r.SetFamily("sampling");
+  r.Add("aten::grid_sampler", {16, kMaxOpset}, TranslateGridSample);
+  r.Add("aten::affine_grid_generator", TranslateAffineGrid);
+}
+
+}  // namespace t2o
