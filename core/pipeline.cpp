@@ -242,6 +242,19 @@ CapturedProgram Capture(const ConvertOptions& options, ModelFormat format, std::
   return CaptureTorchScript(options.model_path, capture, attempts);
 }
 
+// Called in a catch block: the message and exit code of the exception being handled.
+void RecordFailure(std::string& error, ExitCode& code) {
+  try {
+    throw;
+  } catch (const Error& e) {
+    error = e.what();
+    code = e.code();
+  } catch (const std::exception& e) {
+    error = e.what();
+    code = ExitCode::kExportFailed;
+  }
+}
+
 void CheckOpset(int opset) {
   if (opset < kMinOpset || opset > kMaxOpset)
     throw UsageError("--opset " + std::to_string(opset) + " is not supported: choose " + std::to_string(kMinOpset) +
@@ -262,12 +275,8 @@ InspectResult Inspect(const ConvertOptions& options) {
     DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, result.program);
     result.unsupported = FindUnsupportedNodes(*program.graph, BuiltinRegistry(), options.opset);
     result.ok = true;
-  } catch (const Error& e) {
-    result.error = e.what();
-    result.exit_code = e.code();
-  } catch (const std::exception& e) {
-    result.error = e.what();
-    result.exit_code = ExitCode::kExportFailed;
+  } catch (const std::exception&) {
+    RecordFailure(result.error, result.exit_code);
   }
   return result;
 }
@@ -332,12 +341,8 @@ ConvertResult Convert(const ConvertOptions& options) {
       Verify(options, program, model, result);
     }
     result.ok = true;
-  } catch (const Error& e) {
-    result.error = e.what();
-    result.exit_code = e.code();
-  } catch (const std::exception& e) {
-    result.error = e.what();
-    result.exit_code = ExitCode::kExportFailed;
+  } catch (const std::exception&) {
+    RecordFailure(result.error, result.exit_code);
   }
   if (options.report) {
     try {

@@ -146,10 +146,7 @@ bool FoldConstants(onnx::OnnxGraph& graph, PassContext& ctx, PassStats& stats) {
     stats.nodes_removed++;
   }
   if (folded.empty()) return false;
-  std::vector<onnx::OnnxNode> kept;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (!fold[i]) kept.push_back(std::move(graph.nodes[i]));
-  graph.nodes = std::move(kept);
+  EraseNodes(graph, fold);
   stats.initializers_added += static_cast<int>(folded.size());
   for (auto& init : folded) ctx.main_graph->initializers.push_back(std::move(init));
   return true;

@@ -19,17 +19,15 @@ bool EliminateDeadCode(onnx::OnnxGraph& graph, PassContext& ctx, PassStats& stat
     for (const auto& name : NodeReads(node)) live.insert(name);
   }
   bool changed = false;
-  std::vector<onnx::OnnxNode> kept;
+  std::vector<bool> remove(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    if (keep[i]) {
-      kept.push_back(std::move(graph.nodes[i]));
-    } else {
-      stats.counts[graph.nodes[i].op_type]++;
-      stats.nodes_removed++;
-      changed = true;
-    }
+    remove[i] = !keep[i];
+    if (keep[i]) continue;
+    stats.counts[graph.nodes[i].op_type]++;
+    stats.nodes_removed++;
+    changed = true;
   }
-  graph.nodes = std::move(kept);
+  EraseNodes(graph, remove);
   // Initializers live in the main graph; the main graph's pass runs after every
   // subgraph's, and reads from subgraphs count through NodeReads.
   if (&graph == ctx.main_graph) {

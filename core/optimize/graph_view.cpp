@@ -165,6 +165,14 @@ bool Substitute(onnx::OnnxGraph& graph, const std::string& value, const std::str
   return true;
 }
 
+void EraseNodes(onnx::OnnxGraph& graph, const std::vector<bool>& remove) {
+  std::vector<onnx::OnnxNode> kept;
+  kept.reserve(graph.nodes.size());
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (!remove[i]) kept.push_back(std::move(graph.nodes[i]));
+  graph.nodes = std::move(kept);
+}
+
 std::string UniqueName(const onnx::OnnxGraph& graph, const std::string& hint) {
   std::set<std::string> names;
   CollectNames(graph, names);

@@ -39,6 +39,9 @@ bool IsGraphOutput(const onnx::OnnxGraph& graph, const std::string& name);
 // that is possible); returns false when neither can be done safely.
 bool Substitute(onnx::OnnxGraph& graph, const std::string& value, const std::string& replacement);
 
+// Removes the nodes flagged in `remove` (parallel to graph.nodes), keeping the order.
+void EraseNodes(onnx::OnnxGraph& graph, const std::vector<bool>& remove);
+
 // A name not used anywhere in the graph yet.
 std::string UniqueName(const onnx::OnnxGraph& graph, const std::string& hint);
 

@@ -149,10 +149,7 @@ bool RemoveNoOps(onnx::OnnxGraph& graph, PassContext& ctx, PassStats& stats) {
     changed = true;
   }
   if (!changed) return false;
-  std::vector<onnx::OnnxNode> kept;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (!remove[i]) kept.push_back(std::move(graph.nodes[i]));
-  graph.nodes = std::move(kept);
+  EraseNodes(graph, remove);
   return true;
 }
 

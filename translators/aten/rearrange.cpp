@@ -5,13 +5,6 @@
 namespace t2o {
 namespace {
 
-Binding ListOfNames(const std::vector<std::string>& names) {
-  Binding b;
-  b.is_list = true;
-  for (const auto& n : names) b.elements.push_back(Binding{n, {}, false});
-  return b;
-}
-
 // aten::tile(Tensor self, int[] dims) -> Tensor
 void TranslateTile(TranslationContext& ctx) {
   std::vector<int64_t> reps = ctx.ConstInts(1, "dims");
@@ -70,7 +63,7 @@ void TranslateTensorSplit(TranslationContext& ctx) {
     throw UnsupportedError("tensor_split with a tensor of indices is not supported");
   }
   auto outs = ctx.OpMulti("Split", {ctx.Input(0), ctx.ConstInt64s(sizes)}, sizes.size(), {{"axis", dim}});
-  ctx.SetOutputBinding(0, ListOfNames(outs));
+  ctx.SetOutputBinding(0, ListOf(outs));
 }
 
 // The trailing dims from `first` (static), with the leading dims copied at run time (0).
@@ -78,6 +71,14 @@ std::vector<int64_t> KeepLeading(const std::vector<int64_t>& trailing, size_t le
   std::vector<int64_t> shape(leading, 0);
   shape.insert(shape.end(), trailing.begin(), trailing.end());
   return shape;
+}
+
+// A permutation keeping `lead` leading dims in place and permuting the rest by `tail`.
+std::vector<int64_t> PermuteTrailing(size_t lead, const std::vector<int64_t>& tail) {
+  std::vector<int64_t> perm;
+  for (size_t k = 0; k < lead; ++k) perm.push_back(static_cast<int64_t>(k));
+  for (int64_t t : tail) perm.push_back(static_cast<int64_t>(lead) + t);
+  return perm;
 }
 
 // aten::pixel_shuffle(Tensor self, int upscale_factor): (*, C*r*r, H, W) -> (*, C, H*r, W*r)
@@ -89,11 +90,7 @@ void TranslatePixelShuffle(TranslationContext& ctx) {
   int64_t c = chw[0] / (r * r), h = chw[1], w = chw[2];
   size_t lead = static_cast<size_t>(rank - 3);
   std::string x = Reshape(ctx, ctx.Input(0), KeepLeading({c, r, r, h, w}, lead));
-  std::vector<int64_t> perm;
-  for (size_t k = 0; k < lead; ++k) perm.push_back(static_cast<int64_t>(k));
-  int64_t b = static_cast<int64_t>(lead);
-  perm.insert(perm.end(), {b, b + 3, b + 1, b + 4, b + 2});  // c, h, r1, w, r2
-  x = ctx.Op("Transpose", {x}, {{"perm", perm}});
+  x = ctx.Op("Transpose", {x}, {{"perm", PermuteTrailing(lead, {0, 3, 1, 4, 2})}});  // c, h, r1, w, r2
   ctx.SetOutput(0, Reshape(ctx, x, KeepLeading({c, h * r, w * r}, lead)));
 }
 
@@ -106,11 +103,7 @@ void TranslatePixelUnshuffle(TranslationContext& ctx) {
   int64_t c = chw[0], h = chw[1] / r, w = chw[2] / r;
   size_t lead = static_cast<size_t>(rank - 3);
   std::string x = Reshape(ctx, ctx.Input(0), KeepLeading({c, h, r, w, r}, lead));
-  std::vector<int64_t> perm;
-  for (size_t k = 0; k < lead; ++k) perm.push_back(static_cast<int64_t>(k));
-  int64_t b = static_cast<int64_t>(lead);
-  perm.insert(perm.end(), {b, b + 2, b + 4, b + 1, b + 3});  // c, r1, r2, h, w
-  x = ctx.Op("Transpose", {x}, {{"perm", perm}});
+  x = ctx.Op("Transpose", {x}, {{"perm", PermuteTrailing(lead, {0, 2, 4, 1, 3})}});  // c, r1, r2, h, w
   ctx.SetOutput(0, Reshape(ctx, x, KeepLeading({c * r * r, h, w}, lead)));
 }
 

@@ -8,13 +8,6 @@ namespace {
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
-Binding ListOf(const std::vector<std::string>& names) {
-  Binding b;
-  b.is_list = true;
-  for (const auto& n : names) b.elements.push_back(Binding{n, {}, false});
-  return b;
-}
-
 // aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a); also reshape, _unsafe_view.
 void TranslateReshape(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Reshape", {ctx.Input(0), ctx.IntListInput(1)}));

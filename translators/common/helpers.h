@@ -58,6 +58,14 @@ inline std::string Select(TranslationContext& ctx, const std::string& cond, cons
   return ctx.Cast(picked, DType::kUInt8, DType::kBool);
 }
 
+// A list value (split, unbind, ...) made of ONNX values.
+inline Binding ListOf(const std::vector<std::string>& names) {
+  Binding b;
+  b.is_list = true;
+  for (const auto& n : names) b.elements.push_back(Binding{n, {}, false});
+  return b;
+}
+
 // The static shape of input i; throws when a dim is symbolic.
 inline std::vector<int64_t> StaticShape(const TranslationContext& ctx, size_t i) {
   const auto& meta = ctx.Meta(i);
