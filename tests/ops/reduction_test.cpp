@@ -123,3 +123,10 @@ TEST_CASE("aten::all / any on float tensors with fractional values", "[ops][redu
   REQUIRE_VERIFIED(Run("all_float_dim", "torch.all(x, 1)", {FloatData({2, 2}, {0.5f, -0.1f, 0.0f, 3.0f})}));
   REQUIRE_VERIFIED(Run("any_float_dim", "torch.any(x, 0, True)", {FloatData({2, 2}, {0.0f, -0.1f, 0.0f, 0.0f})}));
 }
+
+TEST_CASE("aten::cumprod along each dim, with a dtype, on integers", "[ops][reduction]") {
+  REQUIRE_VERIFIED(Run("cumprod_last", "torch.cumprod(x, -1)", {Shape({3, 5})}));
+  REQUIRE_VERIFIED(Run("cumprod_dim0", "torch.cumprod(x, 0)", {Shape({4, 2, 3})}));
+  REQUIRE_VERIFIED(Run("cumprod_dtype", "torch.cumprod(x, 1, dtype=7)", {Shape({2, 4})}));
+  REQUIRE_VERIFIED(Run("cumprod_int", "torch.cumprod(x, 1)", {IntData({2, 4}, {1, -2, 3, 0, 2, 2, -1, 5})}));
+}

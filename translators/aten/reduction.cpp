@@ -111,6 +111,23 @@ void TranslateCumsum(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("CumSum", {ctx.OperandAs(0, ctx.OutDType()), ctx.ConstInt64(dim)}));
 }
 
+// aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None): ONNX has no CumProd, so
+// a static-length dim becomes a chain of exact multiplications.
+void TranslateCumprod(TranslationContext& ctx) {
+  constexpr int64_t kMaxLength = 1024;
+  DType dt = ctx.OutDType();
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  auto length = ctx.Meta(0).StaticDim(dim);
+  if (!length || *length > kMaxLength)
+    throw UnsupportedError("cumprod needs a static dim of at most " + std::to_string(kMaxLength) + " elements");
+  std::string x = ctx.OperandAs(0, dt);
+  if (*length <= 1) return ctx.SetOutput(0, ctx.Op("Identity", {x}));
+  auto items = ctx.OpMulti("Split", {x, ctx.ConstInt64s(std::vector<int64_t>(*length, 1))}, *length, {{"axis", dim}});
+  std::vector<std::string> running{items[0]};
+  for (int64_t k = 1; k < *length; ++k) running.push_back(ctx.Op("Mul", {running.back(), items[k]}));
+  ctx.SetOutput(0, ctx.Op("Concat", running, {{"axis", dim}}));
+}
+
 // aten::all(Tensor self) / all.dim(Tensor self, int dim, bool keepdim=False); any likewise.
 void TranslateAllAny(TranslationContext& ctx, bool is_all) {
   std::string x = ctx.Cast(ctx.Cast(ctx.Input(0), ctx.InDType(0), DType::kBool), DType::kBool, DType::kInt64);
@@ -143,6 +160,7 @@ void RegisterReduction(Registry& r) {
   r.Add("aten::std", [](TranslationContext& c) { TranslateVar(c, true); });
   r.Add("aten::logsumexp", TranslateLogSumExp);
   r.Add("aten::cumsum", TranslateCumsum);
+  r.Add("aten::cumprod", TranslateCumprod);
   r.Add("aten::all", [](TranslationContext& c) { TranslateAllAny(c, true); });
   r.Add("aten::any", [](TranslationContext& c) { TranslateAllAny(c, false); });
 }
