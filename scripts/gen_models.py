@@ -133,7 +133,6 @@ class ControlFlowModel(nn.Module):
 # ---------------------------------------------------------------------------
 
 
-@torch.no_grad()
 class ShapeArithModel(nn.Module):
     """Uses its input's sizes in arithmetic and in view/reshape/expand, so that a
     dynamic batch must stay computed at run time (x: [B, 6, 4])."""
@@ -153,6 +152,7 @@ class ShapeArithModel(nn.Module):
         return torch.sigmoid(z + e), count
 
 
+@torch.no_grad()
 def redraw_degenerate_params(model: nn.Module) -> List[str]:
     """Re-draw parameters that would make a random-init model output ~0.
 

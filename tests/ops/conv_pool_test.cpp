@@ -227,3 +227,12 @@ TEST_CASE("conv + pool + upsample pipeline at opset 13", "[ops][conv_pool]") {
       "return torch.adaptive_avg_pool2d(y, [2, 2])";
   REQUIRE_VERIFIED(Run("pipeline_op13", body, {Shape({2, 3, 8, 8})}, {{"w", {4, 3, 3, 3}}, {"b", {4}}}, AtOpset(13)));
 }
+
+TEST_CASE("aten::im2col / col2im (F.unfold / F.fold) with stride, padding, dilation", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("unfold", "torch.im2col(x, [2, 3], [1, 1], [0, 0], [1, 1])", {Shape({2, 3, 5, 6})}));
+  REQUIRE_VERIFIED(Run("unfold_sdp", "torch.im2col(x, [3, 3], [2, 1], [1, 2], [2, 1])", {Shape({1, 2, 7, 6})}));
+  REQUIRE_VERIFIED(Run("fold", "torch.col2im(x, [4, 5], [2, 2], [1, 1], [0, 0], [1, 1])", {Shape({2, 12, 12})}));
+  REQUIRE_VERIFIED(Run("fold_sdp", "torch.col2im(x, [7, 6], [3, 2], [1, 2], [1, 0], [2, 1])", {Shape({1, 12, 16})}));
+  REQUIRE_VERIFIED(Run("unfold_fold", "torch.col2im(torch.im2col(x, [2, 2], [1, 1], [1, 1], [2, 2]), [5, 4], [2, 2], [1, 1], [1, 1], [2, 2])",
+                       {Shape({1, 3, 5, 4})}));
+}

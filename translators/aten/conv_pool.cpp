@@ -211,6 +211,63 @@ void TranslateAdaptivePool(TranslationContext& ctx, size_t spatial, bool is_max)
   ctx.SetOutput(0, y);
 }
 
+// Kernels that pick one tap each: channel c * kh * kw + i * kw + j has a 1 at (i, j).
+std::string OneHotKernels(TranslationContext& ctx, int64_t channels, int64_t kh, int64_t kw, DType dt) {
+  int64_t taps = kh * kw;
+  std::vector<float> w(channels * taps * taps, 0.0f);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t t = 0; t < taps; ++t) w[(c * taps + t) * taps + t] = 1.0f;
+  return ctx.Cast(ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {channels * taps, 1, kh, kw}, w)),
+                  DType::kFloat32, dt);
+}
+
+// aten::im2col(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride)
+// (F.unfold): a grouped convolution with one-hot kernels copies every tap exactly.
+void TranslateIm2Col(TranslationContext& ctx) {
+  auto k = PerDim(ctx.ConstInts(1, "kernel_size"), 2, 1);
+  auto dilation = PerDim(ctx.ConstInts(2, "dilation"), 2, 1);
+  auto padding = PerDim(ctx.ConstInts(3, "padding"), 2, 0);
+  auto stride = PerDim(ctx.ConstInts(4, "stride"), 2, 1);
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  bool unbatched = ctx.Rank(0) == 3;
+  if (unbatched) x = Unsqueeze(ctx, x, {0});
+  int64_t channels = StaticTrailingDims(ctx, 0, 3)[0];
+  std::string y = ctx.Op("Conv", {x, OneHotKernels(ctx, channels, k[0], k[1], dt)},
+                         {{"kernel_shape", k}, {"strides", stride}, {"dilations", dilation},
+                          {"pads", SymmetricPads(padding)}, {"group", channels}});
+  y = Reshape(ctx, y, {0, 0, -1});
+  ctx.SetOutput(0, unbatched ? Squeeze(ctx, y, {0}) : y);
+}
+
+// aten::col2im(Tensor self, int[2] output_size, int[2] kernel_size, int[2] dilation,
+//              int[2] padding, int[2] stride) (F.fold): the transposed convolution with the
+// same one-hot kernels sums overlapping taps, as fold does.
+void TranslateCol2Im(TranslationContext& ctx) {
+  auto out = PerDim(ctx.ConstInts(1, "output_size"), 2, 1);
+  auto k = PerDim(ctx.ConstInts(2, "kernel_size"), 2, 1);
+  auto dilation = PerDim(ctx.ConstInts(3, "dilation"), 2, 1);
+  auto padding = PerDim(ctx.ConstInts(4, "padding"), 2, 0);
+  auto stride = PerDim(ctx.ConstInts(5, "stride"), 2, 1);
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  bool unbatched = ctx.Rank(0) == 2;
+  if (unbatched) x = Unsqueeze(ctx, x, {0});
+  int64_t rows = StaticTrailingDims(ctx, 0, 2)[0];
+  int64_t channels = rows / (k[0] * k[1]);
+  std::vector<int64_t> blocks(2), output_padding(2);
+  for (int d = 0; d < 2; ++d) {
+    blocks[d] = (out[d] + 2 * padding[d] - dilation[d] * (k[d] - 1) - 1) / stride[d] + 1;
+    int64_t produced = (blocks[d] - 1) * stride[d] - 2 * padding[d] + dilation[d] * (k[d] - 1) + 1;
+    output_padding[d] = out[d] - produced;
+  }
+  x = Reshape(ctx, x, {0, rows, blocks[0], blocks[1]});
+  std::string y = ctx.Op("ConvTranspose", {x, OneHotKernels(ctx, channels, k[0], k[1], dt)},
+                         {{"kernel_shape", k}, {"strides", stride}, {"dilations", dilation},
+                          {"pads", SymmetricPads(padding)}, {"group", channels}, {"output_padding", output_padding}});
+  ctx.SetOutput(0, unbatched ? Squeeze(ctx, y, {0}) : y);
+}
+
 // aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners,
 //                               float[]? scale_factors) -> Tensor
 // aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors)
@@ -258,6 +315,8 @@ void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool ha
 
 void RegisterConvPool(Registry& r) {
   r.SetFamily("conv_pool");
+  r.Add("aten::im2col", TranslateIm2Col);
+  r.Add("aten::col2im", TranslateCol2Im);
   r.Add("aten::_convolution", TranslateConvolution);
   r.Add("aten::convolution", TranslateConvolution);
   r.Add("aten::conv1d", TranslateConvNd);
