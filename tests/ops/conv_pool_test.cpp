@@ -236,3 +236,16 @@ TEST_CASE("aten::im2col / col2im (F.unfold / F.fold) with stride, padding, dilat
   REQUIRE_VERIFIED(Run("unfold_fold", "torch.col2im(torch.im2col(x, [2, 2], [1, 1], [1, 1], [2, 2]), [5, 4], [2, 2], [1, 1], [1, 1], [2, 2])",
                        {Shape({1, 3, 5, 4})}));
 }
+
+TEST_CASE("aten::avg_pool2d with divisor_override", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("avg_divisor", "torch.avg_pool2d(x, [2, 2], [2, 2], [0, 0], False, True, 3)", {Shape({1, 2, 4, 6})}));
+  REQUIRE_VERIFIED(Run("avg_divisor_pad", "torch.avg_pool2d(x, [3, 3], [1, 1], [1, 1], False, False, 5)", {Shape({1, 1, 4, 4})}));
+}
+
+TEST_CASE("aten::adaptive_avg/max_pool for sizes that do not divide the input", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("adaptive_avg_nondiv_1d", "torch.adaptive_avg_pool1d(x, [3])", {Shape({2, 3, 7})}));
+  REQUIRE_VERIFIED(Run("adaptive_avg_nondiv_2d", "torch.adaptive_avg_pool2d(x, [3, 4])", {Shape({1, 2, 5, 7})}));
+  REQUIRE_VERIFIED(Run("adaptive_max_nondiv_2d", "torch.adaptive_max_pool2d(x, [2, 3])[0]", {Shape({1, 2, 5, 7})}));
+  REQUIRE_VERIFIED(Run("adaptive_avg_nondiv_3d", "torch.adaptive_avg_pool3d(x, [2, 2, 3])", {Shape({1, 1, 3, 5, 4})}));
+  REQUIRE_VERIFIED(Run("adaptive_max_indices", "torch.adaptive_max_pool2d(x, [2, 2])", {Shape({1, 2, 4, 6})}));
+}

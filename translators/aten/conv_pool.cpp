@@ -1,4 +1,6 @@
 // Convolution, pooling and resizing.
+#include <optional>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -157,14 +159,25 @@ void TranslateAvgPool(TranslationContext& ctx, size_t spatial) {
   auto padding = PerDim(ctx.ConstInts(3, "padding"), spatial, 0);
   bool ceil_mode = ctx.NumInputs() > 4 && ctx.ConstBool(4, "ceil_mode");
   bool count_include_pad = ctx.NumInputs() <= 5 || ctx.ConstBool(5, "count_include_pad");
-  if (ctx.NumInputs() > 6 && !ctx.IsNone(6))
-    throw UnsupportedError("avg_pool: divisor_override is not supported");
+  std::optional<int64_t> divisor;
+  if (ctx.NumInputs() > 6 && !ctx.IsNone(6)) {
+    divisor = ctx.ConstInt(6, "divisor_override");
+    // sum / divisor = (average over the whole window) * area / divisor, when every window
+    // is a whole kernel (padding counted, no ceil_mode windows cut short).
+    if (ceil_mode) throw UnsupportedError("avg_pool: divisor_override together with ceil_mode is not supported");
+    count_include_pad = true;
+  }
   std::string x = ctx.Input(0);
   bool unbatched = ctx.Rank(0) == static_cast<int64_t>(spatial) + 1;
   if (unbatched) x = Unsqueeze(ctx, x, {0});
   std::string y = ctx.Op("AveragePool", {x},
                          {{"kernel_shape", kernel}, {"strides", stride}, {"pads", SymmetricPads(padding)},
                           {"ceil_mode", int64_t{ceil_mode}}, {"count_include_pad", int64_t{count_include_pad}}});
+  if (divisor) {
+    int64_t area = 1;
+    for (int64_t k : kernel) area *= k;
+    y = ctx.Op("Mul", {y, ctx.ConstScalar(static_cast<double>(area) / static_cast<double>(*divisor), ctx.OutDType())});
+  }
   if (unbatched) y = Squeeze(ctx, y, {0});
   ctx.SetOutput(0, y);
 }
