@@ -91,6 +91,10 @@ TEST_CASE("aten::zeros / full / arange with run-time sizes", "[ops][tensor_ops]"
   REQUIRE_VERIFIED(Run("arange_start_dynamic", "torch.arange(int(x[0]), int(x[1]))", {IntData({2}, {-2, 4})}));
   REQUIRE_VERIFIED(Run("arange_step_dynamic", "torch.arange(int(x[0]), int(x[1]), 3)", {IntData({2}, {1, 11})}));
   REQUIRE_VERIFIED(Run("arange_static", "x + torch.arange(4)", {Shape({2, 4})}));
+  REQUIRE_VERIFIED(Run("linspace_dynamic", "torch.linspace(-1.0, float(x[1]), int(x[0]))", {IntData({2}, {5, 3})}));
+  REQUIRE_VERIFIED(Run("linspace_static", "x + torch.linspace(0.0, 1.0, 4)", {Shape({2, 4})}));
+  REQUIRE_VERIFIED(Run("eye_dynamic", "torch.eye(int(x[0])) * 2.0", {IntData({2}, {3, 4})}));
+  REQUIRE_VERIFIED(Run("eye_m_dynamic", "torch.eye(int(x[0]), int(x[1]), dtype=4)", {IntData({2}, {3, 4})}));
 }
 
 TEST_CASE("aten::contiguous / clone / detach / dropout (inference)", "[ops][tensor_ops]") {

@@ -143,6 +143,27 @@ void RegisterTensorOps(Registry& r) {
   r.Add("aten::new_ones", [](TranslationContext& c) { TranslateFull(c, 1, 1.0); });
   r.Add("aten::new_empty", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
   r.Add("aten::new_full", [](TranslationContext& c) { TranslateFull(c, 1, std::nullopt); });
+  // aten::linspace(Scalar start, Scalar end, int steps, *, dtype, layout, device, pin_memory)
+  // with run-time arguments (static ones are folded at capture):
+  // start + i * (end - start) / (steps - 1), in float64 like PyTorch's CPU kernel, then cast.
+  r.Add("aten::linspace", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string start = c.ScalarInput(0, DType::kFloat64), end = c.ScalarInput(1, DType::kFloat64);
+    std::string steps = c.ScalarInput(2, DType::kInt64);
+    std::string index = c.Cast(c.Op("Range", {c.ConstInt64(0), steps, c.ConstInt64(1)}), DType::kInt64, DType::kFloat64);
+    std::string intervals = c.Cast(c.Op("Max", {c.Op("Sub", {steps, c.ConstInt64(1)}), c.ConstInt64(1)}), DType::kInt64,
+                                   DType::kFloat64);
+    std::string delta = c.Op("Div", {c.Op("Sub", {end, start}), intervals});
+    c.SetOutput(0, c.Cast(c.Op("Add", {start, c.Op("Mul", {index, delta})}), DType::kFloat64, dt));
+  });
+  // aten::eye(int n, *, dtype, ...) / eye.m(int n, int m, *, dtype, ...) with run-time sizes.
+  r.Add("aten::eye", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string n = Unsqueeze(c, c.ScalarInput(0, DType::kInt64), {0});
+    std::string m = c.node().overload == "m" ? Unsqueeze(c, c.ScalarInput(1, DType::kInt64), {0}) : n;
+    std::string zeros = c.Op("ConstantOfShape", {c.Op("Concat", {n, m}, {{"axis", int64_t{0}}})});
+    c.SetOutput(0, c.Cast(c.Op("EyeLike", {zeros}), DType::kFloat32, dt));
+  });
   r.Add("aten::index_select", TranslateIndexSelect);
   // aten::one_hot(Tensor self, int num_classes=-1) -> Tensor (int64)
   r.Add("aten::one_hot", [](TranslationContext& c) {
