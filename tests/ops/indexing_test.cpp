@@ -57,3 +57,9 @@ TEST_CASE("aten::flip, tril/triu (opset 14), diag", "[ops][indexing]") {
   REQUIRE_VERIFIED(RunBody("indexing", "diag_vec_neg_k", "torch.diag(x, -1)", {Shape({3})}));
   REQUIRE_VERIFIED(RunBody("indexing", "diag_mat", "torch.diag(x, 1)", {Shape({3, 4})}));
 }
+
+TEST_CASE("aten::slice_scatter with start, end, step and negative bounds", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter", "torch.slice_scatter(x, y, 1, 1, 3)", {Shape({3, 5}), Shape({3, 2})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_step", "torch.slice_scatter(x, y, 0, 0, 6, 2)", {Shape({6, 2}), Shape({3, 2})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_neg", "torch.slice_scatter(x, y, -1, -2)", {Shape({2, 3, 4}), Shape({2, 3, 2})}));
+}

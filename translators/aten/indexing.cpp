@@ -1,5 +1,6 @@
 // Indexing and masking: scatter, scatter_add, index_put, masked_select, flip, tril/triu,
 // diag.
+#include <algorithm>
 #include <limits>
 
 #include "translators/common/helpers.h"
@@ -138,6 +139,31 @@ void TranslateDiag(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("GatherND", {x, idx}));
 }
 
+// aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1)
+// src lands on positions start, start + step, ... of `dim`: ScatterElements with those
+// positions broadcast to src's shape.
+void TranslateSliceScatter(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  auto size = ctx.Meta(0).StaticDim(dim);
+  if (!size) throw UnsupportedError("slice_scatter along a dynamic dimension");
+  int64_t start = ctx.IsNone(3) ? 0 : ctx.ConstInt(3, "start");
+  int64_t end = ctx.IsNone(4) ? *size : ctx.ConstInt(4, "end");
+  int64_t step = ctx.ConstInt(5, "step");
+  if (start < 0) start += *size;
+  if (end < 0) end += *size;
+  start = std::clamp<int64_t>(start, 0, *size);
+  end = std::clamp<int64_t>(end, start, *size);
+  std::vector<int64_t> positions;
+  for (int64_t i = start; i < end; i += step) positions.push_back(i);
+  std::vector<int64_t> column(rank, 1);
+  column[dim] = static_cast<int64_t>(positions.size());
+  std::string src = ctx.OperandAs(1, dt);
+  std::string index = ctx.Op("Expand", {Reshape(ctx, ctx.ConstInt64s(positions), column), ctx.Op("Shape", {src})});
+  ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, src}, {{"axis", dim}}));
+}
+
 }  // namespace
 
 void RegisterIndexing(Registry& r) {
@@ -156,6 +182,7 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::triu", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, true); });
   r.Add("aten::tril", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, false); });
   r.Add("aten::diag", TranslateDiag);
+  r.Add("aten::slice_scatter", TranslateSliceScatter);
 }
 
 }  // namespace t2o
