@@ -248,3 +248,13 @@ TEST_CASE("aten::round with decimals and aten::logaddexp", "[ops][elementwise]")
                        {Shape({3, 4})}));
   REQUIRE_VERIFIED(Run("logaddexp", "torch.logaddexp(x, y * 30.0)", {Shape({3, 4}), Shape({4})}));
 }
+
+TEST_CASE("integer shifts: <<, >> (arithmetic on negatives), bitwise_*_shift", "[ops][elementwise]") {
+  TensorSpec values = IntData({2, 4}, {1, -3, 7, -8, 100, -1, 0, 5});
+  TensorSpec amounts = IntData({2, 4}, {0, 1, 2, 3, 1, 2, 4, 0});
+  REQUIRE_VERIFIED(Run("lshift", "x << y", {values, amounts}));
+  REQUIRE_VERIFIED(Run("rshift", "x >> y", {values, amounts}));
+  REQUIRE_VERIFIED(Run("rshift_scalar", "x >> 1", {values}));
+  REQUIRE_VERIFIED(Run("bitwise_left_shift", "torch.bitwise_left_shift(x, y)", {values, amounts}));
+  REQUIRE_VERIFIED(Run("bitwise_right_shift", "torch.bitwise_right_shift(x, 2)", {values}));
+}

@@ -275,6 +275,19 @@ void RegisterElementwise(Registry& r) {
     std::string sum = c.Op("Add", {c.Op("Exp", {c.Op("Sub", {a, m})}), c.Op("Exp", {c.Op("Sub", {b, m})})});
     c.SetOutput(0, c.Op("Add", {m, c.Op("Log", {sum})}));
   });
+  // Shifts on integers: x << s = x * 2^s (wraps like two's complement), x >> s = floor(x / 2^s)
+  // (arithmetic shift). ONNX BitShift is for unsigned types only.
+  auto shift = [](TranslationContext& c, bool left) {
+    DType dt = c.OutDType();
+    if (!IsIntegral(dt)) throw UnsupportedError("shifts are defined for integer tensors");
+    std::string x = c.OperandAs(0, dt), s = c.OperandAs(1, dt);
+    std::string power = c.Op("Pow", {c.ConstScalar(2, dt), s});
+    c.SetOutput(0, left ? c.Op("Mul", {x, power}) : IntFloorDiv(c, x, power, dt));
+  };
+  r.Add("aten::__lshift__", [shift](TranslationContext& c) { shift(c, true); });
+  r.Add("aten::bitwise_left_shift", [shift](TranslationContext& c) { shift(c, true); });
+  r.Add("aten::__rshift__", [shift](TranslationContext& c) { shift(c, false); });
+  r.Add("aten::bitwise_right_shift", [shift](TranslationContext& c) { shift(c, false); });
   r.Add("aten::isinf", [](TranslationContext& c) { c.SetOutput(0, c.Op("IsInf", {c.Input(0)})); });
   r.Add("aten::rsqrt", TranslateRsqrt);
   r.Add("aten::square", [](TranslationContext& c) {
