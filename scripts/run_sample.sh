@@ -8,4 +8,5 @@ mkdir -p artifacts
 build/torch2onnx samples/mlp_nested.pt -o artifacts/mlp_nested.onnx \
   --input-shape 97,8 --input-shape 97,8 --input-shape 97,8 \
   --input-names tensor_x,tensor_y,tensor_z \
-  --verify --report --artifacts-dir artifacts
+  --dynamic-shapes '[{"0": "batch_size"}, {"tensor_x": {"0": "batch_size"}}, [{"0": "batch_size"}]]' \
+  --verify --verify-dims batch_size=3 --report --artifacts-dir artifacts
