@@ -225,3 +225,20 @@ TEST_CASE("control flow at opset 13", "[ops][control_flow]") {
   REQUIRE_VERIFIED(Run("cf_op13_pos", body, {Positive()}, {}, AtOpset(13)));
   REQUIRE_VERIFIED(Run("cf_op13_neg", body, {Negative()}, {}, AtOpset(13)));
 }
+
+// Conditions known at export time keep only the branch taken: the other one may raise
+// (argument checks in scripted code) and never becomes ONNX.
+TEST_CASE("prim::If on a static condition keeps only the taken branch", "[ops][control_flow]") {
+  std::string checks =
+      "assert x.dim() == 2, 'expected a 2-D input'\n"
+      "if x.requires_grad:\n"
+      "    y = x\n"
+      "else:\n"
+      "    y = x * 2.0\n"
+      "if x.size(1) == 3:\n"
+      "    y = y + 1.0\n"
+      "return y";
+  auto r = Run("static_if", checks, {Shape({4, 3})});
+  REQUIRE_VERIFIED(r);
+  CHECK(CountOps(r.written.model_path).count("If") == 0);
+}

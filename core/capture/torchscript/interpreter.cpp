@@ -30,7 +30,8 @@ bool ReadsDynamicDim(const jit::Node* node, const DynamicDims* dynamic) {
   std::string kind = node->kind().toQualString();
   // x.new_zeros(size) reads only x's dtype and device.
   if (kind.rfind("aten::new_", 0) == 0) return false;
-  if (kind == "aten::dim" || kind == "prim::dtype" || kind == "prim::device" || kind == "prim::layout" ||
+  if (kind == "aten::__is__" || kind == "aten::__isnot__" || kind == "prim::requires_grad" ||
+      kind == "prim::is_nested" || kind == "aten::dim" || kind == "prim::dtype" || kind == "prim::device" || kind == "prim::layout" ||
       kind == "aten::is_floating_point" || kind == "prim::is_cuda")
     return false;
   if (kind == "aten::size" && node->inputs().size() == 2) {
@@ -45,7 +46,8 @@ bool ReadsDynamicDim(const jit::Node* node, const DynamicDims* dynamic) {
 }
 
 bool IsMetadataOnly(const jit::Node* node, const std::unordered_set<const jit::Value*>& statics) {
-  static const std::set<std::string> kQueries{"aten::size", "aten::dim", "prim::shape", "prim::dtype",
+  static const std::set<std::string> kQueries{"aten::__is__", "aten::__isnot__", "prim::requires_grad",
+                                              "prim::is_nested", "aten::size", "aten::dim", "prim::shape", "prim::dtype",
                                               "prim::device", "aten::numel", "prim::layout",
                                               "aten::is_floating_point", "prim::is_cuda", "aten::len"};
   // Factories that only read `self`'s shape/dtype/device: x.new_zeros(...), zeros_like(x).

@@ -1,5 +1,7 @@
 #include "core/capture/torchscript/ir_builder.h"
 
+#include <optional>
+
 #include <algorithm>
 #include <regex>
 #include <sstream>
@@ -240,9 +242,36 @@ std::vector<ir::Value*> IrBuilder::UnpackTensorList(ir::Value* list, const jit::
   return unpack->outputs;
 }
 
+std::optional<bool> IrBuilder::StaticCondition(const jit::Value* v) const {
+  if (!interp_.statics.values.count(v)) return std::nullopt;
+  c10::IValue value;
+  if (auto c = jit::toIValue(v)) {
+    value = *c;
+  } else if (auto found = interp_.values.find(v); found != interp_.values.end()) {
+    value = found->second;
+  } else {
+    return std::nullopt;
+  }
+  if (value.isBool()) return value.toBool();
+  if (value.isTensor() && !value.toTensor().is_meta() && value.toTensor().numel() == 1)
+    return value.toTensor().item<bool>();
+  return std::nullopt;
+}
+
 void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
   for (jit::Node* node : block->nodes()) {
     if (interp_.statics.nodes.count(node)) continue;  // known at export time: no node
+    // An `if` on a condition known at export time (`if x is not None`, `if self.training`)
+    // keeps only the branch taken: the other may raise or use ops that never run.
+    if (node->kind() == c10::prim::If) {
+      if (auto cond = StaticCondition(node->input(0))) {
+        jit::Block* taken = node->blocks()[*cond ? 0 : 1];
+        ConvertBlock(taken, out);
+        for (size_t i = 0; i < node->outputs().size(); ++i)
+          map_[node->outputs()[i]] = Use(taken->return_node(), i, taken->outputs()[i]);
+        continue;
+      }
+    }
     auto owned = std::make_unique<ir::Node>();
     ir::Node* n = owned.get();
     n->op = node->kind().toQualString();

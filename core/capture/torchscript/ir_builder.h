@@ -2,6 +2,7 @@
 // metadata and static values, and the inlined call stacks for source locations.
 #pragma once
 
+#include <optional>
 #include <unordered_map>
 
 #include "core/capture/torchscript/interpreter.h"
@@ -32,6 +33,8 @@ class IrBuilder {
 
  private:
   ir::Value* ConstantValue(const c10::IValue& value, const jit::Value* v, const std::string& hint);
+  // The value of an `if` condition known at export time.
+  std::optional<bool> StaticCondition(const jit::Value* v) const;
 
   ir::Graph& graph_;
   const Interpreter& interp_;
