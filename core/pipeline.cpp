@@ -192,13 +192,21 @@ std::vector<TensorData> ResizeInputs(const ir::Graph& graph, const std::vector<T
   return out;
 }
 
-void Verify(const ConvertOptions& options, CapturedProgram& program, const onnx::OnnxModel& model,
-            ConvertResult& result) {
-  bool all_passed = true;
-  // The example inputs, then the same inputs resized for each --verify-dims assignment.
-  std::vector<std::pair<std::string, std::vector<TensorData>>> runs{{"", program.example_inputs}};
+// One verification run: a label for its outputs and the inputs.
+using VerifyRuns = std::vector<std::pair<std::string, std::vector<TensorData>>>;
+
+// The example inputs, then the same inputs resized for each --verify-dims assignment
+// (throws UsageError for an assignment that names no dynamic dim).
+VerifyRuns MakeVerifyRuns(const ConvertOptions& options, const CapturedProgram& program) {
+  VerifyRuns runs{{"", program.example_inputs}};
   for (const auto& assignment : options.verify_dims)
     runs.emplace_back(DimsLabel(assignment), ResizeInputs(*program.graph, program.example_inputs, assignment));
+  return runs;
+}
+
+void Verify(const ConvertOptions& options, CapturedProgram& program, const VerifyRuns& runs,
+            const onnx::OnnxModel& model, ConvertResult& result) {
+  bool all_passed = true;
   for (size_t r = 0; r < runs.size(); ++r) {
     const auto& [label, inputs] = runs[r];
     std::vector<TensorData> expected = program.reference->Run(inputs);
@@ -232,13 +240,11 @@ void Verify(const ConvertOptions& options, CapturedProgram& program, const onnx:
 
 
 CapturedProgram Capture(const ConvertOptions& options, ModelFormat format, std::vector<CaptureAttempt>* attempts) {
-  if (format != ModelFormat::kTorchScript)
-    throw InputError("'" + options.model_path + "' is an " + std::string(ModelFormatName(format)) +
-                     "; this build reads TorchScript files only");
   CaptureOptions capture = options.capture;
   capture.dynamic_shapes = options.dynamic_shapes;
   if (!options.dynamic_axes.empty()) capture.dynamic_axes = ParseDynamicAxes(options.dynamic_axes);
   capture.input_names = options.input_names;
+  if (format != ModelFormat::kTorchScript) return CaptureExportedProgram(options.model_path, format, capture, attempts);
   return CaptureTorchScript(options.model_path, capture, attempts);
 }
 
@@ -300,8 +306,8 @@ ConvertResult Convert(const ConvertOptions& options) {
       if (options.report) DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, report);
     }
     if (options.dump_exported_program) DumpProgram(options, *program.graph, result);
-    // Check --verify-dims now, before a model is written.
-    for (const auto& assignment : options.verify_dims) ResizeInputs(*program.graph, program.example_inputs, assignment);
+    // Built now so that a bad --verify-dims fails before a model is written.
+    VerifyRuns verify_runs = options.verify ? MakeVerifyRuns(options, program) : VerifyRuns{};
     onnx::OnnxModel model;
     {
       StageTimer t(result, "translate");
@@ -338,7 +344,7 @@ ConvertResult Convert(const ConvertOptions& options) {
     }
     if (options.verify) {
       StageTimer t(result, "verify");
-      Verify(options, program, model, result);
+      Verify(options, program, verify_runs, model, result);
     }
     result.ok = true;
   } catch (const std::exception&) {

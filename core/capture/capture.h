@@ -65,6 +65,11 @@ struct CapturedProgram {
 CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
                                    std::vector<CaptureAttempt>* attempts);
 
+// A serialized ExportedProgram (.pt2, either layout); weights come from the file, the
+// reference outputs from running the captured ATen graph with libtorch's operators.
+CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat format, const CaptureOptions& options,
+                                       std::vector<CaptureAttempt>* attempts);
+
 // Parameters and buffers of a TorchScript model by fully qualified name (apply-weights).
 std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path);
 

@@ -49,24 +49,22 @@ void CollectDefined(const onnx::OnnxGraph& graph, std::set<std::string>& defined
   for (const auto& node : graph.nodes) defined.insert(node.outputs.begin(), node.outputs.end());
 }
 
-void CollectCaptured(const onnx::OnnxGraph& graph, std::set<std::string> defined, std::set<std::string>& captured) {
-  CollectDefined(graph, defined);
-  for (const auto& node : graph.nodes) {
-    for (const auto& attr : node.attrs) {
-      const auto* sub = std::get_if<std::shared_ptr<onnx::OnnxGraph>>(&attr.value);
-      if (!sub || !*sub) continue;
-      std::set<std::string> inner;
-      CollectDefined(**sub, inner);
-      for (const auto& n : (*sub)->nodes)
-        for (const auto& in : n.inputs)
-          if (!in.empty() && !inner.count(in)) captured.insert(in);
-      for (const auto& out : (*sub)->outputs)
-        if (!inner.count(out.name)) captured.insert(out.name);
-      std::set<std::string> nested;
-      CollectCaptured(**sub, {}, nested);
-      for (const auto& n : nested)
-        if (!inner.count(n)) captured.insert(n);
+// Names the subgraphs of `node` read from enclosing scopes (recursively).
+void CollectNodeCaptures(const onnx::OnnxNode& node, std::set<std::string>& captured) {
+  for (const auto& attr : node.attrs) {
+    const auto* sub = std::get_if<std::shared_ptr<onnx::OnnxGraph>>(&attr.value);
+    if (!sub || !*sub) continue;
+    std::set<std::string> inner;
+    CollectDefined(**sub, inner);
+    std::set<std::string> reads;
+    for (const auto& n : (*sub)->nodes) {
+      for (const auto& in : n.inputs)
+        if (!in.empty()) reads.insert(in);
+      CollectNodeCaptures(n, reads);
     }
+    for (const auto& out : (*sub)->outputs) reads.insert(out.name);
+    for (const auto& name : reads)
+      if (!inner.count(name)) captured.insert(name);
   }
 }
 
@@ -112,7 +110,7 @@ std::map<std::string, ValueType> InferTypes(const onnx::OnnxModel& model) {
 
 std::set<std::string> CapturedNames(const onnx::OnnxGraph& graph) {
   std::set<std::string> captured;
-  CollectCaptured(graph, {}, captured);
+  for (const auto& node : graph.nodes) CollectNodeCaptures(node, captured);
   return captured;
 }
 
@@ -120,9 +118,9 @@ std::vector<std::string> NodeReads(const onnx::OnnxNode& node) {
   std::vector<std::string> reads;
   for (const auto& in : node.inputs)
     if (!in.empty()) reads.push_back(in);
-  onnx::OnnxGraph holder;
-  holder.nodes.push_back(node);
-  for (const auto& name : CapturedNames(holder)) reads.push_back(name);
+  std::set<std::string> captured;
+  CollectNodeCaptures(node, captured);
+  reads.insert(reads.end(), captured.begin(), captured.end());
   return reads;
 }
 
