@@ -41,7 +41,8 @@ Where each fact of the format comes from (pytorch/pytorch):
   * Core ATen op names of torch 2.x decompositions that torch 1.13 spells
     differently are renamed as torch.export writes them:
     native_batch_norm(training=False) -> _native_batch_norm_legit_no_training
-    (torch/_decomp/decompositions.py), aten.sym_size -> aten.sym_size.int.
+    (torch/_decomp/decompositions.py), _reshape_alias -> view,
+    aten.sym_size -> aten.sym_size.int.
   * `cond` (torch/_higher_order_ops/cond.py; serialized per serialize.py
     serialize_hoo_inputs: positional inputs with name "", subgraphs inlined as
     as_graph): torch 1.13 has no cond, so the predicate and both branches are
@@ -352,6 +353,11 @@ class GraphWriter:
             renamed = torch.fx.Node(node.graph, node.name, "call_function", t,
                                     tuple(node.args[:5]) + tuple(node.args[6:]), {})
             return self.legit_no_training(node, renamed)
+        if t is torch.ops.aten._reshape_alias.default:
+            # torch 1.13's reshape of a contiguous tensor; torch 2.x writes aten.view.
+            node.target = torch.ops.aten.view.default
+            node.args = node.args[:2]
+            t = node.target
         if not isinstance(t, torch._ops.OpOverload):
             raise TypeError(f"unexpected target {t}")
         ns, name = t._schema.name.split("::")
@@ -579,7 +585,7 @@ class ShapeArithModel(nn.Module):
         y = self.fc(x.view(b, n))
         z = y.reshape(b * 2, -1)
         e = self.bias.expand(b, 2, 8).reshape(b * 2, 8)
-        return torch.sigmoid(z + e), z.new_zeros(b // 2 + 1, 3)
+        return torch.sigmoid(z + e), z.new_ones(b // 2 + 1, 3) * 2.5
 
 
 def seeded(build):
@@ -640,6 +646,11 @@ def export_model(name, out_dir):
         np.save(os.path.join(out_dir, f"{name}.out{k}.npy"), t.numpy())
     for k, t in enumerate(flat_inputs):
         np.save(os.path.join(out_dir, f"{name}.in{k}.npy"), t.numpy())
+    if name == "cond":  # an input taking the other branch, and PyTorch's output for it
+        x = args[0].abs() + 0.5 if bool(args[0].sum() <= 0) else -args[0].abs() - 0.5
+        assert bool(x.sum() <= 0) != bool(args[0].sum() <= 0)
+        np.save(os.path.join(out_dir, "cond.other_branch.npy"), x.numpy())
+        np.save(os.path.join(out_dir, "cond.other_branch.out0.npy"), model(x).numpy())
     return expected
 
 

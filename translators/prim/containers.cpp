@@ -131,6 +131,7 @@ void RegisterContainers(Registry& r) {
   r.Add("aten::size", TranslateSize);
   r.Add("aten::sym_size", TranslateSize);
   r.Add("aten::numel", TranslateNumel);
+  r.Add("aten::sym_numel", TranslateNumel);
   r.Add("prim::NumToTensor", TranslateScalarCast);
   r.Add("aten::Int", TranslateScalarCast);
   r.Add("aten::Float", TranslateScalarCast);

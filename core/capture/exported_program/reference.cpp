@@ -125,14 +125,25 @@ class IrReference : public ReferenceModel {
       for (size_t k = 0; k < node.outputs.size(); ++k) env[node.outputs[k]] = Get(env, branch.outputs[k]);
       return;
     }
+    bool legit_batch_norm = node.op == "aten::_native_batch_norm_legit_no_training";
+    // torch 2.x's inference batch norm = native_batch_norm with training=False.
+    Kernel& kernel = legit_batch_norm ? Lookup("aten::native_batch_norm", "", node) : Lookup(node.op, node.overload, node);
     torch::jit::Stack stack;
     for (const ir::Value* in : node.inputs) stack.push_back(Get(env, in));
-    if (node.op == "aten::_native_batch_norm_legit_no_training") {
-      // torch 2.x's inference batch norm = native_batch_norm with training=False.
-      stack.insert(stack.begin() + 5, c10::IValue(false));
-      Operation("aten::native_batch_norm", "", node)(stack);
-    } else {
-      Operation(node.op, node.overload, node)(stack);
+    if (legit_batch_norm) stack.insert(stack.begin() + 5, c10::IValue(false));
+    for (size_t k = 0; k < stack.size() && k < kernel.tensor_args.size(); ++k)
+      if (kernel.tensor_args[k] && stack[k].isScalar()) {
+        // A Python number where the schema takes a Tensor (x + 1.0 as add.Tensor): a
+        // wrapped-number tensor, which type promotion treats like a scalar.
+        at::Tensor t = c10::scalar_to_tensor(stack[k].toScalar());
+        t.unsafeGetTensorImpl()->set_wrapped_number(true);
+        stack[k] = t;
+      }
+    try {
+      kernel.operation(stack);
+    } catch (const c10::Error& e) {
+      throw ExportError("reference run: " + node.Key() + " at " + node.location.Short() + " failed: " +
+                        e.what_without_backtrace());
     }
     if (stack.size() < node.outputs.size())
       throw ExportError("reference run: " + node.Key() + " returned " + std::to_string(stack.size()) + " values for " +
@@ -141,18 +152,28 @@ class IrReference : public ReferenceModel {
     for (size_t k = 0; k < node.outputs.size(); ++k) env[node.outputs[k]] = std::move(stack[first + k]);
   }
 
-  torch::jit::Operation& Operation(const std::string& op, const std::string& overload, const ir::Node& node) {
+  struct Kernel {
+    torch::jit::Operation operation;
+    std::vector<bool> tensor_args;  // schema argument k is a Tensor
+  };
+
+  Kernel& Lookup(const std::string& op, const std::string& overload, const ir::Node& node) {
     std::string key = op + "." + overload;
-    auto it = operations_.find(key);
-    if (it != operations_.end()) return it->second;
-    for (const auto& candidate : torch::jit::getAllOperatorsFor(c10::Symbol::fromQualString(op)))
-      if (candidate->schema().overload_name() == overload) return operations_.emplace(key, candidate->getOperation()).first->second;
+    auto it = kernels_.find(key);
+    if (it != kernels_.end()) return it->second;
+    for (const auto& candidate : torch::jit::getAllOperatorsFor(c10::Symbol::fromQualString(op))) {
+      if (candidate->schema().overload_name() != overload) continue;
+      std::vector<bool> tensor_args;
+      for (const auto& a : candidate->schema().arguments())
+        tensor_args.push_back(a.type()->kind() == c10::TypeKind::TensorType);
+      return kernels_.emplace(key, Kernel{candidate->getOperation(), tensor_args}).first->second;
+    }
     throw ExportError("reference run: libtorch 1.13 has no operator " + node.Key() +
                       " to compute PyTorch's outputs (at " + node.location.Short() + ")");
   }
 
   const ir::Graph& graph_;
-  std::unordered_map<std::string, torch::jit::Operation> operations_;
+  std::unordered_map<std::string, Kernel> kernels_;
 };
 
 }  // namespace

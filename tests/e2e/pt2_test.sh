@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# ExportedProgram (.pt2) inputs: FIXTURES holds files written by scripts/gen_pt2_fixtures.py.
+#   pt2_test.sh TOOL FIXTURES WORK CASE
+# CASE is MODEL.LAYOUT (convert with --verify against the libtorch reference, run the ONNX
+# checker, and compare ONNX Runtime's outputs with the eager PyTorch outputs the fixture
+# script saved), dynamic_* (symbolic dims) or errors (broken files).
+set -euo pipefail
+tool=$1 dir=$2 work=$3 case=$4
+mkdir -p "$work/$case"
+out=$work/$case
+py=/usr/bin/python3
+
+check_model() { $py -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$1"; }
+
+# ONNX Runtime's outputs (test data set written by --verify) against NAME.out<K>.npy.
+compare_eager() {  # DATASET_DIR NPY_PREFIX
+  $py - "$1" "$2" <<'PY'
+import glob, sys
+import numpy as np
+from onnx import TensorProto, numpy_helper
+dataset, prefix = sys.argv[1], sys.argv[2]
+expected = sorted(glob.glob(prefix + ".out*.npy"))
+assert expected, f"no {prefix}.out*.npy"
+for k, path in enumerate(expected):
+    ref = np.load(path)
+    t = TensorProto()
+    t.ParseFromString(open(f"{dataset}/output_{k}.pb", "rb").read())
+    got = numpy_helper.to_array(t)
+    assert got.shape == ref.shape, (path, got.shape, ref.shape)
+    scale = float(np.abs(ref).max())
+    assert scale > 1e-3, f"{path}: output ~0 (max |ref| {scale}), comparison would be meaningless"
+    diff = float(np.abs(got.astype(np.float64) - ref).max())
+    assert diff <= 1e-4 + 1e-3 * scale, f"{path}: ONNX Runtime differs from eager PyTorch by {diff}"
+    print(f"{path}: eager PyTorch vs ONNX Runtime max abs diff {diff:.3g} (max |ref| {scale:.3g})")
+PY
+}
+
+expect_error() {  # FILE EXPECTED_TEXT
+  local onnx=$out/$(basename "$1" .pt2).onnx rc=0
+  "$tool" "$1" -o "$onnx" 2>"$out/err.txt" || rc=$?
+  [[ $rc -eq 3 ]] || { echo "expected exit code 3 for $1, got $rc"; cat "$out/err.txt"; exit 1; }
+  [[ $(wc -l <"$out/err.txt") -eq 1 ]] || { echo "expected a one-line error for $1:"; cat "$out/err.txt"; exit 1; }
+  grep -q -- "$2" "$out/err.txt" || { echo "expected '$2' in the error for $1:"; cat "$out/err.txt"; exit 1; }
+  [[ ! -e $onnx ]] || { echo "a partial output was left for $1"; exit 1; }
+  echo "ok: $(cat "$out/err.txt")"
+}
+
+case $case in
+  dynamic_mlp)
+    for layout in flat archive; do
+      "$tool" "$dir/mlp_dyn.$layout.pt2" -o "$out/mlp_$layout.onnx" --verify --verify-dims s0=1 --verify-dims s0=3 \
+        --artifacts-dir "$out"
+      check_model "$out/mlp_$layout.onnx"
+    done ;;
+  dynamic_mlp_nested)
+    # The seed's check: renamed to batch_size, the three inputs are ("batch_size", 8).
+    for layout in flat archive; do
+      "$tool" "$dir/mlp_nested_dyn.$layout.pt2" -o "$out/nested_$layout.onnx" \
+        --dynamic-shapes '[{"0": "batch_size"}, {"tensor_x": {"0": "batch_size"}}, [{"0": "batch_size"}]]' \
+        --verify --verify-dims batch_size=1 --verify-dims batch_size=3 --artifacts-dir "$out"
+      check_model "$out/nested_$layout.onnx"
+      $py - "$out/nested_$layout.onnx" <<'PY'
+import sys, onnx
+m = onnx.load(sys.argv[1])
+shapes = [tuple(d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim) for i in m.graph.input]
+assert shapes == [("batch_size", 8)] * 3, shapes
+print("inputs:", shapes)
+PY
+      grep -aq "pkg.torch.export.ExportedProgram.range_constraints" "$out/nested_$layout.onnx"
+    done ;;
+  dynamic_shape_arith)
+    "$tool" "$dir/shape_arith_dyn.archive.pt2" -o "$out/shape_arith.onnx" --verify --verify-dims s0=1 \
+      --verify-dims s0=7 --artifacts-dir "$out"
+    check_model "$out/shape_arith.onnx"
+    # Sizes stay computed at run time: the graph reads the input's shape.
+    $py -c "import onnx,sys; m=onnx.load(sys.argv[1]); assert any(n.op_type=='Shape' for n in m.graph.node)" "$out/shape_arith.onnx" ;;
+  dynamic_errors)
+    rc=0; "$tool" "$dir/mlp.flat.pt2" -o "$out/x.onnx" --dynamic-shapes '[{"0": "b"}]' 2>"$out/err.txt" || rc=$?
+    [[ $rc -eq 2 ]] && grep -q "axis 0 is static (size 97) in the ExportedProgram" "$out/err.txt" || { cat "$out/err.txt"; exit 1; }
+    rc=0; "$tool" "$dir/mlp_dyn.flat.pt2" -o "$out/x.onnx" --input-shape 5,9 2>"$out/err.txt" || rc=$?
+    [[ $rc -eq 2 ]] && grep -q "axis 1 was exported with the static size 8, got 9" "$out/err.txt" || { cat "$out/err.txt"; exit 1; }
+    [[ ! -e $out/x.onnx ]] || { echo "a partial output was left"; exit 1; }
+    echo ok ;;
+  errors)
+    expect_error "$dir/bad_schema_major.pt2" "schema version 99.0 is not supported"
+    expect_error "$dir/bad_missing_state_dict.pt2" "serialized_state_dict.pt' (the weights) is missing"
+    expect_error "$dir/bad_missing_weight.pt2" "data/weights/weight_0): the record is missing"
+    expect_error "$dir/bad_json.pt2" "serialized_exported_program.json is not valid JSON"
+    expect_error "$dir/bad_short_weight.pt2" "the weight file holds"
+    ;;
+  *.*)
+    name=${case%.*} layout=${case#*.}
+    "$tool" "$dir/$name.$layout.pt2" -o "$out/$name.onnx" --verify --artifacts-dir "$out" --report
+    check_model "$out/$name.onnx"
+    compare_eager "$out/${name}_test_data_set_0" "$dir/$name"
+    if [[ -e $dir/$name.other_branch.npy ]]; then  # cond: the branch not taken by the example input
+      "$tool" "$dir/$name.$layout.pt2" -o "$out/${name}_other.onnx" --input-data "$dir/$name.other_branch.npy" \
+        --verify --artifacts-dir "$out"
+      compare_eager "$out/${name}_other_test_data_set_0" "$dir/$name.other_branch"
+    fi ;;
+  *) echo "unknown case $case"; exit 2 ;;
+esac
