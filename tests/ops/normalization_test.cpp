@@ -50,6 +50,14 @@ TEST_CASE("aten::layer_norm over one and several trailing dims", "[ops][normaliz
                        {{"w", {6}}, {"b", {6}}}));
 }
 
+TEST_CASE("aten::native_layer_norm with its mean and rstd outputs", "[ops][normalization]") {
+  REQUIRE_VERIFIED(Run("nln", "torch.native_layer_norm(x, [5], self.w, self.b, 1e-5)", {Shape({2, 3, 5})},
+                       {{"w", {5}}, {"b", {5}}}));
+  REQUIRE_VERIFIED(Run("nln_two", "torch.native_layer_norm(x, [3, 5], None, None, 1e-3)", {Shape({2, 3, 5})}));
+  REQUIRE_VERIFIED(Run("nln_op13", "torch.native_layer_norm(x, [5], self.w, None, 1e-5)", {Shape({4, 5})},
+                       {{"w", {5}}}, AtOpset(13)));
+}
+
 TEST_CASE("aten::layer_norm at opset 13 (decomposed)", "[ops][normalization]") {
   REQUIRE_VERIFIED(Run("ln_op13", "torch.layer_norm(x, [5], self.w, self.b, 1e-5, False)", {Shape({2, 3, 5})},
                        {{"w", {5}}, {"b", {5}}}, AtOpset(13)));

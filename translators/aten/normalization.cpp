@@ -68,6 +68,7 @@ std::string LayerNormCore(TranslationContext& ctx, const std::string& x, int64_t
 }
 
 // aten::layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True)
+// aten::native_layer_norm(input, normalized_shape, weight, bias, eps) -> (out, mean, rstd)
 void TranslateLayerNorm(TranslationContext& ctx) {
   DType dt = ctx.OutDType(0);
   int64_t rank = ctx.Rank(0);
@@ -76,8 +77,17 @@ void TranslateLayerNorm(TranslationContext& ctx) {
   auto b = ctx.IsNone(3) ? std::optional<std::string>() : ctx.OperandAs(3, dt);
   double eps = ctx.ConstDouble(4, "eps");
   ctx.SetOutput(0, LayerNormCore(ctx, ctx.OperandAs(0, dt), axis, rank, eps, w, b, dt));
-  for (size_t j = 1; j < ctx.node().outputs.size(); ++j)  // native_layer_norm's mean/rstd
-    throw UnsupportedError("native_layer_norm: the mean/rstd outputs are not supported");
+  if (ctx.node().outputs.size() == 3) {
+    // native_layer_norm also returns the mean and 1/std over the normalized dims (kept as 1s).
+    std::vector<int64_t> axes;
+    for (int64_t k = axis; k < rank; ++k) axes.push_back(k);
+    std::string x = ctx.OperandAs(0, dt);
+    std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
+    std::string centered = ctx.Op("Sub", {x, mean});
+    std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
+    ctx.SetOutput(1, mean);
+    ctx.SetOutput(2, ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})})}));
+  }
 }
 
 // aten::group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True)
@@ -132,6 +142,7 @@ void RegisterNormalization(Registry& r) {
   r.Add("aten::batch_norm", TranslateBatchNorm);
   r.Add("aten::_native_batch_norm_legit_no_training", TranslateNativeBatchNormNoTraining);
   r.Add("aten::layer_norm", TranslateLayerNorm);
+  r.Add("aten::native_layer_norm", TranslateLayerNorm);
   r.Add("aten::group_norm", TranslateGroupNorm);
   r.Add("aten::instance_norm", TranslateInstanceNorm);
 }
