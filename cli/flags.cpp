@@ -52,7 +52,7 @@ void AddInputFlags(CLI::App& app, CliFlags& f) {
 }
 
 void AddConvertFlags(CLI::App& app, CliFlags& f) {
-  app.add_option("models", f.models, "TorchScript model file(s) (torch.jit.save)");
+  app.add_option("models", f.models, "Model file(s): TorchScript (torch.jit.save) or ExportedProgram (torch.export.save, .pt2)");
   app.add_option("-o,--output", f.output, "ONNX file to write (one model; default: MODEL with .onnx)");
   app.add_option("--output-dir", f.output_dir, "Directory for the ONNX files, named after each model");
   AddInputFlags(app, f);

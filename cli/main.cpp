@@ -66,7 +66,9 @@ int RunInspect(const CliFlags& flags, const std::string& model) {
 
 int RunApplyWeights(const std::string& onnx_path, const std::string& weights_path, const std::string& output,
                     bool keep_as_inputs, bool quiet) {
-  auto weights = t2o::LoadTorchScriptWeights(weights_path);
+  t2o::ModelFormat format = t2o::DetectModelFormat(weights_path);
+  auto weights = format == t2o::ModelFormat::kTorchScript ? t2o::LoadTorchScriptWeights(weights_path)
+                                                          : t2o::LoadExportedProgramWeights(weights_path, format);
   auto result = t2o::onnx::ApplyWeights(onnx_path, weights, output, keep_as_inputs);
   if (!quiet) {
     std::printf("wrote %s (%d weights applied from %s)\n", output.c_str(), result.applied, weights_path.c_str());
@@ -80,7 +82,7 @@ int RunApplyWeights(const std::string& onnx_path, const std::string& weights_pat
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"torch2onnx: convert TorchScript models to ONNX, without Python"};
+  CLI::App app{"torch2onnx: convert TorchScript and ExportedProgram (.pt2) models to ONNX, without Python"};
   app.set_version_flag("--version", std::string("torch2onnx ") + T2O_VERSION + " (libtorch 1.13.1, onnx 1.12, default opset " +
                                          std::to_string(t2o::kDefaultOpset) + ")");
   CliFlags flags;
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
   CLI::App* apply = app.add_subcommand(
       "apply-weights", "Fill the weight inputs of a model written with --no-export-params from the original model");
   apply->add_option("onnx", aw_onnx, "ONNX model written with --no-export-params")->required();
-  apply->add_option("--weights", aw_weights, "The original TorchScript model")->required();
+  apply->add_option("--weights", aw_weights, "The original model (TorchScript or .pt2)")->required();
   apply->add_option("-o,--output", aw_output, "ONNX file to write")->required();
   apply->add_flag("--keep-initializers-as-inputs", aw_keep, "Keep the weights listed as graph inputs as well");
   bool aw_quiet = false;

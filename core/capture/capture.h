@@ -70,6 +70,9 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
 CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat format, const CaptureOptions& options,
                                        std::vector<CaptureAttempt>* attempts);
 
+// Parameters, buffers and constant tensors of a .pt2 file by fully qualified name.
+std::vector<std::pair<std::string, TensorData>> LoadExportedProgramWeights(const std::string& path, ModelFormat format);
+
 // Parameters and buffers of a TorchScript model by fully qualified name (apply-weights).
 std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path);
 

@@ -385,4 +385,11 @@ CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat form
   }
 }
 
+std::vector<std::pair<std::string, TensorData>> LoadExportedProgramWeights(const std::string& path, ModelFormat format) {
+  Pt2Contents contents = ReadPt2(path, format);
+  std::vector<std::pair<std::string, TensorData>> weights(contents.weights.begin(), contents.weights.end());
+  weights.insert(weights.end(), contents.constants.begin(), contents.constants.end());
+  return weights;
+}
+
 }  // namespace t2o

@@ -58,6 +58,20 @@ std::vector<std::string> SplitTopLevel(const std::string& text, char sep) {
   return parts;
 }
 
+// Strict export writes module paths as Python expressions (L['self'].layer1[0]): made
+// plain (layer1.0).
+std::string ModulePath(std::string path) {
+  const std::string root = "L['self']";
+  if (path.rfind(root, 0) == 0) path = path.substr(root.size());
+  std::string out;
+  for (char c : path) {
+    if (c == '[') out += '.';
+    else if (c != ']' && c != '\'' && c != '"') out += c;
+  }
+  if (!out.empty() && out[0] == '.') out.erase(0, 1);
+  return out;
+}
+
 std::string ArgText(const json& a) {
   if (!a.is_object() || a.empty()) return "?";
   const auto& [kind, v] = *a.items().begin();
@@ -217,14 +231,13 @@ ir::SourceLocation ProgramBuilder::Location(const json& metadata) const {
     }
   }
   if (metadata.contains("nn_module_stack")) {
-    loc.module_scopes.push_back("");
     for (const auto& entry : SplitTopLevel(metadata["nn_module_stack"].get<std::string>(), ';')) {
       auto parts = SplitTopLevel(entry, ',');
       if (parts.size() != 3) continue;
-      loc.module_scopes.push_back(parts[1]);
+      loc.module_scopes.push_back(ModulePath(parts[1]));
       loc.module_classes.push_back(parts[2]);
     }
-    if (loc.module_scopes.size() > 1) loc.module_path = loc.module_scopes.back();
+    if (!loc.module_scopes.empty()) loc.module_path = loc.module_scopes.back();
   }
   return loc;
 }
