@@ -183,6 +183,10 @@ class Symbols:
         self.names = {}
         self.hints = {}
 
+    def declare_fitted(self, name, hint):
+        self.names[name] = sympy.Symbol(name, integer=True, positive=True)
+        self.hints[name] = hint
+
     def declare(self, sym, name, hint):
         if name not in self.names:
             self.names[name] = sympy.Symbol(name, integer=True, positive=True)
@@ -201,14 +205,36 @@ def pyobj(x):
     return x.get_pyobj() if hasattr(x, "get_pyobj") else x
 
 
+class FittedSym:
+    """A size found by comparing traces at several sizes (see fit_dynamic)."""
+
+    def __init__(self, expr):
+        self.expr = expr
+
+
+class FakeMeta:
+    """Shape (ints and FittedSyms) of a tensor traced at several sizes; strides written
+    as those of a contiguous tensor of that shape."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def stride(self):
+        strides, acc = [], sympy.Integer(1)
+        for d in reversed(self.shape):
+            strides.append(FittedSym(acc) if not acc.is_Integer else int(acc))
+            acc = acc * (d.expr if isinstance(d, FittedSym) else d)
+        return list(reversed(strides))
+
+
 def sym_int(value, symbols):
     v = pyobj(value)
     if isinstance(v, int):
         return {"as_int": int(v)}
-    expr = symbols.resolve(v.expr, v.shape_env)
+    expr = v.expr if isinstance(v, FittedSym) else symbols.resolve(v.expr, v.shape_env)
     if expr.is_Integer:
         return {"as_int": int(expr)}
-    hint = int(expr.xreplace({symbols.names[n]: h for n, h in symbols.hints.items()}))
+    hint = evaluate(expr, {symbols.names[n]: sympy.Integer(h) for n, h in symbols.hints.items()})
     return {"as_expr": {"expr_str": sympy.srepr(expr), "hint": {"as_int": hint}}}
 
 
@@ -316,13 +342,15 @@ class GraphWriter:
                 names.append({"name": n})
             outputs.append({"as_tensors": names})
         else:
+            fakes = node.meta.get("val") if isinstance(node.meta.get("val"), list) else None
             for i, t in enumerate(value):
                 user = users.get(i)
                 n = self.name(user) if user else f"{node.name}_unused_{i}"
                 if t is None:
                     outputs.append({"as_none": True})
                 else:
-                    outputs.append(self.add_tensor(n, t, user.meta.get("val") if user else None))
+                    fake = fakes[i] if fakes else user.meta.get("val") if user else None
+                    outputs.append(self.add_tensor(n, t, fake))
         self.graph["nodes"].append({"target": target, "inputs": inputs, "outputs": outputs,
                                     "metadata": self.metadata(node), "is_hop_single_tensor_return": None})
 
@@ -379,6 +407,152 @@ class GraphWriter:
                                     "is_hop_single_tensor_return": None})
 
 
+class FloorDiv(sympy.Function):
+    """Integer division as torch's sympy helpers spell it (torch/utils/_sympy/functions.py)."""
+    nargs = 2
+
+
+def fit_int(values, bases, steps, symbols):
+    """An expression in `symbols` that gives values[0] at the base sizes and values[1+j]
+    when symbol j alone moved by steps[j]: c + sum k_j*s_j, or s_j // m."""
+    expr = sympy.Integer(values[0])
+    for j, sym in enumerate(symbols):
+        delta = values[1 + j] - values[0]
+        if delta == 0:
+            continue
+        if delta % steps[j] == 0:
+            k = delta // steps[j]
+            expr = expr + k * (sym - bases[j])
+        elif steps[j] % delta == 0 and values[0] == bases[j] // (steps[j] // delta):
+            m = steps[j] // delta
+            expr = expr - values[0] + FloorDiv(sym, m)
+        else:
+            raise ValueError(f"cannot fit sizes {values} to the dynamic dims")
+    return sympy.expand(expr) if not expr.has(FloorDiv) else expr
+
+
+def evaluate(expr, assignment):
+    e = expr.xreplace(assignment)
+    e = e.replace(FloorDiv, lambda a, b: sympy.Integer(int(a) // int(b)))
+    return int(e)
+
+
+def fit_dynamic(model, args, dynamic, steps):
+    """torch 1.13's symbolic tracing specializes convolutions, so dynamic dims of
+    convolutional models are found like torch2onnx's own TorchScript path does it: trace
+    at the example sizes, once more per symbol with that symbol moved by its step, fit
+    every size and int argument that changed, and check the fit on a last trace with all
+    symbols moved. Returns the base trace with sym_size/arithmetic nodes for the changed
+    int arguments and a FakeMeta per tensor."""
+    flat, spec = pytree.tree_flatten(args)
+    names = []
+    for axes in dynamic:
+        for name in axes.values():
+            if name not in names:
+                names.append(name)
+    syms = [sympy.Symbol(n, integer=True, positive=True) for n in names]
+    bases = []
+    for n in names:
+        bases.append(next(flat[i].shape[a] for i, axes in enumerate(dynamic) for a, m in axes.items() if m == n))
+
+    def inputs_at(sizes):
+        out = []
+        for t, axes in zip(flat, dynamic):
+            shape = list(t.shape)
+            for a, n in axes.items():
+                shape[a] = sizes[names.index(n)]
+            out.append(torch.randn(shape, generator=torch.Generator().manual_seed(1)).to(t.dtype)
+                       if list(t.shape) != shape else t)
+        return tuple(pytree.tree_unflatten(out, spec))
+
+    size_sets = [bases] + [[b + (steps[j] if j == k else 0) for j, b in enumerate(bases)] for k in range(len(bases))]
+    check_sizes = [b + 2 * st for b, st in zip(bases, steps)]
+    traces, trace_results = [], []
+    for sizes in size_sets + [check_sizes]:
+        a = inputs_at(sizes)
+        result = trace(model, a, symbolic=False)
+        gm, kinds, targets, params, buffers = result
+        values = run_values(gm, list(params.values()) + list(buffers.values()) + pytree.tree_flatten(a)[0])
+        traces.append((gm, values))
+        trace_results.append(result)
+    gm0 = traces[0][0]
+    node_lists = [list(gm.graph.nodes) for gm, _ in traces]
+    for nodes in node_lists[1:]:
+        if [(n.op, str(n.target)) for n in nodes] != [(n.op, str(n.target)) for n in node_lists[0]]:
+            raise ValueError("the traced graph changes with the input sizes")
+    check = dict(zip(syms, [sympy.Integer(v) for v in check_sizes]))
+
+    def fitted(per_trace):
+        expr = fit_int(per_trace[:-1], bases, steps, syms)
+        if evaluate(expr, check) != per_trace[-1]:
+            raise ValueError(f"sizes {per_trace} do not follow {expr}")
+        return int(expr) if expr.is_Integer else FittedSym(expr)
+
+    # Tensor metadata.
+    for k, node in enumerate(node_lists[0]):
+        vals = [traces[t][1].get(node_lists[t][k]) for t in range(len(traces))]
+        if isinstance(vals[0], torch.Tensor):
+            node.meta["val"] = FakeMeta([fitted([v.shape[d] for v in vals]) for d in range(vals[0].dim())])
+        elif isinstance(vals[0], (tuple, list)) and vals[0] and all(isinstance(x, torch.Tensor) or x is None for x in vals[0]):
+            node.meta["val"] = [None if x is None else
+                                FakeMeta([fitted([v[i].shape[d] for v in vals]) for d in range(x.dim())])
+                                for i, x in enumerate(vals[0])]
+
+    # Int arguments that follow the dynamic dims become computed values.
+    placeholders = [n for n in node_lists[0] if n.op == "placeholder"]
+    user_ph = placeholders[len(placeholders) - len(flat):]
+    cache = {}
+
+    def build(expr, before):
+        if expr in cache:
+            return cache[expr]
+        g = gm0.graph
+        with g.inserting_before(before):
+            if expr.is_Symbol:
+                n = names.index(str(expr))
+                i, a = next((i, a) for i, axes in enumerate(dynamic) for a, m in axes.items() if m == names[n])
+                node = g.call_function(torch.ops.aten.sym_size, (user_ph[i], a))
+            elif expr.is_Integer:
+                return int(expr)
+            elif isinstance(expr, FloorDiv):
+                node = g.call_function(operator.floordiv, (build(expr.args[0], before), int(expr.args[1])))
+            elif expr.is_Add:
+                const = sum(int(t) for t in expr.args if t.is_Integer)
+                rest = [t for t in expr.args if not t.is_Integer]
+                node = build(rest[0], before)
+                for t in rest[1:]:
+                    node = g.call_function(operator.add, (node, build(t, before)))
+                if const:
+                    node = g.call_function(operator.add, (node, const))
+            elif expr.is_Mul:
+                coeff = int(sympy.Mul(*[t for t in expr.args if t.is_Integer]))
+                rest = sympy.Mul(*[t for t in expr.args if not t.is_Integer])
+                node = g.call_function(operator.mul, (build(rest, before), coeff))
+            else:
+                raise ValueError(f"cannot build {expr}")
+        node.meta["val"] = FittedSym(expr)
+        cache[expr] = node
+        return node
+
+    def rewrite(arg_lists, before):
+        first = arg_lists[0]
+        if isinstance(first, (list, tuple)) and not isinstance(first, torch.Size):
+            return type(first)(rewrite([a[i] for a in arg_lists], before) for i in range(len(first)))
+        if isinstance(first, int) and not isinstance(first, bool) and any(a != first for a in arg_lists):
+            f = fitted(list(arg_lists))
+            return build(f.expr, before) if isinstance(f, FittedSym) else f
+        return first
+
+    for k, node in enumerate(node_lists[0]):
+        if node.op != "call_function":
+            continue
+        others = [node_lists[t][k] for t in range(len(traces))]
+        node.args = rewrite([o.args for o in others], node)
+    gm0.recompile()
+    gm, kinds, targets, params, buffers = trace_results[0]
+    return gm, kinds, targets, params, buffers, names, bases
+
+
 def declare_dynamic(gm, user_nodes, dynamic, symbols):
     """`dynamic`: per flattened user input, {axis: name}."""
     for node, axes in zip(user_nodes, dynamic):
@@ -388,7 +562,7 @@ def declare_dynamic(gm, user_nodes, dynamic, symbols):
             symbols.declare(d.expr, name, int(d.shape_env.var_to_val[d.expr]))
 
 
-def serialize_program(gm, kinds, targets, flat_inputs, user_paths, arg_names, in_spec_json, dynamic):
+def serialize_program(gm, kinds, targets, flat_inputs, user_paths, arg_names, in_spec_json, dynamic, fitted=None):
     placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
     params_and_buffers = [None if k == "user" else None for k in kinds]
     state = {}
@@ -403,7 +577,10 @@ def serialize_program(gm, kinds, targets, flat_inputs, user_paths, arg_names, in
             names[node] = path
     symbols = Symbols()
     user_nodes = [n for n, k in zip(placeholders, kinds) if k == "user"]
-    if dynamic:
+    if fitted:
+        for name, base in zip(*fitted):
+            symbols.declare_fitted(name, base)
+    elif dynamic:
         declare_dynamic(gm, user_nodes, dynamic, symbols)
     weight_values = state
     values = run_values(gm, list(flat_inputs))
@@ -588,6 +765,12 @@ class ShapeArithModel(nn.Module):
         return torch.sigmoid(z + e), z.new_ones(b // 2 + 1, 3) * 2.5
 
 
+def build_resnet18_features():
+    """resnet18 without its pooling and classifier: fully convolutional."""
+    model, args = gen_models.make_tv_classifier("resnet18")()
+    return nn.Sequential(*list(model.children())[:-2]).eval(), args
+
+
 def seeded(build):
     def wrapped():
         torch.manual_seed(0)
@@ -607,6 +790,12 @@ MODELS = {
     "mobilenet_v2": (gen_models.make_tv_classifier("mobilenet_v2"), ["x"], None),
     "vit_b_16": (gen_models.make_tv_classifier("vit_b_16"), ["x"], None),
     "cond": (lambda: (CondModel().eval(), (torch.randn(4, 8),)), ["x"], None),
+    # Dynamic dims found by tracing at several sizes (fit_dynamic): name -> step.
+    "resnet18_dyn": (gen_models.make_tv_classifier("resnet18"), ["x"], [{0: "s0"}], [1]),
+    "mobilenet_v2_dyn": (gen_models.make_tv_classifier("mobilenet_v2"), ["x"], [{0: "s0"}], [1]),
+    "vit_b_16_dyn": (gen_models.make_tv_classifier("vit_b_16"), ["x"], [{0: "s0"}], [1]),
+    "swin_t_dyn": (gen_models.make_tv_classifier("swin_t"), ["x"], [{0: "s0"}], [1]),
+    "resnet18_features_dyn_hw": (build_resnet18_features, ["x"], [{2: "s0", 3: "s1"}], [64, 32]),
 }
 
 
@@ -615,8 +804,17 @@ def flatten(obj):
 
 
 def export_model(name, out_dir):
-    build, arg_names, dynamic = MODELS[name]
+    build, arg_names, dynamic, *rest = MODELS[name]
+    steps = rest[0] if rest else None
     model, args = seeded(build)()
+    if steps:  # a batch of 1 traces differently (size-1 special cases): start from 2
+        flat, spec = pytree.tree_flatten(args)
+        gen = torch.Generator().manual_seed(2)
+        for i, axes in enumerate(dynamic):
+            if any(flat[i].shape[a] == 1 for a in axes):
+                shape = [2 if a in axes and d == 1 else d for a, d in enumerate(flat[i].shape)]
+                flat[i] = torch.randn(shape, generator=gen).to(flat[i].dtype)
+        args = tuple(pytree.tree_unflatten(flat, spec))
     with torch.no_grad():
         expected = model(*args)
     flat_inputs = flatten(args)
@@ -624,12 +822,17 @@ def export_model(name, out_dir):
         graph, input_specs, output_specs, symbols = export_cond(model, args)
         state_dict = dict(model.state_dict())
     else:
-        gm, kinds, targets, params, buffers = trace(model, args, symbolic=dynamic is not None)
+        fitted = None
+        if steps:
+            gm, kinds, targets, params, buffers, names, bases = fit_dynamic(model, args, dynamic, steps)
+            fitted = (names, bases)
+        else:
+            gm, kinds, targets, params, buffers = trace(model, args, symbolic=dynamic is not None)
         state_dict = {**params, **buffers}
         params_and_buffers = list(params.values()) + list(buffers.values())
         graph, input_specs, output_specs, symbols = serialize_program(
             gm, kinds, targets, params_and_buffers + flat_inputs, user_input_names(arg_names, args),
-            arg_names, None, dynamic)
+            arg_names, None, dynamic, fitted)
     params = {k for k, _ in model.named_parameters()}
     state_dict = {k: v.detach() for k, v in state_dict.items()}
     example = (tuple(args), {})

@@ -136,6 +136,14 @@ TEST_CASE("aten::max_pool2d ceil_mode window starting in the padding", "[ops][co
   REQUIRE_VERIFIED(Run("maxpool2d_ceil_edge", "torch.max_pool2d(x, [2, 2], [2, 2], [1, 1], [1, 1], True)", {Shape({1, 2, 7, 7})}));
 }
 
+TEST_CASE("aten::max_pool2d_with_indices over dynamic height and width", "[ops][conv_pool]") {
+  VerifyOptions dynamic;
+  dynamic.dynamic_shapes = R"([{"2": "h", "3": "w"}])";
+  dynamic.verify_dims = {{{"h", 10}, {"w", 6}}};
+  REQUIRE_VERIFIED(Run("maxpool2d_idx_dyn", "torch.max_pool2d_with_indices(x, [2, 2], [2, 2], [0, 0], [1, 1], False)",
+                       {Shape({1, 3, 8, 8})}, {}, dynamic));
+}
+
 TEST_CASE("aten::max_pool2d_with_indices returns (values, indices)", "[ops][conv_pool]") {
   REQUIRE_VERIFIED(Run("maxpool2d_idx", "torch.max_pool2d_with_indices(x, [2, 2], [2, 2], [0, 0], [1, 1], False)",
                        {Shape({2, 3, 8, 8})}));

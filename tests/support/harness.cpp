@@ -34,6 +34,8 @@ ConvertResult ConvertTiny(const TinyModel& model, const std::string& name, const
   convert.verify = true;
   convert.tolerance = options.tolerance;
   convert.artifacts_dir = OutputDir();
+  convert.dynamic_shapes = options.dynamic_shapes;
+  convert.verify_dims = options.verify_dims;
   ConvertResult result = Convert(convert);
   if (result.ok && options.require_nonzero_output) {
     for (const auto& c : result.comparisons)

@@ -20,6 +20,8 @@ struct VerifyOptions {
   int opset = kDefaultOpset;
   Tolerance tolerance;
   bool require_nonzero_output = true;  // a comparison of zeros proves nothing
+  std::string dynamic_shapes;                               // --dynamic-shapes
+  std::vector<std::map<std::string, int64_t>> verify_dims;  // --verify-dims runs
 };
 
 // Saves the model to a temporary .pt and returns its path.

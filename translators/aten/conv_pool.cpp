@@ -1,6 +1,8 @@
 // Convolution, pooling and resizing.
 #include <optional>
 
+#include <limits>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -140,9 +142,20 @@ void TranslateMaxPool(TranslationContext& ctx, size_t spatial, bool with_indices
     if (unbatched) outs = {Squeeze(ctx, outs[0], {0}), Squeeze(ctx, outs[1], {0})};
     ctx.SetOutput(0, outs[0]);
     // ONNX indices count over the whole (N, C, ...) tensor; PyTorch's per (N, C) plane.
-    int64_t plane = 1;
-    for (int64_t d : StaticTrailingDims(ctx, 0, spatial)) plane *= d;
-    ctx.SetOutput(1, ctx.Op("Mod", {outs[1], ctx.ConstInt64(plane)}, {{"fmod", int64_t{0}}}));
+    const ir::TensorMeta& meta = ctx.Meta(0);
+    bool static_plane = true;
+    for (size_t k = 0; k < spatial; ++k) static_plane = static_plane && meta.StaticDim(-1 - static_cast<int64_t>(k));
+    std::string plane;
+    if (static_plane) {
+      int64_t size = 1;
+      for (int64_t d : StaticTrailingDims(ctx, 0, spatial)) size *= d;
+      plane = ctx.ConstInt64(size);
+    } else {  // spatial dims known only at run time: their product from the input's shape
+      std::string dims = ctx.Op("Slice", {ShapeOf(ctx, x), ctx.ConstInt64s({-static_cast<int64_t>(spatial)}),
+                                          ctx.ConstInt64s({std::numeric_limits<int64_t>::max()})});
+      plane = ctx.Op("ReduceProd", {dims}, {{"keepdims", int64_t{0}}});
+    }
+    ctx.SetOutput(1, ctx.Op("Mod", {outs[1], plane}, {{"fmod", int64_t{0}}}));
     return;
   }
   std::string y = ctx.Op("MaxPool", {x}, attrs);
