@@ -81,6 +81,17 @@ PY
     [[ $rc -eq 2 ]] && grep -q "axis 1 was exported with the static size 8, got 9" "$out/err.txt" || { cat "$out/err.txt"; exit 1; }
     [[ ! -e $out/x.onnx ]] || { echo "a partial output was left"; exit 1; }
     echo ok ;;
+  dynamic_hw)  # a fully convolutional model with dynamic height (s0) and width (s1)
+    "$tool" "$dir/resnet18_features_dyn_hw.archive.pt2" -o "$out/hw.onnx" --verify \
+      --verify-dims s0=160,s1=96 --verify-dims s0=288,s1=320 --artifacts-dir "$out"
+    check_model "$out/hw.onnx" ;;
+  dynamic_batch:*)  # a torchvision classifier with a dynamic batch (s0), renamed to batch
+    name=${case#dynamic_batch:}
+    "$tool" "$dir/${name}_dyn.archive.pt2" -o "$out/$name.onnx" --dynamic-axes '{"x": {"0": "batch"}}' \
+      --verify --verify-dims batch=1 --verify-dims batch=3 --artifacts-dir "$out"
+    check_model "$out/$name.onnx"
+    compare_eager "$out/${name}_test_data_set_0" "$dir/${name}_dyn"
+    $py -c "import onnx,sys; m=onnx.load(sys.argv[1]); d=m.graph.input[0].type.tensor_type.shape.dim[0]; assert d.dim_param=='batch', d" "$out/$name.onnx" ;;
   errors)
     expect_error "$dir/bad_schema_major.pt2" "schema version 99.0 is not supported"
     expect_error "$dir/bad_missing_state_dict.pt2" "serialized_state_dict.pt' (the weights) is missing"

@@ -55,6 +55,12 @@ TEST_CASE("aten::to(float16) as a model output", "[ops][tensor_ops]") {
 
 // Factories that only read `self`'s shape are static: in the shape-only capture run
 // `self` is a meta tensor, and the factory must still produce real data to export.
+TEST_CASE("aten::fill with a scalar or a 0-d tensor value", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("fill_scalar", "torch.fill(x, 2.5) + x", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(Run("fill_tensor", "torch.fill(x, y.sum()) * x", {Shape({2, 3}), Shape({4})}));
+  REQUIRE_VERIFIED(Run("fill_int", "torch.fill(x, 3) + x", {Shape({5}, DType::kInt64)}));
+}
+
 TEST_CASE("aten::zeros_like / ones_like / full_like", "[ops][tensor_ops]") {
   REQUIRE_VERIFIED(Run("zeros_like", "x + torch.zeros_like(x)", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("ones_like", "torch.ones_like(x)", {Shape({2, 3})}));

@@ -31,6 +31,13 @@ void TranslateFullLike(TranslationContext& ctx, std::optional<double> value) {
   ctx.SetOutput(0, Filled(ctx, ShapeOf(ctx, ctx.Input(0)), v));
 }
 
+// aten::fill.Scalar(Tensor self, Scalar value) / fill.Tensor(Tensor self, Tensor value):
+// a tensor like self, every element the value (functionalized `x[...] = v`).
+void TranslateFill(TranslationContext& ctx) {
+  std::string value = ctx.OperandAs(1, ctx.OutDType());
+  ctx.SetOutput(0, ctx.Op("Expand", {value, ShapeOf(ctx, ctx.Input(0))}));
+}
+
 // aten::zeros(SymInt[] size, *, dtype=None, ...) / ones / full(size, fill_value, ...) /
 // new_zeros(self, size, ...) -- with run-time sizes (static ones are folded at capture).
 void TranslateFull(TranslationContext& ctx, size_t size_index, std::optional<double> value) {
@@ -135,6 +142,7 @@ void RegisterTensorOps(Registry& r) {
   r.Add("aten::ones_like", [](TranslationContext& c) { TranslateFullLike(c, 1.0); });
   r.Add("aten::empty_like", [](TranslationContext& c) { TranslateFullLike(c, 0.0); });
   r.Add("aten::full_like", [](TranslationContext& c) { TranslateFullLike(c, std::nullopt); });
+  r.Add("aten::fill", TranslateFill);
   r.Add("aten::zeros", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });
   r.Add("aten::ones", [](TranslationContext& c) { TranslateFull(c, 0, 1.0); });
   r.Add("aten::empty", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });

@@ -139,6 +139,12 @@ class IrReference : public ReferenceModel {
         t.unsafeGetTensorImpl()->set_wrapped_number(true);
         stack[k] = t;
       }
+    for (size_t k = 0; k < stack.size() && k < kernel.optional_tensor_lists.size(); ++k)
+      if (kernel.optional_tensor_lists[k] && stack[k].isTensorList()) {
+        c10::List<c10::optional<at::Tensor>> list;
+        for (const at::Tensor& t : stack[k].toTensorList()) list.push_back(t);
+        stack[k] = list;
+      }
     try {
       kernel.operation(stack);
     } catch (const c10::Error& e) {
@@ -154,7 +160,8 @@ class IrReference : public ReferenceModel {
 
   struct Kernel {
     torch::jit::Operation operation;
-    std::vector<bool> tensor_args;  // schema argument k is a Tensor
+    std::vector<bool> tensor_args;            // schema argument k is a Tensor
+    std::vector<bool> optional_tensor_lists;  // ... a Tensor?[]
   };
 
   Kernel& Lookup(const std::string& op, const std::string& overload, const ir::Node& node) {
@@ -163,10 +170,13 @@ class IrReference : public ReferenceModel {
     if (it != kernels_.end()) return it->second;
     for (const auto& candidate : torch::jit::getAllOperatorsFor(c10::Symbol::fromQualString(op))) {
       if (candidate->schema().overload_name() != overload) continue;
-      std::vector<bool> tensor_args;
-      for (const auto& a : candidate->schema().arguments())
-        tensor_args.push_back(a.type()->kind() == c10::TypeKind::TensorType);
-      return kernels_.emplace(key, Kernel{candidate->getOperation(), tensor_args}).first->second;
+      Kernel kernel{candidate->getOperation(), {}, {}};
+      for (const auto& a : candidate->schema().arguments()) {
+        kernel.tensor_args.push_back(a.type()->kind() == c10::TypeKind::TensorType);
+        auto list = a.type()->cast<c10::ListType>();
+        kernel.optional_tensor_lists.push_back(list && list->getElementType()->cast<c10::OptionalType>());
+      }
+      return kernels_.emplace(key, std::move(kernel)).first->second;
     }
     throw ExportError("reference run: libtorch 1.13 has no operator " + node.Key() +
                       " to compute PyTorch's outputs (at " + node.location.Short() + ")");
