@@ -152,6 +152,22 @@ class ShapeArithModel(nn.Module):
         return torch.sigmoid(z + e), count
 
 
+class AttentionBlock(nn.Module):
+    """nn.MultiheadAttention compiled with torch.jit.script: its forward checks its
+    arguments (branches that raise) and picks the fused inference kernel or the
+    decomposed path at run time; key_padding_mask and the other optional arguments
+    keep their defaults."""
+
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(16, 4, batch_first=True)
+        self.norm = nn.LayerNorm(16)
+
+    def forward(self, x: torch.Tensor):
+        y, weights = self.mha(x, x, x)
+        return self.norm(x + y), weights
+
+
 @torch.no_grad()
 def redraw_degenerate_params(model: nn.Module) -> List[str]:
     """Re-draw parameters that would make a random-init model output ~0.
@@ -258,6 +274,10 @@ def build_control_flow():
     return ControlFlowModel().eval(), (torch.randn(4, 8),)
 
 
+def build_attention():
+    return AttentionBlock().eval(), (torch.randn(2, 5, 16),)
+
+
 def build_shape_arith():
     return ShapeArithModel().eval(), (torch.randn(5, 6, 4),)
 
@@ -285,6 +305,7 @@ for _spec in (
     [Spec("mlp", build_mlp), Spec("mlp_nested", build_mlp_nested),
      Spec("control_flow", build_control_flow, method="script"),
      Spec("shape_arith", build_shape_arith, method="script"),
+     Spec("attention_scripted", build_attention, method="script"),
      Spec("shape_arith_traced", build_shape_arith)]
     + [Spec(n, make_tv_classifier(n)) for n in TV_CLASSIFIERS]
     # Segmentation models return OrderedDict(out=...): strict=False keeps

@@ -4,6 +4,7 @@
 namespace t2o {
 
 void RegisterActivation(Registry& r);
+void RegisterAttention(Registry& r);
 void RegisterConvPool(Registry& r);
 void RegisterElementwise(Registry& r);
 void RegisterLinalg(Registry& r);
@@ -24,6 +25,7 @@ const Registry& BuiltinRegistry() {
   static const Registry registry = [] {
     Registry r;
     RegisterActivation(r);
+    RegisterAttention(r);
     RegisterConvPool(r);
     RegisterElementwise(r);
     RegisterLinalg(r);

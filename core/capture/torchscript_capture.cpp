@@ -13,6 +13,7 @@
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/loop_unrolling.h>
 #include <torch/csrc/jit/passes/lower_tuples.h>
 #include <torch/csrc/jit/passes/peephole.h>
 #include <torch/csrc/jit/passes/peephole_dict_idioms.h>
@@ -139,6 +140,24 @@ struct PreparedGraph {
   std::vector<std::pair<const jit::Value*, std::string>> tensors;  // top-level, in order, with IR names
 };
 
+bool AppendsToList(jit::Block* block) {
+  for (jit::Node* n : block->nodes()) {
+    if (n->kind() == c10::aten::append) return true;
+    for (jit::Block* b : n->blocks())
+      if (AppendsToList(b)) return true;
+  }
+  return false;
+}
+
+bool LoopAppendsToList(jit::Block* block) {
+  for (jit::Node* n : block->nodes()) {
+    if (n->kind() == c10::prim::Loop && AppendsToList(n->blocks()[0])) return true;
+    for (jit::Block* b : n->blocks())
+      if (LoopAppendsToList(b)) return true;
+  }
+  return false;
+}
+
 class TorchScriptReference : public ReferenceModel {
  public:
   TorchScriptReference(jit::Module module, std::vector<InputTree> trees, std::vector<c10::TypePtr> types,
@@ -255,6 +274,32 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
       arg_names.push_back(schema.arguments()[i].name());
     }
 
+    // Trailing arguments with defaults (key_padding_mask=None, need_weights=True) that
+    // the inputs given do not reach keep their defaults, as in a Python call.
+    size_t supplied = options.input_trees.size();
+    if (supplied == 0) {
+      size_t leaves = 0;
+      for (supplied = 0; supplied < arg_types.size() && leaves < options.flat_inputs.size(); ++supplied) {
+        try {
+          leaves += InferTree(arg_types[supplied], graph->inputs()[supplied + 1], arg_names[supplied]).CountLeaves();
+        } catch (const InputError&) {
+          break;  // reported below if this argument has no default
+        }
+      }
+    }
+    if (supplied < arg_types.size() && std::all_of(schema.arguments().begin() + 1 + supplied, schema.arguments().end(),
+                                                   [](const c10::Argument& a) { return a.default_value().has_value(); })) {
+      jit::WithInsertPoint at_start(graph->block()->nodes().front());
+      for (size_t i = arg_types.size(); i-- > supplied;) {
+        jit::Value* value = graph->insertConstant(*schema.arguments()[i + 1].default_value());
+        graph->inputs()[i + 1]->replaceAllUsesWith(value);
+        graph->eraseInput(i + 1);
+        Log().debug("forward() argument '{}' keeps its default", arg_names[i]);
+      }
+      arg_types.resize(supplied);
+      arg_names.resize(supplied);
+    }
+
     // Input trees: given, or inferred from types + usage, then filled with flat specs.
     std::vector<InputTree> trees = options.input_trees;
     if (trees.empty()) {
@@ -300,6 +345,10 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     jit::LowerSimpleTuples(graph);
     jit::PeepholeOptimizeDictIdioms(graph);
     jit::PeepholeOptimizeListIdioms(graph);
+    // A list grown inside a loop with a constant trip count (`outs.append(...)` in
+    // `for i in range(3)`) has no ONNX counterpart short of sequences; unrolled, the
+    // appends become one list that RemoveListMutation folds.
+    if (LoopAppendsToList(graph->block())) jit::UnrollConstantLoops(graph);
     jit::RemoveListMutation(graph);
     jit::RemoveTensorMutation(graph);
     jit::EliminateDeadCode(graph);
@@ -379,6 +428,16 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
             return;
           }
           ir::Value* iv = builder.Use(consumer, index, v);
+          // A tuple built in the IR only (an `if` folded at capture returned it).
+          std::function<void(ir::Value*, const std::string&)> add_tuple = [&](ir::Value* t, const std::string& n) {
+            if (t->producer && t->producer->op == "prim::TupleConstruct") {
+              for (size_t i = 0; i < t->producer->inputs.size(); ++i)
+                add_tuple(t->producer->inputs[i], n.empty() ? "" : n + "_" + std::to_string(i));
+              return;
+            }
+            ir_graph->outputs.push_back({t, ir::OutputKind::kUserOutput, n.empty() ? t->name : n});
+          };
+          if (iv->producer && iv->producer->op == "prim::TupleConstruct") return add_tuple(iv, name);
           if (iv->kind == ir::ValueKind::kTensorList && !iv->constant) {
             for (ir::Value* element : builder.UnpackTensorList(iv, v, ir_graph->top))
               ir_graph->outputs.push_back({element, ir::OutputKind::kUserOutput, element->name});

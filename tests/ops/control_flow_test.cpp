@@ -204,7 +204,7 @@ TEST_CASE("prim::Loop with a data-dependent trip count and while loops", "[ops][
 // MISSING TRANSLATOR: list mutation inside a loop (aten::append.t) is not removed by
 // RemoveListMutation and has no translator ("aten::append.t (1 node): no translator").
 // Supporting it needs a Sequence-typed loop-carried value (SequenceInsert / ConcatFromSequence).
-TEST_CASE("prim::Loop building a list with append", "[ops][control_flow][!mayfail]") {
+TEST_CASE("prim::Loop building a list with append", "[ops][control_flow]") {
   std::string body =
       "outs = [x]\n"
       "for i in range(3):\n"

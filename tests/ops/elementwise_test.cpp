@@ -102,6 +102,10 @@ TEST_CASE("aten unary math: exp / log / sqrt / rsqrt / trig / rounding", "[ops][
   REQUIRE_VERIFIED(Run("expm1", "torch.expm1(x)", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("log", std::string("torch.log(") + pos + ")", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("log1p", std::string("torch.log1p(") + pos + ")", {Shape({2, 3})}));
+  // lgamma: positive, large, and negative non-integer arguments (reflection), float64 too.
+  REQUIRE_VERIFIED(Run("lgamma", "torch.lgamma(x * 3.0)", {Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("lgamma_pos", std::string("torch.lgamma((") + pos + ") * 40.0)", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("lgamma_f64", "torch.lgamma(x * 2.0 - 0.25)", {Shape({6}, DType::kFloat64)}));
   REQUIRE_VERIFIED(Run("log2", std::string("torch.log2(") + pos + ")", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("log10", std::string("torch.log10(") + pos + ")", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("sqrt", std::string("torch.sqrt(") + pos + ")", {Shape({2, 3})}));

@@ -255,6 +255,12 @@ void Interpreter::RunNode(jit::Node* node) {
     auto outs = RunBlockWith(taken, {});
     // Run the other branch too, only to learn its values' shapes; its results are
     // discarded and a failure there is not an error.
+    bool raises = std::any_of(other->nodes().begin(), other->nodes().end(),
+                              [](const jit::Node* n) { return n->kind() == c10::prim::RaiseException; });
+    if (raises) {  // an argument check that failed would raise: nothing to learn there
+      for (size_t i = 0; i < outs.size(); ++i) values[node->outputs()[i]] = outs[i];
+      return;
+    }
     auto saved = values;
     try {
       RunBlockWith(other, {});
@@ -298,7 +304,13 @@ void Interpreter::RunNode(jit::Node* node) {
   }
   if (RunStructural(node)) return;
   jit::Stack stack;
-  for (jit::Value* in : node->inputs()) stack.push_back(Get(in));
+  for (jit::Value* in : node->inputs()) {
+    stack.push_back(Get(in));
+    // prim::Uninitialized marks a value that a branch not taken would have set (scripted
+    // code before a raise); no kernel may see it (libtorch does not check, and crashes).
+    if (stack.back().tagKind() == "Uninitialized")
+      throw ExportError(std::string(node->kind().toQualString()) + " reads an uninitialized value");
+  }
   try {
     if (shape_only && !statics.nodes.count(node)) {
       RunOperator(node, stack);

@@ -243,10 +243,11 @@ std::vector<ir::Value*> IrBuilder::UnpackTensorList(ir::Value* list, const jit::
 }
 
 std::optional<bool> IrBuilder::StaticCondition(const jit::Value* v) const {
-  if (!interp_.statics.values.count(v)) return std::nullopt;
   c10::IValue value;
   if (auto c = jit::toIValue(v)) {
     value = *c;
+  } else if (!interp_.statics.values.count(v)) {
+    return std::nullopt;
   } else if (auto found = interp_.values.find(v); found != interp_.values.end()) {
     value = found->second;
   } else {
@@ -258,19 +259,79 @@ std::optional<bool> IrBuilder::StaticCondition(const jit::Value* v) const {
   return std::nullopt;
 }
 
+namespace {
+
+bool Raises(const jit::Block* block) {
+  for (const jit::Node* n : block->nodes())
+    if (n->kind() == c10::prim::RaiseException) return true;
+  return false;
+}
+
+}  // namespace
+
+// A scalar op (len, comparisons, not, string checks) whose inputs all became constants,
+// e.g. after a branch was inlined: computed now, so that conditions over it fold too.
+bool IrBuilder::FoldScalarNode(jit::Node* node) {
+  if (!node->blocks().empty() || node->outputs().empty() || node->kind() == c10::prim::RaiseException ||
+      node->kind() == c10::prim::Uninitialized || !node->maybeOperator())
+    return false;
+  for (const jit::Value* o : node->outputs()) {
+    auto kind = o->type()->kind();
+    if (kind != c10::TypeKind::IntType && kind != c10::TypeKind::BoolType && kind != c10::TypeKind::FloatType &&
+        kind != c10::TypeKind::StringType)
+      return false;
+  }
+  jit::Stack stack;
+  for (size_t i = 0; i < node->inputs().size(); ++i) {
+    const jit::Value* in = node->input(i);
+    auto mapped = map_.find(in);
+    bool constant = jit::toIValue(in).has_value() || interp_.statics.values.count(in) ||
+                    (mapped != map_.end() && mapped->second->constant && !mapped->second->IsTensor());
+    if (!constant) return false;
+    if (auto c = jit::toIValue(in)) stack.push_back(*c);
+    else if (auto found = interp_.values.find(in); found != interp_.values.end() && !found->second.isTensor())
+      stack.push_back(found->second);
+    else
+      return false;
+  }
+  try {
+    node->getOperation()(stack);
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (stack.size() != node->outputs().size()) return false;
+  for (size_t i = 0; i < stack.size(); ++i) map_[node->outputs()[i]] = ConstantValue(stack[i], node->outputs()[i], "folded");
+  return true;
+}
+
 void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
   for (jit::Node* node : block->nodes()) {
     if (interp_.statics.nodes.count(node)) continue;  // known at export time: no node
     // An `if` on a condition known at export time (`if x is not None`, `if self.training`)
     // keeps only the branch taken: the other may raise or use ops that never run.
     if (node->kind() == c10::prim::If) {
-      if (auto cond = StaticCondition(node->input(0))) {
+      // A branch that raises is an argument check (`raise AssertionError(...)`): the
+      // example inputs passed it, and ONNX has no exceptions, so only the other stays
+      // (as torch.onnx.export drops asserts).
+      std::optional<bool> cond = StaticCondition(node->input(0));
+      if (!cond) {  // a condition the IR holds as a constant (a folded static value)
+        const ir::Value* c = Use(node, 0, node->input(0));
+        if (c->constant && std::holds_alternative<bool>(*c->constant)) cond = std::get<bool>(*c->constant);
+      }
+      if (!cond && Raises(node->blocks()[1]) && !Raises(node->blocks()[0])) cond = true;
+      if (!cond && Raises(node->blocks()[0]) && !Raises(node->blocks()[1])) cond = false;
+      if (cond) {
         jit::Block* taken = node->blocks()[*cond ? 0 : 1];
         ConvertBlock(taken, out);
         for (size_t i = 0; i < node->outputs().size(); ++i)
           map_[node->outputs()[i]] = Use(taken->return_node(), i, taken->outputs()[i]);
         continue;
       }
+    }
+    if (FoldScalarNode(node)) continue;
+    if (node->kind() == c10::prim::Uninitialized) {  // what a raising branch would have set: never read
+      map_[node->output()] = ConstantValue(c10::IValue(), node->output(), "uninitialized");
+      continue;
     }
     auto owned = std::make_unique<ir::Node>();
     ir::Node* n = owned.get();

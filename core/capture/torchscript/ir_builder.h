@@ -33,6 +33,7 @@ class IrBuilder {
 
  private:
   ir::Value* ConstantValue(const c10::IValue& value, const jit::Value* v, const std::string& hint);
+  bool FoldScalarNode(jit::Node* node);
   // The value of an `if` condition known at export time.
   std::optional<bool> StaticCondition(const jit::Value* v) const;
 
