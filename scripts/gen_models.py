@@ -168,6 +168,28 @@ class AttentionBlock(nn.Module):
         return self.norm(x + y), weights
 
 
+class FunctionalMix(nn.Module):
+    """torch.nn.functional calls that TorchScript compiles from Python (lp_pool,
+    interpolate by scale factor, convolutions with every padding_mode), scripted."""
+
+    def __init__(self):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(3, 4, 3, padding=1, padding_mode=m)
+                                    for m in ("zeros", "reflect", "replicate", "circular")])
+        self.conv1d_circular = nn.Conv1d(3, 2, 3, padding=2, dilation=2, padding_mode="circular")
+
+    def forward(self, x: torch.Tensor):
+        outs = [conv(x) for conv in self.convs]
+        y = torch.cat(outs, 1)
+        lp2 = torch.nn.functional.lp_pool2d(y.abs() + 0.1, 2.0, 2)
+        lp1 = torch.nn.functional.lp_pool1d(y.flatten(2).abs() + 0.1, 3.0, 4, 2)
+        up = torch.nn.functional.interpolate(y, scale_factor=1.5, mode="bilinear", align_corners=False)
+        up_nearest = torch.nn.functional.interpolate(y, scale_factor=2.0, mode="nearest")
+        amax = torch.nn.functional.adaptive_max_pool1d(y.flatten(2), 5)
+        c1 = self.conv1d_circular(x.mean(2))
+        return lp2, lp1, up, up_nearest, amax, c1
+
+
 @torch.no_grad()
 def redraw_degenerate_params(model: nn.Module) -> List[str]:
     """Re-draw parameters that would make a random-init model output ~0.
@@ -278,6 +300,10 @@ def build_attention():
     return AttentionBlock().eval(), (torch.randn(2, 5, 16),)
 
 
+def build_functional_mix():
+    return FunctionalMix().eval(), (torch.randn(2, 3, 8, 10),)
+
+
 def build_shape_arith():
     return ShapeArithModel().eval(), (torch.randn(5, 6, 4),)
 
@@ -306,6 +332,7 @@ for _spec in (
      Spec("control_flow", build_control_flow, method="script"),
      Spec("shape_arith", build_shape_arith, method="script"),
      Spec("attention_scripted", build_attention, method="script"),
+     Spec("functional_mix", build_functional_mix, method="script"),
      Spec("shape_arith_traced", build_shape_arith)]
     + [Spec(n, make_tv_classifier(n)) for n in TV_CLASSIFIERS]
     # Segmentation models return OrderedDict(out=...): strict=False keeps

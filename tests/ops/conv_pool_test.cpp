@@ -257,3 +257,18 @@ TEST_CASE("aten::adaptive_avg/max_pool for sizes that do not divide the input", 
   REQUIRE_VERIFIED(Run("adaptive_avg_nondiv_3d", "torch.adaptive_avg_pool3d(x, [2, 2, 3])", {Shape({1, 1, 3, 5, 4})}));
   REQUIRE_VERIFIED(Run("adaptive_max_indices", "torch.adaptive_max_pool2d(x, [2, 2])", {Shape({1, 2, 4, 6})}));
 }
+
+TEST_CASE("aten::adaptive_max_pool1d / 3d, dividing and not", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("adaptive_max1d_div", "torch.adaptive_max_pool1d(x, [3])[0]", {Shape({2, 3, 12})}));
+  REQUIRE_VERIFIED(Run("adaptive_max1d_nondiv", "torch.adaptive_max_pool1d(x, [3])[0]", {Shape({2, 3, 7})}));
+  REQUIRE_VERIFIED(Run("adaptive_max3d_div", "torch.adaptive_max_pool3d(x, [1, 2, 2])[0]", {Shape({1, 2, 4, 6, 6})}));
+  REQUIRE_VERIFIED(Run("adaptive_max3d_nondiv", "torch.adaptive_max_pool3d(x, [2, 2, 3])[0]", {Shape({1, 1, 3, 5, 4})}));
+}
+
+TEST_CASE("convolution after circular padding (padding_mode='circular')", "[ops][conv_pool]") {
+  // nn.Conv*d(padding_mode='circular') pads with F.pad(mode='circular'), then convolves unpadded.
+  REQUIRE_VERIFIED(Run("conv1d_circular", "torch.conv1d(torch.pad(x, [1, 1], 'circular', None), self.w, self.b, [1], [0], [1], 1)",
+                       {Shape({2, 3, 10})}, {{"w", {4, 3, 3}}, {"b", {4}}}));
+  REQUIRE_VERIFIED(Run("conv2d_circular", "torch.conv2d(torch.pad(x, [2, 2, 1, 1], 'circular', None), self.w, self.b, [1, 1], [0, 0], [1, 1], 1)",
+                       {Shape({1, 3, 6, 7})}, {{"w", {2, 3, 3, 5}}, {"b", {2}}}));
+}

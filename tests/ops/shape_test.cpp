@@ -206,6 +206,14 @@ TEST_CASE("aten::reflection_pad / replication_pad / pad", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("reflect3d", "torch.reflection_pad3d(x, [1, 1, 1, 0, 0, 1])", {Shape({1, 2, 3, 3, 3})}));
 }
 
+TEST_CASE("aten::pad with circular mode, 1-D to 3-D", "[ops][shape]") {
+  REQUIRE_VERIFIED(Run("pad_circular1d", "torch.pad(x, [2, 1], 'circular', None)", {Shape({2, 3, 5})}));
+  REQUIRE_VERIFIED(Run("pad_circular2d", "torch.pad(x, [1, 2, 0, 3], 'circular', None)", {Shape({1, 2, 4, 5})}));
+  REQUIRE_VERIFIED(Run("pad_circular3d", "torch.pad(x, [1, 1, 2, 0, 0, 1], 'circular', None)", {Shape({1, 2, 3, 3, 3})}));
+  REQUIRE_VERIFIED(Run("pad_circular_int", "torch.pad(x, [1, 3], 'circular', None)", {Shape({2, 2, 4}, DType::kInt64)}));
+  REQUIRE_VERIFIED(Run("pad_circular_private", "torch._pad_circular(x, [1, 2])", {Shape({2, 3, 5})}));
+}
+
 TEST_CASE("aten::pad with constant / reflect / replicate modes", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("pad_constant", "torch.pad(x, [1, 2], 'constant', 0.5)", {Shape({2, 3, 4})}));
   REQUIRE_VERIFIED(Run("pad_constant_none", "torch.pad(x, [1, 1, 1, 1], 'constant', None)", {Shape({2, 3, 4})}));

@@ -315,9 +315,30 @@ void TranslateConstantPad(TranslationContext& ctx) {
   EmitPad(ctx, "constant", ctx.ConstInts(1, "pad"), ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "value") : 0.0);
 }
 
+// Circular padding wraps around: the last `left` elements of a dim go before it, the
+// first `right` after it (no ONNX Pad mode does this).
+void EmitCircularPad(TranslationContext& ctx, const std::vector<int64_t>& torch_pads) {
+  std::string x = ctx.Input(0);
+  int64_t rank = ctx.Rank(0);
+  for (size_t k = 0; k + 1 < torch_pads.size(); k += 2) {
+    int64_t axis = rank - 1 - static_cast<int64_t>(k / 2);
+    int64_t left = torch_pads[k], right = torch_pads[k + 1];
+    if (left < 0 || right < 0) throw UnsupportedError("circular padding with negative pads is not supported");
+    std::vector<std::string> parts;
+    if (left > 0)
+      parts.push_back(ctx.Op("Slice", {x, ctx.ConstInt64s({-left}), ctx.ConstInt64s({std::numeric_limits<int64_t>::max()}),
+                                       ctx.ConstInt64s({axis})}));
+    parts.push_back(x);
+    if (right > 0) parts.push_back(ctx.Op("Slice", {x, ctx.ConstInt64s({0}), ctx.ConstInt64s({right}), ctx.ConstInt64s({axis})}));
+    if (parts.size() > 1) x = ctx.Op("Concat", parts, {{"axis", axis}});
+  }
+  ctx.SetOutput(0, x == ctx.Input(0) ? ctx.Op("Identity", {x}) : x);
+}
+
 // aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor
 void TranslatePad(TranslationContext& ctx) {
   std::string mode = ctx.ConstString(2, "mode");
+  if (mode == "circular") return EmitCircularPad(ctx, ctx.ConstInts(1, "pad"));
   std::string onnx_mode = mode == "constant" ? "constant" : mode == "reflect" ? "reflect" : mode == "replicate" ? "edge" : "";
   if (onnx_mode.empty()) throw UnsupportedError("pad mode '" + mode + "' is not supported");
   EmitPad(ctx, onnx_mode, ctx.ConstInts(1, "pad"), ctx.OptionalConstDouble(3, "value"));
@@ -328,6 +349,7 @@ void TranslatePad(TranslationContext& ctx) {
 void RegisterShape(Registry& r) {
   r.SetFamily("shape");
   r.Add("aten::view", TranslateReshape);
+  r.Add("aten::_pad_circular", [](TranslationContext& c) { EmitCircularPad(c, c.ConstInts(1, "pad")); });
   r.Add("aten::reshape", TranslateReshape);
   r.Add("aten::_unsafe_view", TranslateReshape);
   r.Add("aten::view_as", TranslateReshapeAs);
