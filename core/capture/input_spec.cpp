@@ -167,7 +167,9 @@ TensorData ReadNpy(const std::string& path) {
     throw InputError("'" + path + "': Fortran-ordered arrays are not supported");
   if (!std::regex_search(header, m, std::regex(R"('shape':\s*\(([^)]*)\))")))
     throw InputError("'" + path + "': malformed .npy header (no shape)");
-  std::vector<int64_t> shape = ParseShape(m[1]);
+  std::string dims = m[1];  // "4," for a 1-D array, "" for a 0-d one
+  while (!dims.empty() && (dims.back() == ',' || dims.back() == ' ')) dims.pop_back();
+  std::vector<int64_t> shape = ParseShape(dims);
   int64_t numel = 1;
   for (auto d : shape) numel *= d;
   size_t nbytes = numel * DTypeSize(dtype);

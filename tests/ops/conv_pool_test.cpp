@@ -45,6 +45,13 @@ TEST_CASE("aten::conv2d with stride / padding / dilation / groups / no bias", "[
                        AtOpset(13)));
 }
 
+TEST_CASE("aten::_convolution_mode (traced convolutions with string padding)", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("conv_mode_same", "torch._convolution_mode(x, self.w, self.b, [1, 1], 'same', [2, 2], 1)",
+                       {Shape({1, 3, 8, 7})}, {{"w", {4, 3, 3, 2}}, {"b", {4}}}));
+  REQUIRE_VERIFIED(Run("conv_mode_valid_3d", "torch._convolution_mode(x, self.w, self.b, [1, 2, 1], 'valid', [1, 1, 1], 1)",
+                       {Shape({1, 2, 5, 6, 4})}, {{"w", {2, 2, 3, 3, 3}}, {"b", {2}}}));
+}
+
 TEST_CASE("aten::conv2d with padding='same' / 'valid'", "[ops][conv_pool]") {
   Params p{{"w", {8, 3, 3, 3}}, {"b", {8}}};
   REQUIRE_VERIFIED(Run("conv2d_same", "torch.conv2d(x, self.w, self.b, [1, 1], 'same', [1, 1], 1)", {Shape({2, 3, 8, 8})}, p));

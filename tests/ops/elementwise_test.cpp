@@ -50,6 +50,10 @@ TEST_CASE("aten::add / mul / div with integer and mixed dtypes", "[ops][elementw
   // `torch.int64` does not resolve in define()d code: dtypes are passed as ScalarType codes
   // (3 int32, 4 int64, 5 float16, 6 float32, 7 float64, 11 bool).
   REQUIRE_VERIFIED(Run("bool_plus_int", "(x > 0).to(4) + y", {Shape({2, 3}), Shape({2, 3}, DType::kInt64)}));
+  // bool with bool stays bool: + is or, * is and.
+  REQUIRE_VERIFIED(Run("bool_plus_bool", "(x > 0) + (y > 0.5)", {Shape({3, 4}), Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("bool_times_bool", "(x > 0) * (y > -0.5)", {Shape({3, 4}), Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("bool_plus_float", "(x > 0) + y", {Shape({3, 4}), Shape({3, 4})}));
 }
 
 TEST_CASE("aten::div rounding_mode floor / trunc on floats and int64", "[ops][elementwise]") {

@@ -12,6 +12,13 @@ TEST_CASE("aten::tile with fewer, equal and more repeats than dims", "[ops][rear
   REQUIRE_VERIFIED(RunBody("rearrange", "tile_long", "torch.tile(x, [2, 1, 2])", {Shape({2, 3})}));
 }
 
+TEST_CASE("aten::repeat_interleave with a repeats tensor", "[ops][rearrange]") {
+  REQUIRE_VERIFIED(RunBody("rearrange", "rit_dim0", "torch.repeat_interleave(x, torch.tensor([1, 0, 3]), 0)", {Shape({3, 2})}));
+  REQUIRE_VERIFIED(RunBody("rearrange", "rit_dim1", "torch.repeat_interleave(x, torch.tensor([2, 1]), 1)", {Shape({2, 2, 2})}));
+  REQUIRE_VERIFIED(RunBody("rearrange", "rit_flat", "torch.repeat_interleave(x, torch.tensor([1, 2, 1, 2]))", {Shape({2, 2})}));
+  REQUIRE_VERIFIED(RunBody("rearrange", "rit_single", "torch.repeat_interleave(x, torch.tensor([3]), -1)", {Shape({2, 2})}));
+}
+
 TEST_CASE("aten::repeat_interleave with and without dim", "[ops][rearrange]") {
   REQUIRE_VERIFIED(RunBody("rearrange", "ri_dim0", "torch.repeat_interleave(x, 2, 0)", {Shape({3, 2})}));
   REQUIRE_VERIFIED(RunBody("rearrange", "ri_dim1", "torch.repeat_interleave(x, 3, 1)", {Shape({2, 2, 2})}));

@@ -28,6 +28,11 @@ TEST_CASE("aten::grid_sampler: every mode, padding mode and align_corners (opset
   CHECK_THAT(r.error, Catch::Contains("16-17"));
 }
 
+TEST_CASE("aten::affine_grid_generator for 3-D grids", "[ops][sampling]") {
+  REQUIRE_VERIFIED(RunBody("sampling", "affine_grid_3d", "torch.affine_grid_generator(x, [1, 1, 2, 3, 4], False)", {Shape({1, 3, 4})}));
+  REQUIRE_VERIFIED(RunBody("sampling", "affine_grid_3d_align", "torch.affine_grid_generator(x, [2, 3, 3, 2, 5], True)", {Shape({2, 3, 4})}));
+}
+
 TEST_CASE("aten::affine_grid_generator with and without align_corners", "[ops][sampling]") {
   REQUIRE_VERIFIED(RunBody("sampling", "affine_grid", "torch.affine_grid_generator(x, [2, 3, 4, 5], False)", {Shape({2, 2, 3})}));
   REQUIRE_VERIFIED(RunBody("sampling", "affine_grid_align", "torch.affine_grid_generator(x, [1, 1, 3, 3], True)", {Shape({1, 2, 3})}));

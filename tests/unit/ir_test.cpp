@@ -75,4 +75,13 @@ TEST_CASE("npy files round-trip", "[ir]") {
   CHECK(back.dtype == DType::kFloat32);
   CHECK(back.ElementAsDouble(5) == 6.0);
   CHECK_THROWS_AS(ReadNpy(std::string(T2O_BINARY_DIR) + "/does-not-exist.npy"), InputError);
+  // 1-D arrays: numpy writes the shape as "(4,)"; 0-d as "()".
+  for (std::vector<int64_t> shape : {std::vector<int64_t>{4}, std::vector<int64_t>{}}) {
+    int64_t n = shape.empty() ? 1 : shape[0];
+    auto ints = TensorData::FromVector<int64_t>(DType::kInt64, shape, std::vector<int64_t>(n, 7));
+    WriteNpy(path, ints);
+    TensorData round = ReadNpy(path);
+    CHECK(round.shape == shape);
+    CHECK(round.ElementAsInt(n - 1) == 7);
+  }
 }

@@ -84,7 +84,8 @@ void TranslateConvolution(TranslationContext& ctx) {
 }
 
 // aten::conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
-// (padding may be 'same'/'valid' in the .padding overload)
+// (padding may be 'same'/'valid' in the .padding overload, and in
+// aten::_convolution_mode(input, weight, bias, stride, str padding, dilation, groups))
 void TranslateConvNd(TranslationContext& ctx) {
   ConvArgs a;
   a.stride = ctx.ConstInts(3, "stride");
@@ -346,6 +347,7 @@ void RegisterConvPool(Registry& r) {
   r.Add("aten::_convolution", TranslateConvolution);
   r.Add("aten::convolution", TranslateConvolution);
   r.Add("aten::conv1d", TranslateConvNd);
+  r.Add("aten::_convolution_mode", TranslateConvNd);  // traced conv*d(padding='same'/'valid')
   r.Add("aten::conv2d", TranslateConvNd);
   r.Add("aten::conv3d", TranslateConvNd);
   r.Add("aten::conv_transpose1d", TranslateConvTransposeNd);

@@ -31,6 +31,9 @@ void TranslateAddSub(TranslationContext& ctx, const std::string& op) {
     double alpha = ctx.ConstDouble(2, "alpha");
     if (alpha != 1.0) b = ctx.Op("Mul", {b, ctx.ConstScalar(alpha, dt)});
   }
+  // bool + bool is a logical or in PyTorch (ONNX Add has no bool); the alpha of a bool
+  // add is a bool as well.
+  if (dt == DType::kBool && op == "Add") return ctx.SetOutput(0, ctx.Op("Or", {a, b}));
   ctx.SetOutput(0, ctx.Op(op, {a, b}));
 }
 
@@ -48,7 +51,9 @@ void TranslateRsub(TranslationContext& ctx) {
 
 void TranslateBinary(TranslationContext& ctx, const std::string& op) {
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, ctx.Op(op, {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
+  // bool * bool is a logical and in PyTorch (ONNX Mul has no bool).
+  std::string onnx_op = dt == DType::kBool && op == "Mul" ? "And" : op;
+  ctx.SetOutput(0, ctx.Op(onnx_op, {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
 }
 
 // Truncation toward zero, which ONNX lacks as an op: sign(x) * floor(|x|).

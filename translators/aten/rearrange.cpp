@@ -19,26 +19,51 @@ void TranslateTile(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Tile", {x, ctx.ConstInt64s(reps)}));
 }
 
-// aten::repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None)
-void TranslateRepeatInterleave(TranslationContext& ctx) {
-  int64_t repeats = ctx.ConstInt(1, "repeats");
-  std::string x = ctx.Input(0);
-  int64_t rank = ctx.Rank(0);
-  int64_t dim = 0;
+// The input and axis repeat_interleave works on: `dim`, or the flattened input for None.
+std::pair<std::string, int64_t> RepeatAxis(TranslationContext& ctx, int64_t& rank) {
+  rank = ctx.Rank(0);
   if (ctx.IsNone(2)) {
-    x = Reshape(ctx, x, {-1});
     rank = 1;
-  } else {
-    dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+    return {Reshape(ctx, ctx.Input(0), {-1}), 0};
   }
-  // Each element repeated in place: a new axis after `dim`, tiled, then merged into `dim`.
+  return {ctx.Input(0), NormalizeAxis(ctx.ConstInt(2, "dim"), rank)};
+}
+
+// Each element repeated `repeats` times in place: a new axis after `dim`, tiled, then
+// merged into `dim`.
+std::string RepeatEach(TranslationContext& ctx, const std::string& x, int64_t dim, int64_t rank, int64_t repeats) {
   std::vector<int64_t> reps(rank + 1, 1);
   reps[dim + 1] = repeats;
   std::string tiled = ctx.Op("Tile", {Unsqueeze(ctx, x, {dim + 1}), ctx.ConstInt64s(reps)});
   std::vector<int64_t> scale(rank, 1);
   scale[dim] = repeats;
   std::string shape = ctx.Op("Mul", {ctx.Op("Shape", {x}), ctx.ConstInt64s(scale)});
-  ctx.SetOutput(0, ctx.Op("Reshape", {tiled, shape}));
+  return ctx.Op("Reshape", {tiled, shape});
+}
+
+// aten::repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None)
+void TranslateRepeatInterleave(TranslationContext& ctx) {
+  int64_t rank = 0;
+  auto [x, dim] = RepeatAxis(ctx, rank);
+  ctx.SetOutput(0, RepeatEach(ctx, x, dim, rank, ctx.ConstInt(1, "repeats")));
+}
+
+// aten::repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, SymInt? output_size=None)
+// Element i repeated repeats[i] times: a Gather with the indices spelled out, so the
+// repeats must be known at export time (the output size depends on them).
+void TranslateRepeatInterleaveTensor(TranslationContext& ctx) {
+  const ir::Value& r = ctx.InputValue(1);
+  const TensorData* counts = r.constant ? std::get_if<TensorData>(&*r.constant) : nullptr;
+  if (!counts)
+    throw UnsupportedError("repeat_interleave with a repeats tensor computed at run time (the output size would depend on data)");
+  int64_t rank = 0;
+  auto [x, dim] = RepeatAxis(ctx, rank);
+  if (counts->numel() == 1) return ctx.SetOutput(0, RepeatEach(ctx, x, dim, rank, counts->ElementAsInt(0)));
+  std::vector<int64_t> indices;
+  for (int64_t i = 0; i < counts->numel(); ++i)
+    for (int64_t k = 0; k < counts->ElementAsInt(i); ++k) indices.push_back(i);
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {static_cast<int64_t>(indices.size())}, indices));
+  ctx.SetOutput(0, ctx.Op("Gather", {x, idx}, {{"axis", dim}}));
 }
 
 // aten::tensor_split.sections(Tensor self, SymInt sections, int dim=0) -> Tensor[]
@@ -131,6 +156,7 @@ void RegisterRearrange(Registry& r) {
   r.SetFamily("rearrange");
   r.Add("aten::tile", TranslateTile);
   r.Add("aten::repeat_interleave.self_int", TranslateRepeatInterleave);
+  r.Add("aten::repeat_interleave.self_Tensor", TranslateRepeatInterleaveTensor);
   r.Add("aten::tensor_split", TranslateTensorSplit);
   r.Add("aten::pixel_shuffle", TranslatePixelShuffle);
   r.Add("aten::pixel_unshuffle", TranslatePixelUnshuffle);

@@ -30,21 +30,30 @@ std::vector<float> Linspace(int64_t n, bool align_corners) {
 }
 
 // aten::affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor
-// 2-D: size (N, C, H, W), theta (N, 2, 3) -> grid (N, H, W, 2) = base (H*W, 3) @ theta^T.
+// 2-D: size (N, C, H, W), theta (N, 2, 3) -> grid (N, H, W, 2) = base (H*W, 3) @ theta^T;
+// 3-D: size (N, C, D, H, W), theta (N, 3, 4) -> grid (N, D, H, W, 3) = base (D*H*W, 4) @ theta^T.
 void TranslateAffineGrid(TranslationContext& ctx) {
   auto size = ctx.ConstInts(1, "size");
   bool align = ctx.ConstBool(2, "align_corners");
-  if (size.size() != 4) throw UnsupportedError("affine_grid: only 2-D grids (size of length 4) are supported");
-  int64_t h = size[2], w = size[3];
-  auto ys = Linspace(h, align), xs = Linspace(w, align);
+  if (size.size() != 4 && size.size() != 5)
+    throw UnsupportedError("affine_grid: size must have 4 (2-D) or 5 (3-D) entries");
+  bool volumetric = size.size() == 5;
+  int64_t d = volumetric ? size[2] : 1, h = size[size.size() - 2], w = size.back();
+  auto zs = Linspace(d, align), ys = Linspace(h, align), xs = Linspace(w, align);
   std::vector<float> base;
-  for (int64_t i = 0; i < h; ++i)
-    for (int64_t j = 0; j < w; ++j) base.insert(base.end(), {xs[j], ys[i], 1.0f});
+  for (int64_t k = 0; k < d; ++k)
+    for (int64_t i = 0; i < h; ++i)
+      for (int64_t j = 0; j < w; ++j) {
+        if (volumetric) base.insert(base.end(), {xs[j], ys[i], zs[k], 1.0f});
+        else base.insert(base.end(), {xs[j], ys[i], 1.0f});
+      }
+  int64_t coords = volumetric ? 4 : 3;
   DType dt = ctx.OutDType();
-  std::string grid = ctx.Cast(ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {1, h * w, 3}, base)),
+  std::string grid = ctx.Cast(ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {1, d * h * w, coords}, base)),
                               DType::kFloat32, dt);
   std::string theta_t = ctx.Op("Transpose", {ctx.OperandAs(0, dt)}, {{"perm", std::vector<int64_t>{0, 2, 1}}});
-  std::string points = ctx.Op("MatMul", {grid, theta_t});  // (N, H*W, 2)
+  std::string points = ctx.Op("MatMul", {grid, theta_t});  // (N, D*H*W, coords - 1)
+  if (volumetric) return ctx.SetOutput(0, Reshape(ctx, points, {size[0], d, h, w, 3}));
   ctx.SetOutput(0, Reshape(ctx, points, {size[0], h, w, 2}));
 }
 

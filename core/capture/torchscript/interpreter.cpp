@@ -343,7 +343,13 @@ namespace {
 
 bool IsMeta(const c10::IValue& v) { return v.isTensor() && v.toTensor().is_meta(); }
 
-at::Tensor ToMeta(const at::Tensor& t) { return at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kMeta)); }
+// Keeps the wrapped-number mark of traced Python scalars (`i * 0.5` with an int64 `i`
+// is float32, not float64), which decides type promotion.
+at::Tensor ToMeta(const at::Tensor& t) {
+  at::Tensor meta = at::empty_strided(t.sizes(), t.strides(), t.options().device(at::kMeta));
+  if (t.unsafeGetTensorImpl()->is_wrapped_number()) meta.unsafeGetTensorImpl()->set_wrapped_number(true);
+  return meta;
+}
 
 // Applies `fn` to every tensor in the stack, including tensors inside lists.
 template <typename Fn>
