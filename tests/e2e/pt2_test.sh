@@ -104,6 +104,11 @@ PY
     "$tool" "$dir/$name.$layout.pt2" -o "$out/$name.onnx" --verify --artifacts-dir "$out" --report
     check_model "$out/$name.onnx"
     compare_eager "$out/${name}_test_data_set_0" "$dir/$name"
+    if [[ $name == mlp_nested ]]; then  # input paths from the program's in_spec
+      "$tool" inspect "$dir/$name.$layout.pt2" >"$out/inspect.txt"
+      grep -qF "(input_dict['tensor_x'])" "$out/inspect.txt" && grep -qF "(input_list[0])" "$out/inspect.txt" ||
+        { cat "$out/inspect.txt"; exit 1; }
+    fi
     if [[ -e $dir/$name.other_branch.npy ]]; then  # cond: the branch not taken by the example input
       "$tool" "$dir/$name.$layout.pt2" -o "$out/${name}_other.onnx" --input-data "$dir/$name.other_branch.npy" \
         --verify --artifacts-dir "$out"

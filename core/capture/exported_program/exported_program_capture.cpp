@@ -146,6 +146,7 @@ class Pt2Capture {
     std::vector<InputTree> trees;
     std::vector<std::string> arg_names;
     result.input_paths = InputPaths(gm, users, trees, arg_names);
+    for (size_t k = 0; k < users.size(); ++k) graph.inputs[k].target = result.input_paths[k];  // input_dict['tensor_x']
     result.example_inputs = ExampleInputs(graph_json, users, result.input_paths);
     ApplyDynamicShapes(graph, trees, arg_names, result);
     graph.RebuildUses();
