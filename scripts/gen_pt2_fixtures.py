@@ -384,9 +384,7 @@ class GraphWriter:
             return self.sym_node(node, SYM_OPS[t], ["a", "b"])
         if t is torch.ops.aten.native_batch_norm.default and node.args[5] is False:
             # torch 2.x decomposes eval-mode batch norm to this op (no `training` argument).
-            renamed = torch.fx.Node(node.graph, node.name, "call_function", t,
-                                    tuple(node.args[:5]) + tuple(node.args[6:]), {})
-            return self.legit_no_training(node, renamed)
+            return self.legit_no_training(node, list(node.args[:5]) + list(node.args[6:]))
         if t is torch.ops.aten._reshape_alias.default:
             # torch 1.13's reshape of a contiguous tensor; torch 2.x writes aten.view.
             node.target = torch.ops.aten.view.default
@@ -414,8 +412,7 @@ class GraphWriter:
             return False
         return all(st == cs for d, st, cs in zip(size, stride, src.stride()) if d != 1)
 
-    def legit_no_training(self, node, renamed):
-        args = list(renamed.args)
+    def legit_no_training(self, node, args):
         names = ["input", "weight", "bias", "running_mean", "running_var", "momentum", "eps"]
         inputs = [{"name": n, "arg": self.arg(a), "kind": 1} for n, a in zip(names, args)]
         users = {u.args[1]: u for u in node.users if u.target is operator.getitem}
@@ -584,10 +581,8 @@ def declare_dynamic(gm, user_nodes, dynamic, symbols):
             symbols.declare(d.expr, name, int(d.shape_env.var_to_val[d.expr]))
 
 
-def serialize_program(gm, kinds, targets, flat_inputs, user_paths, arg_names, in_spec_json, dynamic, fitted=None):
+def serialize_program(gm, kinds, targets, flat_inputs, user_paths, dynamic, fitted=None):
     placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
-    params_and_buffers = [None if k == "user" else None for k in kinds]
-    state = {}
     names = {}
     for node, kind, target, path in zip(placeholders, kinds, targets,
                                         [None] * (len(kinds) - len(user_paths)) + user_paths):
@@ -604,7 +599,6 @@ def serialize_program(gm, kinds, targets, flat_inputs, user_paths, arg_names, in
             symbols.declare_fitted(name, base)
     elif dynamic:
         declare_dynamic(gm, user_nodes, dynamic, symbols)
-    weight_values = state
     values = run_values(gm, list(flat_inputs))
     writer = GraphWriter(gm, values, names, symbols)
     input_specs = []
@@ -865,7 +859,7 @@ def export_model(name, out_dir):
         params_and_buffers = list(params.values()) + list(buffers.values())
         graph, input_specs, output_specs, symbols, constants = serialize_program(
             gm, kinds, targets, params_and_buffers + flat_inputs, user_input_names(arg_names, args),
-            arg_names, None, dynamic, fitted)
+            dynamic, fitted)
     params = {k for k, _ in model.named_parameters()}
     state_dict = {k: v.detach() for k, v in state_dict.items()}
     example = (tuple(args), {})

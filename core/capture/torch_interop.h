@@ -3,7 +3,11 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <ATen/core/ivalue.h>
 
+#include <optional>
+
+#include "core/ir/ir.h"
 #include "core/ir/tensor_data.h"
 
 namespace t2o {
@@ -27,6 +31,26 @@ inline at::Tensor DataToTensor(const TensorData& data) {
   auto options = at::TensorOptions().dtype(static_cast<at::ScalarType>(DTypeToTorch(data.dtype)));
   if (data.nbytes == 0) return at::empty(data.shape, options);
   return at::from_blob(const_cast<uint8_t*>(data.bytes), data.shape, [owner](void*) {}, options);
+}
+
+// A libtorch value known at export time as an IR constant; nullopt for kinds the IR has
+// no constant for (tuples, dicts, generic lists, objects).
+inline std::optional<ir::Constant> IValueToConstant(const c10::IValue& v) {
+  if (v.isNone()) return ir::Constant{ir::NoneValue{}};
+  if (v.isBool()) return ir::Constant{v.toBool()};
+  if (v.isInt()) return ir::Constant{v.toInt()};
+  if (v.isDouble()) return ir::Constant{v.toDouble()};
+  if (v.isString()) return ir::Constant{v.toStringRef()};
+  if (v.isIntList()) return ir::Constant{v.toIntVector()};
+  if (v.isDoubleList()) return ir::Constant{v.toDoubleVector()};
+  if (v.isBoolList()) {
+    std::vector<bool> b;
+    for (bool x : v.toBoolList()) b.push_back(x);
+    return ir::Constant{b};
+  }
+  if (v.isDevice()) return ir::Constant{v.toDevice().str()};
+  if (v.isTensor()) return ir::Constant{TensorToData(v.toTensor())};
+  return std::nullopt;
 }
 
 }  // namespace t2o

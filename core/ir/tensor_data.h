@@ -55,4 +55,50 @@ struct TensorData {
   int64_t ElementAsInt(int64_t i) const;
 };
 
+// Elements of its storage a strided tensor reaches past its offset (sizes and strides in
+// elements); 0 for an empty tensor.
+inline int64_t StridedExtent(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides) {
+  int64_t extent = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0) return 0;
+    extent += (shape[d] - 1) * strides.at(d);
+  }
+  return extent;
+}
+
+// Strides of a C-contiguous tensor of `shape` (size-1 dims may have any stride).
+inline bool IsRowMajor(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides) {
+  int64_t expect = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    if (shape[d] != 1 && strides.at(d) != expect) return false;
+    expect *= shape[d];
+  }
+  return true;
+}
+
+// The tensor (shape, strides, offset in elements) over `storage`'s bytes: the bytes are
+// shared when row-major, gathered into a copy otherwise. The caller has checked that
+// offset + StridedExtent fits in the storage.
+inline TensorData StridedView(const TensorData& storage, const std::vector<int64_t>& shape,
+                              const std::vector<int64_t>& strides, int64_t offset) {
+  size_t element = DTypeSize(storage.dtype);
+  TensorData t = storage;
+  t.shape = shape;
+  if (IsRowMajor(shape, strides)) {
+    t.bytes = storage.bytes + offset * element;
+    t.nbytes = static_cast<size_t>(t.numel()) * element;
+    return t;
+  }
+  int64_t numel = t.numel();
+  std::vector<uint8_t> out(static_cast<size_t>(numel) * element);
+  std::vector<int64_t> index(shape.size(), 0);
+  for (int64_t k = 0; k < numel; ++k) {
+    int64_t src = offset;
+    for (size_t d = 0; d < shape.size(); ++d) src += index[d] * strides[d];
+    std::memcpy(out.data() + k * element, storage.bytes + src * element, element);
+    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+  }
+  return TensorData::FromVector(storage.dtype, shape, std::move(out));
+}
+
 }  // namespace t2o

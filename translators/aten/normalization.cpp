@@ -45,6 +45,22 @@ void TranslateNativeBatchNormNoTraining(TranslationContext& ctx) {
     ctx.SetOutput(j, ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
 }
 
+// Mean, centered input and sqrt(variance + eps) over the trailing dims from `axis`
+// (kept as size-1 dims), as layer norm computes them.
+struct TrailingMoments {
+  std::string mean, centered, std;
+};
+TrailingMoments MomentsFrom(TranslationContext& ctx, const std::string& x, int64_t axis, int64_t rank, double eps, DType dt) {
+  std::vector<int64_t> axes;
+  for (int64_t k = axis; k < rank; ++k) axes.push_back(k);
+  TrailingMoments m;
+  m.mean = Reduce(ctx, "ReduceMean", x, axes, true);
+  m.centered = ctx.Op("Sub", {x, m.mean});
+  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {m.centered, m.centered}), axes, true);
+  m.std = ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})});
+  return m;
+}
+
 // LayerNormalization exists from opset 17; before, mean/variance by hand.
 std::string LayerNormCore(TranslationContext& ctx, const std::string& x, int64_t axis, int64_t rank, double eps,
                           const std::optional<std::string>& w, const std::optional<std::string>& b, DType dt) {
@@ -56,12 +72,8 @@ std::string LayerNormCore(TranslationContext& ctx, const std::string& x, int64_t
     if (b) ins.push_back(*b);
     return ctx.Op("LayerNormalization", ins, {{"axis", axis}, {"epsilon", static_cast<float>(eps)}});
   }
-  std::vector<int64_t> axes;
-  for (int64_t k = axis; k < rank; ++k) axes.push_back(k);
-  std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
-  std::string centered = ctx.Op("Sub", {x, mean});
-  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
-  std::string y = ctx.Op("Div", {centered, ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})})});
+  TrailingMoments m = MomentsFrom(ctx, x, axis, rank, eps, dt);
+  std::string y = ctx.Op("Div", {m.centered, m.std});
   if (w) y = ctx.Op("Mul", {y, *w});
   if (b) y = ctx.Op("Add", {y, *b});
   return y;
@@ -76,17 +88,13 @@ void TranslateLayerNorm(TranslationContext& ctx) {
   auto w = ctx.IsNone(2) ? std::optional<std::string>() : ctx.OperandAs(2, dt);
   auto b = ctx.IsNone(3) ? std::optional<std::string>() : ctx.OperandAs(3, dt);
   double eps = ctx.ConstDouble(4, "eps");
-  ctx.SetOutput(0, LayerNormCore(ctx, ctx.OperandAs(0, dt), axis, rank, eps, w, b, dt));
+  std::string x = ctx.OperandAs(0, dt);
+  ctx.SetOutput(0, LayerNormCore(ctx, x, axis, rank, eps, w, b, dt));
   if (ctx.node().outputs.size() == 3) {
     // native_layer_norm also returns the mean and 1/std over the normalized dims (kept as 1s).
-    std::vector<int64_t> axes;
-    for (int64_t k = axis; k < rank; ++k) axes.push_back(k);
-    std::string x = ctx.OperandAs(0, dt);
-    std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
-    std::string centered = ctx.Op("Sub", {x, mean});
-    std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
-    ctx.SetOutput(1, mean);
-    ctx.SetOutput(2, ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})})}));
+    TrailingMoments m = MomentsFrom(ctx, x, axis, rank, eps, dt);
+    ctx.SetOutput(1, m.mean);
+    ctx.SetOutput(2, ctx.Op("Reciprocal", {m.std}));
   }
 }
 

@@ -318,7 +318,8 @@ void TranslateConstantPad(TranslationContext& ctx) {
 // Circular padding wraps around: the last `left` elements of a dim go before it, the
 // first `right` after it (no ONNX Pad mode does this).
 void EmitCircularPad(TranslationContext& ctx, const std::vector<int64_t>& torch_pads) {
-  std::string x = ctx.Input(0);
+  const std::string input = ctx.Input(0);
+  std::string x = input;
   int64_t rank = ctx.Rank(0);
   for (size_t k = 0; k + 1 < torch_pads.size(); k += 2) {
     int64_t axis = rank - 1 - static_cast<int64_t>(k / 2);
@@ -332,7 +333,7 @@ void EmitCircularPad(TranslationContext& ctx, const std::vector<int64_t>& torch_
     if (right > 0) parts.push_back(ctx.Op("Slice", {x, ctx.ConstInt64s({0}), ctx.ConstInt64s({right}), ctx.ConstInt64s({axis})}));
     if (parts.size() > 1) x = ctx.Op("Concat", parts, {{"axis", axis}});
   }
-  ctx.SetOutput(0, x == ctx.Input(0) ? ctx.Op("Identity", {x}) : x);
+  ctx.SetOutput(0, x == input ? ctx.Op("Identity", {x}) : x);
 }
 
 // aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor
@@ -349,7 +350,6 @@ void TranslatePad(TranslationContext& ctx) {
 void RegisterShape(Registry& r) {
   r.SetFamily("shape");
   r.Add("aten::view", TranslateReshape);
-  r.Add("aten::_pad_circular", [](TranslationContext& c) { EmitCircularPad(c, c.ConstInts(1, "pad")); });
   r.Add("aten::reshape", TranslateReshape);
   r.Add("aten::_unsafe_view", TranslateReshape);
   r.Add("aten::view_as", TranslateReshapeAs);
@@ -377,6 +377,7 @@ void RegisterShape(Registry& r) {
   r.Add("aten::roll", TranslateRoll);
   r.Add("aten::constant_pad_nd", TranslateConstantPad);
   r.Add("aten::pad", TranslatePad);
+  r.Add("aten::_pad_circular", [](TranslationContext& c) { EmitCircularPad(c, c.ConstInts(1, "pad")); });
   for (int d = 1; d <= 3; ++d) {
     std::string n = std::to_string(d);
     r.Add("aten::reflection_pad" + n + "d",

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "core/capture/torch_interop.h"
+
 namespace t2o {
 namespace {
 
@@ -49,21 +51,11 @@ ir::ValueKind KindOf(const c10::TypePtr& type, bool* optional) {
   }
 }
 
-std::optional<ir::Constant> ToConstant(const c10::IValue& v) {
-  if (v.isNone()) return ir::Constant{ir::NoneValue{}};
-  if (v.isBool()) return ir::Constant{v.toBool()};
-  if (v.isInt()) return ir::Constant{v.toInt()};
-  if (v.isDouble()) return ir::Constant{v.toDouble()};
-  if (v.isString()) return ir::Constant{v.toStringRef()};
-  if (v.isIntList()) return ir::Constant{v.toIntVector()};
-  if (v.isDoubleList()) return ir::Constant{v.toDoubleVector()};
-  if (v.isBoolList()) {
-    std::vector<bool> b;
-    for (bool x : v.toBoolList()) b.push_back(x);
-    return ir::Constant{b};
-  }
+// A schema default as an IR constant; an empty generic list default (`Tensor[] x=[]`)
+// becomes an empty int list.
+std::optional<ir::Constant> DefaultConstant(const c10::IValue& v) {
+  if (auto c = IValueToConstant(v)) return c;
   if (v.isList() && v.toListRef().empty()) return ir::Constant{std::vector<int64_t>{}};
-  if (v.isDevice()) return ir::Constant{v.toDevice().str()};
   return std::nullopt;
 }
 
@@ -77,7 +69,7 @@ OperatorSchema Convert(const c10::FunctionSchema& s, bool known) {
     arg.name = a.name();
     arg.kind = KindOf(a.type(), &arg.optional);
     arg.kwarg_only = a.kwarg_only();
-    if (a.default_value()) arg.default_value = ToConstant(*a.default_value());
+    if (a.default_value()) arg.default_value = DefaultConstant(*a.default_value());
     out.arguments.push_back(std::move(arg));
   }
   for (const auto& r : s.returns()) {

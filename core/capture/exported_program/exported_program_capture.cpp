@@ -181,19 +181,21 @@ class Pt2Capture {
                         : kind == "buffer"  ? p.at("buffer_name").get<std::string>()
                                             : p.at("tensor_constant_name").get<std::string>();
       bool persistent = kind != "buffer" || p.value("persistent", true);
-      const auto& table = kind == "tensor_constant" || !persistent ? contents_.constants : contents_.weights;
-      auto found = table.find(fqn);
-      if (found == table.end()) found = contents_.weights.find(fqn);
-      if (found == contents_.weights.end() || (found == table.end()))
-        throw InputError("'" + path_ + "': " + kind + " '" + fqn + "' has no data in the file");
+      // Constants and non-persistent buffers live with the constants; fall back to the
+      // state dict for writers that put them there.
+      const TensorData* data = nullptr;
+      for (const auto* table : {kind == "tensor_constant" || !persistent ? &contents_.constants : &contents_.weights,
+                                &contents_.weights})
+        if (auto it = table->find(fqn); !data && it != table->end()) data = &it->second;
+      if (!data) throw InputError("'" + path_ + "': " + kind + " '" + fqn + "' has no data in the file");
       ir::Value* v = builder.DefineInput(name, graph_json);
       ir::InputKind ik = kind == "parameter" ? ir::InputKind::kParameter
                          : kind == "buffer"  ? ir::InputKind::kBuffer
                                              : ir::InputKind::kConstantTensor;
-      if (v->meta.dtype != found->second.dtype)
-        throw InputError("'" + path_ + "': " + kind + " '" + fqn + "' is stored as " + std::string(DTypeName(found->second.dtype)) +
+      if (v->meta.dtype != data->dtype)
+        throw InputError("'" + path_ + "': " + kind + " '" + fqn + "' is stored as " + std::string(DTypeName(data->dtype)) +
                          " but the graph expects " + std::string(DTypeName(v->meta.dtype)));
-      weights.push_back({v, ik, fqn, persistent, found->second});
+      weights.push_back({v, ik, fqn, persistent, *data});
       return;
     }
     throw InputError("'" + path_ + "': graph inputs of kind '" + kind + "' are not supported");
@@ -380,8 +382,6 @@ CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat form
     attempt.error = e.what();
     attempt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (attempts) attempts->push_back(attempt);
-    throw;
-  } catch (...) {
     throw;
   }
 }

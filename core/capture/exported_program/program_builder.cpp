@@ -254,7 +254,7 @@ void ProgramBuilder::DefineOutputs(ir::Node* node, const json& outputs, const js
       env_[name] = value;
     } else if (kind == "as_tensors") {
       // A Tensor[] return: the list, unpacked into its elements.
-      ir::Value* list = graph_.NewValue(ir::ValueKind::kTensorList, node->outputs.empty() ? "list" : "list");
+      ir::Value* list = graph_.NewValue(ir::ValueKind::kTensorList, "list");
       list->producer = node;
       node->outputs.push_back(list);
       ir::Node* unpack = graph_.AppendNode(block, "prim::ListUnpack", "", {list}, 0);

@@ -64,34 +64,25 @@ TensorData RawWeight(const Bytes& bytes, const json& meta, const std::string& wh
   for (const auto& s : meta.at("sizes")) shape.push_back(StaticInt(s, where));
   for (const auto& s : meta.at("strides")) strides.push_back(StaticInt(s, where));
   int64_t offset = meta.contains("storage_offset") ? StaticInt(meta["storage_offset"], where) : 0;
-  int64_t numel = 1, extent = 1;
-  for (size_t d = 0; d < shape.size(); ++d) {
-    numel *= shape[d];
-    if (shape[d] == 0) extent = 0;
-    else if (extent) extent += (shape[d] - 1) * strides.at(d);
-  }
+  int64_t extent = StridedExtent(shape, strides);
   size_t element = DTypeSize(dt);
   size_t needed = extent ? static_cast<size_t>(offset + extent) * element : 0;
   if (bytes->empty() && needed) {
     Log().warn("{}: the weight file is empty (a fake weight); using zeros", where);
+    int64_t numel = 1;
+    for (int64_t d : shape) numel *= d;
     return TensorData::FromVector(dt, shape, std::vector<uint8_t>(numel * element, 0));
   }
   if (bytes->size() < needed)
     throw InputError(where + ": the weight file holds " + std::to_string(bytes->size()) + " bytes but its config needs " +
                      std::to_string(needed) + " (" + std::string(DTypeName(dt)) + " sizes and strides as configured)");
-  bool contiguous = true;
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 1, expect = 1; d >= 0; --d) {
-    if (shape[d] != 1 && strides[d] != expect) contiguous = false;
-    expect *= shape[d];
-  }
-  if (!contiguous) throw InputError(where + ": non-contiguous raw weights are not supported");
-  TensorData t;
-  t.dtype = dt;
-  t.shape = shape;
-  t.bytes = bytes->data() + offset * element;
-  t.nbytes = numel * element;
-  t.owner = bytes;
-  return t;
+  if (!IsRowMajor(shape, strides)) throw InputError(where + ": non-contiguous raw weights are not supported");
+  TensorData storage;
+  storage.dtype = dt;
+  storage.bytes = bytes->data();
+  storage.nbytes = bytes->size();
+  storage.owner = bytes;
+  return StridedView(storage, shape, strides, offset);
 }
 
 // A torch.save'd dict {name: tensor} (flat layout state dict / constants).

@@ -237,8 +237,7 @@ class Unpickler {
     if ((f == "torch._utils._rebuild_parameter" || f == "torch._utils._rebuild_parameter_with_state") && !a.empty())
       return a[0];
     if (f == "collections.OrderedDict") {
-      auto d = Make(PyObject::Kind::kDict);
-      return d;
+      return Make(PyObject::Kind::kDict);
     }
     if (f == "torch.Size" && a.size() == 1) return a[0];
     if (f == "torch.device" && !a.empty()) return a[0];
@@ -247,42 +246,15 @@ class Unpickler {
 
   PyRef RebuildTensor(PyRef storage, PyRef offset, PyRef size, PyRef stride) {
     if (storage->kind != PyObject::Kind::kStorage) Fail("tensor without storage");
-    auto t = Make(PyObject::Kind::kTensor);
-    DType dt = storage->storage_dtype;
-    size_t element = DTypeSize(dt);
     std::vector<int64_t> shape, strides;
     for (auto& d : size->items) shape.push_back(d->integer);
-    for (auto& s : stride->items) strides.push_back(s->integer);
-    int64_t numel = 1, extent = 1;
-    for (size_t d = 0; d < shape.size(); ++d) {
-      numel *= shape[d];
-      if (shape[d] == 0) extent = 0;
-      else if (extent) extent += (shape[d] - 1) * strides[d];
-    }
+    for (auto& st : stride->items) strides.push_back(st->integer);
     const TensorData& s = storage->tensor;
-    if (extent && static_cast<size_t>(offset->integer + extent) * element > s.nbytes)
+    int64_t extent = StridedExtent(shape, strides);
+    if (extent && static_cast<size_t>(offset->integer + extent) * DTypeSize(s.dtype) > s.nbytes)
       Fail("tensor extends past its storage data/" + storage->text);
-    bool contiguous = true;
-    for (int64_t d = static_cast<int64_t>(shape.size()) - 1, expect = 1; d >= 0; --d) {
-      if (shape[d] != 1 && strides[d] != expect) contiguous = false;
-      expect *= shape[d];
-    }
-    if (contiguous) {
-      t->tensor = s;
-      t->tensor.shape = shape;
-      t->tensor.bytes = s.bytes + offset->integer * element;
-      t->tensor.nbytes = numel * element;
-      return t;
-    }
-    std::vector<uint8_t> out(numel * element);
-    std::vector<int64_t> index(shape.size(), 0);
-    for (int64_t k = 0; k < numel; ++k) {
-      int64_t src = offset->integer;
-      for (size_t d = 0; d < shape.size(); ++d) src += index[d] * strides[d];
-      std::memcpy(out.data() + k * element, s.bytes + src * element, element);
-      for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0 && ++index[d] == shape[d]; --d) index[d] = 0;
-    }
-    t->tensor = TensorData::FromVector(dt, shape, std::move(out));
+    auto t = Make(PyObject::Kind::kTensor);
+    t->tensor = StridedView(s, shape, strides, offset->integer);
     return t;
   }
 

@@ -15,4 +15,12 @@ namespace jit = torch::jit;
 // libtorch messages often start with a blank line and end with a C++ backtrace.
 std::string FirstLine(const std::string& text);
 
+// A block that raises (scripted `raise ...`, argument checks): its other statements never
+// matter, since the example inputs did not take it.
+inline bool BlockRaises(const jit::Block* block) {
+  for (const jit::Node* n : block->nodes())
+    if (n->kind() == c10::prim::RaiseException) return true;
+  return false;
+}
+
 }  // namespace t2o::torchscript

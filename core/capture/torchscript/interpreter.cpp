@@ -255,9 +255,7 @@ void Interpreter::RunNode(jit::Node* node) {
     auto outs = RunBlockWith(taken, {});
     // Run the other branch too, only to learn its values' shapes; its results are
     // discarded and a failure there is not an error.
-    bool raises = std::any_of(other->nodes().begin(), other->nodes().end(),
-                              [](const jit::Node* n) { return n->kind() == c10::prim::RaiseException; });
-    if (raises) {  // an argument check that failed would raise: nothing to learn there
+    if (BlockRaises(other)) {  // an argument check that failed would raise: nothing to learn there
       for (size_t i = 0; i < outs.size(); ++i) values[node->outputs()[i]] = outs[i];
       return;
     }

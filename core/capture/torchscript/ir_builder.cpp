@@ -55,24 +55,6 @@ ir::TensorMeta MetaOf(const at::Tensor& t) {
   return meta;
 }
 
-std::optional<ir::Constant> IValueToConstant(const c10::IValue& v) {
-  if (v.isNone()) return ir::Constant{ir::NoneValue{}};
-  if (v.isBool()) return ir::Constant{v.toBool()};
-  if (v.isInt()) return ir::Constant{v.toInt()};
-  if (v.isDouble()) return ir::Constant{v.toDouble()};
-  if (v.isString()) return ir::Constant{v.toStringRef()};
-  if (v.isIntList()) return ir::Constant{v.toIntVector()};
-  if (v.isDoubleList()) return ir::Constant{v.toDoubleVector()};
-  if (v.isBoolList()) {
-    std::vector<bool> b;
-    for (bool x : v.toBoolList()) b.push_back(x);
-    return ir::Constant{b};
-  }
-  if (v.isDevice()) return ir::Constant{v.toDevice().str()};
-  if (v.isTensor()) return ir::Constant{TensorToData(v.toTensor())};
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string ClassName(const c10::ClassTypePtr& type) {
@@ -259,16 +241,6 @@ std::optional<bool> IrBuilder::StaticCondition(const jit::Value* v) const {
   return std::nullopt;
 }
 
-namespace {
-
-bool Raises(const jit::Block* block) {
-  for (const jit::Node* n : block->nodes())
-    if (n->kind() == c10::prim::RaiseException) return true;
-  return false;
-}
-
-}  // namespace
-
 // A scalar op (len, comparisons, not, string checks) whose inputs all became constants,
 // e.g. after a branch was inlined: computed now, so that conditions over it fold too.
 bool IrBuilder::FoldScalarNode(jit::Node* node) {
@@ -282,17 +254,19 @@ bool IrBuilder::FoldScalarNode(jit::Node* node) {
       return false;
   }
   jit::Stack stack;
-  for (size_t i = 0; i < node->inputs().size(); ++i) {
-    const jit::Value* in = node->input(i);
+  for (const jit::Value* in : node->inputs()) {
+    if (auto c = jit::toIValue(in)) {
+      stack.push_back(*c);
+      continue;
+    }
+    // Otherwise a static value, or one the IR already holds as a constant; its content is
+    // what the learning run observed.
     auto mapped = map_.find(in);
-    bool constant = jit::toIValue(in).has_value() || interp_.statics.values.count(in) ||
+    bool constant = interp_.statics.values.count(in) ||
                     (mapped != map_.end() && mapped->second->constant && !mapped->second->IsTensor());
-    if (!constant) return false;
-    if (auto c = jit::toIValue(in)) stack.push_back(*c);
-    else if (auto found = interp_.values.find(in); found != interp_.values.end() && !found->second.isTensor())
-      stack.push_back(found->second);
-    else
-      return false;
+    auto found = interp_.values.find(in);
+    if (!constant || found == interp_.values.end() || found->second.isTensor()) return false;
+    stack.push_back(found->second);
   }
   try {
     node->getOperation()(stack);
@@ -318,8 +292,8 @@ void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
         const ir::Value* c = Use(node, 0, node->input(0));
         if (c->constant && std::holds_alternative<bool>(*c->constant)) cond = std::get<bool>(*c->constant);
       }
-      if (!cond && Raises(node->blocks()[1]) && !Raises(node->blocks()[0])) cond = true;
-      if (!cond && Raises(node->blocks()[0]) && !Raises(node->blocks()[1])) cond = false;
+      if (!cond && BlockRaises(node->blocks()[1]) && !BlockRaises(node->blocks()[0])) cond = true;
+      if (!cond && BlockRaises(node->blocks()[0]) && !BlockRaises(node->blocks()[1])) cond = false;
       if (cond) {
         jit::Block* taken = node->blocks()[*cond ? 0 : 1];
         ConvertBlock(taken, out);
