@@ -187,7 +187,22 @@ class FunctionalMix(nn.Module):
         up_nearest = torch.nn.functional.interpolate(y, scale_factor=2.0, mode="nearest")
         amax = torch.nn.functional.adaptive_max_pool1d(y.flatten(2), 5)
         c1 = self.conv1d_circular(x.mean(2))
-        return lp2, lp1, up, up_nearest, amax, c1
+        F = torch.nn.functional
+        lrn = (F.local_response_norm(y, 3), F.local_response_norm(y.flatten(2), 2, alpha=0.01, beta=0.5, k=2.0),
+               F.local_response_norm(y.unsqueeze(2).expand(-1, -1, 3, -1, -1), 4))
+        misc = (F.softmin(y, dim=1), F.normalize(y, p=1.0, dim=1), F.normalize(y.flatten(1)), F.softsign(y),
+                F.tanhshrink(y), F.glu(y, 1), F.prelu(y, torch.full([16], 0.25)),
+                F.pixel_shuffle(y, 2), F.pixel_unshuffle(y, 2))
+        return (lp2, lp1, up, up_nearest, amax, c1) + lrn + misc
+
+
+class TracedScalars(nn.Module):
+    """Traced: Python numbers in the trace become 0-dim tensor constants, which
+    libtorch's JIT turns back into numbers (CanonicalizeOps), so `int64 * 0.5`
+    is float32 as in eager PyTorch, not float64."""
+
+    def forward(self, i: torch.Tensor, x: torch.Tensor):
+        return i * 0.5, i / 3, (i > 2) * 1.5, i + 2, x * 2 - 1, i - 0.25, (x > 0) + 1
 
 
 @torch.no_grad()
@@ -304,6 +319,10 @@ def build_functional_mix():
     return FunctionalMix().eval(), (torch.randn(2, 3, 8, 10),)
 
 
+def build_traced_scalars():
+    return TracedScalars(), (torch.arange(12).reshape(3, 4), torch.randn(3, 4))
+
+
 def build_shape_arith():
     return ShapeArithModel().eval(), (torch.randn(5, 6, 4),)
 
@@ -333,7 +352,8 @@ for _spec in (
      Spec("shape_arith", build_shape_arith, method="script"),
      Spec("attention_scripted", build_attention, method="script"),
      Spec("functional_mix", build_functional_mix, method="script"),
-     Spec("shape_arith_traced", build_shape_arith)]
+     Spec("shape_arith_traced", build_shape_arith),
+     Spec("traced_scalars", build_traced_scalars)]
     + [Spec(n, make_tv_classifier(n)) for n in TV_CLASSIFIERS]
     # Segmentation models return OrderedDict(out=...): strict=False keeps
     # the dict output in the traced graph.

@@ -140,6 +140,27 @@ struct PreparedGraph {
   std::vector<std::pair<const jit::Value*, std::string>> tensors;  // top-level, in order, with IR names
 };
 
+// libtorch's graph executor rewrites add/sub/mul/div whose `other` is a 0-dim tensor
+// constant (a traced Python scalar such as the 0.5 in `int_tensor * 0.5`) to take a number
+// instead (CanonicalizeOps), so the JIT computes float32 where eager PyTorch, seeing a
+// float64 0-dim tensor, would compute float64. The same rewrite here keeps us on the
+// JIT's dtypes, which are what a user of the .pt file gets.
+void ScalarizeZeroDimConstantOperands(jit::Block* block) {
+  for (jit::Node* node : block->nodes()) {
+    for (jit::Block* sub : node->blocks()) ScalarizeZeroDimConstantOperands(sub);
+    if (!node->matches("aten::add(Tensor self, Tensor other, *, Scalar alpha) -> Tensor") &&
+        !node->matches("aten::sub(Tensor self, Tensor other, *, Scalar alpha) -> Tensor") &&
+        !node->matches("aten::mul(Tensor self, Tensor other) -> Tensor") &&
+        !node->matches("aten::div(Tensor self, Tensor other) -> Tensor"))
+      continue;
+    c10::optional<at::Tensor> other = jit::toIValue(node->input(1)) ? node->get<at::Tensor>(jit::attr::other)
+                                                                    : c10::nullopt;
+    if (!other || other->dim() != 0 || !other->device().is_cpu()) continue;
+    jit::WithInsertPoint here(node);
+    node->replaceInput(1, node->owningGraph()->insertConstant(other->item()));
+  }
+}
+
 bool AppendsToList(jit::Block* block) {
   for (jit::Node* n : block->nodes()) {
     if (n->kind() == c10::aten::append) return true;
@@ -264,6 +285,7 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     const auto& schema = method->function().getSchema();
     std::shared_ptr<jit::Graph> graph = method->graph()->copy();
     jit::Inline(*graph);
+    ScalarizeZeroDimConstantOperands(graph->block());
     Log().debug("forward schema: {}", c10::toString(schema));
 
     // Argument types (schema args[0] is self).

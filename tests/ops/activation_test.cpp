@@ -70,3 +70,20 @@ TEST_CASE("aten::rrelu in eval mode, selu", "[ops][activation]") {
   REQUIRE_VERIFIED(Run("rrelu", "torch.rrelu(x, 0.1, 0.3, False)"));
   REQUIRE_VERIFIED(Run("selu", "torch.selu(x)"));
 }
+
+TEST_CASE("aten::prelu with one shared and per-channel weights, several ranks", "[ops][activation]") {
+  auto prelu = [](const std::string& name, std::vector<int64_t> weight, std::vector<int64_t> shape) {
+    return RunBody("activation", name, "torch.prelu(x, self.w)", {Shape(std::move(shape))}, {{"w", std::move(weight)}});
+  };
+  REQUIRE_VERIFIED(prelu("prelu_shared", {1}, {2, 3, 5}));
+  REQUIRE_VERIFIED(prelu("prelu_channels_3d", {3}, {2, 3, 5}));
+  REQUIRE_VERIFIED(prelu("prelu_channels_4d", {4}, {2, 4, 3, 3}));
+  REQUIRE_VERIFIED(prelu("prelu_channels_2d", {6}, {5, 6}));
+  REQUIRE_VERIFIED(prelu("prelu_1d", {1}, {7}));
+}
+
+// F.softmin as TorchScript compiles it: softmax of the negated input.
+TEST_CASE("softmin (softmax of -x) over several dims", "[ops][activation]") {
+  REQUIRE_VERIFIED(Run("softmin_1", "torch.softmax(-x, 1)"));
+  REQUIRE_VERIFIED(Run("softmin_last", "(-x).softmax(-1)", {4, 6}));
+}

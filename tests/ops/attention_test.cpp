@@ -41,3 +41,27 @@ TEST_CASE("aten::_native_multi_head_attention with key padding and attention mas
   std::string causal = "(torch.ones(5, 5).triu(1) > 0).expand(2, 4, 5, 5)";
   REQUIRE_VERIFIED(Run("mha_causal", Mha("x, x, x", causal, true, true, "2", 1), {Shape({2, 5, 16})}));
 }
+
+// torch 1.13's F.scaled_dot_product_attention ancestor (torch 2.x's aten::scaled_dot_product_attention
+// and _scaled_dot_product_flash_attention_for_cpu are covered by the .pt2 fixtures).
+TEST_CASE("aten::_scaled_dot_product_attention: masks, causal, weights, ranks", "[ops][attention]") {
+  auto sdpa = [](const std::string& mask, bool causal, int output) {
+    return "torch._scaled_dot_product_attention(q, k, v, " + mask + ", 0.0, True, " + (causal ? "True" : "False") +
+           ")[" + std::to_string(output) + "]";
+  };
+  TensorSpec q = Shape({2, 3, 5, 8}), kv = Shape({2, 3, 7, 8}), v = Shape({2, 3, 7, 4});
+  auto run = [](const std::string& name, const std::string& body, std::vector<TensorSpec> inputs) {
+    TinyModel m;
+    m.forward = "def forward(self, q, k, v):\n    return " + body + "\n";
+    m.inputs = std::move(inputs);
+    return ConvertTiny(m, "attention_" + name);
+  };
+  REQUIRE_VERIFIED(run("sdpa", sdpa("None", false, 0), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_weights", sdpa("None", false, 1), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_causal", sdpa("None", true, 0), {Shape({2, 6, 8}), Shape({2, 6, 8}), Shape({2, 6, 8})}));
+  REQUIRE_VERIFIED(run("sdpa_causal_rect", sdpa("None", true, 1), {q, kv, v}));
+  // A bool mask: True takes part; a float mask is added to the scores.
+  REQUIRE_VERIFIED(run("sdpa_bool_mask", sdpa("torch.arange(7) < 5", false, 0), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_float_mask", sdpa("torch.arange(35).reshape(5, 7) * 0.1", false, 0), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_rank3", sdpa("None", false, 0), {Shape({4, 5, 8}), Shape({4, 6, 8}), Shape({4, 6, 3})}));
+}

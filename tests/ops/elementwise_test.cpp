@@ -266,3 +266,19 @@ TEST_CASE("integer shifts: <<, >> (arithmetic on negatives), bitwise_*_shift", "
   REQUIRE_VERIFIED(Run("bitwise_left_shift", "torch.bitwise_left_shift(x, y)", {values, amounts}));
   REQUIRE_VERIFIED(Run("bitwise_right_shift", "torch.bitwise_right_shift(x, 2)", {values}));
 }
+
+// No ONNX Bitwise ops before opset 18: computed bit by bit, exact for negatives and extremes.
+TEST_CASE("integer bitwise and / or / xor / not (&, |, ^, ~) on int64, int32, uint8", "[ops][elementwise]") {
+  TensorSpec a = IntData({2, 4}, {12, -7, 0, -1, 255, -9223372036854775807LL - 1, 9223372036854775807LL, 5});
+  TensorSpec b = IntData({2, 4}, {10, 3, -1, -1, 15, -1, -2, -6});
+  REQUIRE_VERIFIED(Run("int_and", "x & y", {a, b}));
+  REQUIRE_VERIFIED(Run("int_or", "x | y", {a, b}));
+  REQUIRE_VERIFIED(Run("int_xor", "x ^ y", {a, b}));
+  REQUIRE_VERIFIED(Run("int_bitwise_fns", "torch.bitwise_and(x, 6) + torch.bitwise_or(x, y) * 2 - torch.bitwise_xor(y, 3)",
+                       {a, b}));
+  REQUIRE_VERIFIED(Run("int_not", "~x + torch.bitwise_not(y)", {a, b}));
+  REQUIRE_VERIFIED(Run("int_bcast", "x & y[0]", {a, b}));
+  REQUIRE_VERIFIED(Run("int32_xor", "x.int() ^ y.int()", {IntData({4}, {100000, -3, 77, -2147483647}), IntData({4}, {-1, 5, 12, 9})}));
+  REQUIRE_VERIFIED(Run("uint8_ops", "(x.byte() & 15) | (~y.byte() ^ 48)",
+                       {IntData({4}, {250, 3, 128, 77}), IntData({4}, {1, 255, 16, 0})}));
+}

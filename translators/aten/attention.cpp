@@ -66,11 +66,121 @@ void TranslateNativeMultiHeadAttention(TranslationContext& ctx) {
   ctx.SetOutput(1, average ? Reduce(ctx, "ReduceMean", attn, {1}, false) : attn);
 }
 
+// Where the arguments of one scaled-dot-product-attention flavour sit in its schema.
+struct SdpaLayout {
+  int mask = -1, dropout = -1, causal = -1, scale = -1, gqa = -1;
+};
+
+// softmax(q @ k^T * scale + bias) @ v with PyTorch's masking rules: a bool attn_mask marks
+// the positions that take part (True) and a float mask is added; is_causal keeps the lower
+// triangle of the [L, S] scores aligned at the top left; the default scale is
+// 1/sqrt(q.size(-1)). Returns the attention output, and the weights / logsumexp on request.
+struct SdpaResult {
+  std::string output, weights, scores;
+};
+
+SdpaResult ScaledDotProductAttention(TranslationContext& ctx, const SdpaLayout& at) {
+  const std::string name = ctx.node().Key();
+  DType dt = ctx.OutDType(0);
+  if (!IsFloating(dt)) throw UnsupportedError(name + ": query must be a floating point tensor");
+  if (at.dropout >= 0 && ctx.ConstDouble(at.dropout, "dropout_p") != 0.0)
+    throw UnsupportedError(name + ": dropout_p > 0 drops random weights; export the model in eval mode (dropout_p=0)");
+  int64_t rank = ctx.Rank(0);
+  if (rank < 2 || ctx.Rank(1) != rank || ctx.Rank(2) != rank)
+    throw UnsupportedError(name + ": query, key and value must have the same rank (>= 2)");
+  std::string q = ctx.OperandAs(0, dt), k = ctx.OperandAs(1, dt), v = ctx.OperandAs(2, dt);
+  if (at.gqa >= 0 && ctx.ConstBool(at.gqa, "enable_gqa")) {
+    // Grouped-query attention: each key/value head serves Hq/Hkv query heads.
+    auto hq = ctx.Meta(0).StaticDim(rank - 3), hkv = ctx.Meta(1).StaticDim(rank - 3);
+    auto e = ctx.Meta(1).StaticDim(rank - 1), ev = ctx.Meta(2).StaticDim(rank - 1);
+    if (rank != 4 || !hq || !hkv || !e || !ev || *hkv == 0 || *hq % *hkv != 0)
+      throw UnsupportedError(name + ": enable_gqa needs [batch, heads, length, embed] inputs with static head counts, "
+                                    "query heads a multiple of key/value heads");
+    if (*hq != *hkv) {
+      int64_t groups = *hq / *hkv;
+      auto repeat_heads = [&](const std::string& x, int64_t embed) {
+        std::string wide = ctx.Op("Expand", {Unsqueeze(ctx, x, {2}), ctx.ConstInt64s({1, 1, groups, 1, 1})});
+        return ctx.Op("Reshape", {wide, ctx.ConstInt64s({0, *hq, -1, embed})});
+      };
+      k = repeat_heads(k, *e);
+      v = repeat_heads(v, *ev);
+    }
+  }
+  std::optional<double> scale = at.scale >= 0 ? ctx.OptionalConstDouble(at.scale, "scale") : std::nullopt;
+  std::string factor;
+  if (scale) {
+    factor = ctx.ConstScalar(*scale, dt);
+  } else if (auto e = ctx.Meta(0).StaticDim(rank - 1)) {
+    factor = ctx.ConstScalar(1.0 / std::sqrt(static_cast<double>(*e)), dt);
+  } else {
+    factor = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Cast(DimOf(ctx, q, rank - 1), DType::kInt64, dt)})});
+  }
+  std::vector<int64_t> perm(static_cast<size_t>(rank));
+  for (int64_t d = 0; d < rank; ++d) perm[static_cast<size_t>(d)] = d;
+  std::swap(perm[static_cast<size_t>(rank - 1)], perm[static_cast<size_t>(rank - 2)]);
+  std::string scores = ctx.Op("Mul", {ctx.Op("MatMul", {q, ctx.Op("Transpose", {k}, {{"perm", perm}})}), factor});
+  std::string minus_inf = ctx.ConstScalar(-std::numeric_limits<double>::infinity(), dt);
+  if (at.causal >= 0 && ctx.ConstBool(at.causal, "is_causal")) {
+    if (at.mask >= 0 && !ctx.IsNone(at.mask)) throw UnsupportedError(name + ": is_causal=True with an attn_mask is not allowed");
+    std::string one = ctx.ConstInt64(1), zero = ctx.ConstInt64(0);
+    std::string rows = ctx.Op("Range", {zero, DimOf(ctx, q, rank - 2), one});
+    std::string cols = ctx.Op("Range", {zero, DimOf(ctx, k, rank - 2), one});
+    std::string above = ctx.Op("Greater", {Unsqueeze(ctx, cols, {0}), Unsqueeze(ctx, rows, {1})});  // [L, S]
+    scores = ctx.Op("Where", {above, minus_inf, scores});
+  }
+  if (at.mask >= 0 && !ctx.IsNone(at.mask)) {
+    if (ctx.Meta(at.mask).dtype == DType::kBool) {
+      scores = ctx.Op("Where", {ctx.Input(at.mask), scores, minus_inf});
+    } else {
+      scores = ctx.Op("Add", {scores, ctx.OperandAs(at.mask, dt)});
+    }
+  }
+  SdpaResult r;
+  r.scores = scores;
+  r.weights = ctx.Op("Softmax", {scores}, {{"axis", int64_t{-1}}});
+  r.output = ctx.Op("MatMul", {r.weights, v});
+  return r;
+}
+
+// aten::scaled_dot_product_attention(Tensor query, Tensor key, Tensor value,
+//     Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *,
+//     float? scale=None, bool enable_gqa=False) -> Tensor
+void TranslateScaledDotProductAttention(TranslationContext& ctx) {
+  ctx.SetOutput(0, ScaledDotProductAttention(ctx, {3, 4, 5, 6, ctx.NumInputs() > 7 ? 7 : -1}).output);
+}
+
+// aten::_scaled_dot_product_flash_attention_for_cpu(Tensor query, Tensor key, Tensor value,
+//     float dropout_p=0.0, bool is_causal=False, *, Tensor? attn_mask=None, float? scale=None)
+//     -> (Tensor output, Tensor logsumexp)
+// What torch.export's decompositions leave of F.scaled_dot_product_attention on CPU; the
+// logsumexp is [..., L] in float32.
+void TranslateFlashAttentionForCpu(TranslationContext& ctx) {
+  SdpaResult r = ScaledDotProductAttention(ctx, {5, 3, 4, 6, -1});
+  ctx.SetOutput(0, r.output);
+  if (ctx.node().outputs.size() > 1) {
+    std::string lse = Reduce(ctx, "ReduceLogSumExp", r.scores, {-1}, false);
+    ctx.SetOutput(1, ctx.Cast(lse, ctx.OutDType(0), ctx.OutDType(1)));
+  }
+}
+
+// aten::_scaled_dot_product_attention(Tensor query, Tensor key, Tensor value,
+//     Tensor? attn_mask=None, float dropout_p=0.0, bool need_attn_weights=False,
+//     bool is_causal=False) -> (Tensor, Tensor)
+// torch 1.13's private form (torch._C._nn._scaled_dot_product_attention).
+void TranslateScaledDotProductAttention113(TranslationContext& ctx) {
+  SdpaResult r = ScaledDotProductAttention(ctx, {3, 4, 6, -1, -1});
+  ctx.SetOutput(0, r.output);
+  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, r.weights);
+}
+
 }  // namespace
 
 void RegisterAttention(Registry& r) {
   r.SetFamily("attention");
   r.Add("aten::_native_multi_head_attention", TranslateNativeMultiHeadAttention);
+  r.Add("aten::scaled_dot_product_attention", TranslateScaledDotProductAttention);
+  r.Add("aten::_scaled_dot_product_flash_attention_for_cpu", TranslateFlashAttentionForCpu);
+  r.Add("aten::_scaled_dot_product_attention", TranslateScaledDotProductAttention113);
 }
 
 }  // namespace t2o

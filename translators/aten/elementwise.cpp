@@ -5,6 +5,7 @@
 // translators serve TorchScript's scalar overloads (aten::add.int), whose "tensors" are
 // 0-d ONNX tensors.
 #include <cmath>
+#include <limits>
 
 #include "translators/common/helpers.h"
 
@@ -179,13 +180,64 @@ void TranslateLogical(TranslationContext& ctx, const std::string& op) {
   ctx.SetOutput(0, ctx.Cast(ctx.Op(op, ins), DType::kBool, ctx.OutDType()));
 }
 
-// aten::bitwise_and / __and__ / __or__ ...: logical on bools, bitwise ops are absent in
-// ONNX before opset 18 for integers.
+// The 64 two's-complement bits of an int64 tensor as int64 0/1 values: the low 63 bits
+// along a new trailing axis, and the sign bit separately. For a negative x the low bits are
+// those of x + 2^63, computed as (x + INT64_MAX) + 1 so that nothing overflows.
+struct Int64Bits {
+  std::string low, sign;
+};
+
+std::string PowersOfTwo(TranslationContext& ctx) {
+  std::vector<int64_t> powers(63);
+  for (int k = 0; k < 63; ++k) powers[static_cast<size_t>(k)] = int64_t{1} << k;
+  return ctx.ConstInt64s(powers);
+}
+
+Int64Bits BitsOf(TranslationContext& ctx, const std::string& x, const std::string& powers) {
+  std::string negative = ctx.Op("Less", {x, ctx.ConstInt64(0)});
+  std::string offset = ctx.Op("Add", {ctx.Op("Add", {x, ctx.ConstInt64(std::numeric_limits<int64_t>::max())}), ctx.ConstInt64(1)});
+  std::string magnitude = ctx.Op("Where", {negative, offset, x});  // >= 0, so Div floors
+  std::string shifted = ctx.Op("Div", {Unsqueeze(ctx, magnitude, {-1}), powers});
+  return {ctx.Op("Mod", {shifted, ctx.ConstInt64(2)}), ctx.Cast(negative, DType::kBool, DType::kInt64)};
+}
+
+// Integer and/or/xor at opsets without ONNX's Bitwise ops (added in opset 18, beyond what
+// the bundled checker knows): combined bit by bit on 0/1 values, then summed back. Exact
+// for every integer type (values are sign-extended to int64 and cast back).
+std::string IntegerBitwise(TranslationContext& ctx, const std::string& logical_op, DType dt) {
+  std::string powers = PowersOfTwo(ctx);
+  Int64Bits a = BitsOf(ctx, ctx.OperandAs(0, DType::kInt64), powers);
+  Int64Bits b = BitsOf(ctx, ctx.OperandAs(1, DType::kInt64), powers);
+  auto combine = [&](const std::string& x, const std::string& y) {
+    if (logical_op == "And") return ctx.Op("Mul", {x, y});
+    if (logical_op == "Or") return ctx.Op("Sub", {ctx.Op("Add", {x, y}), ctx.Op("Mul", {x, y})});
+    return ctx.Op("Abs", {ctx.Op("Sub", {x, y})});  // Xor
+  };
+  // ONNX Runtime sums int64 through double, so the bits are summed in groups of 21, each
+  // group's sum having few enough significant bits to stay exact.
+  std::string weighted = ctx.Op("Mul", {combine(a.low, b.low), powers});
+  std::string low;
+  for (int64_t first = 0; first < 63; first += 21) {
+    std::string group = ctx.Op("Slice", {weighted, ctx.ConstInt64s({first}), ctx.ConstInt64s({first + 21}), ctx.ConstInt64s({-1})});
+    std::string sum = Reduce(ctx, "ReduceSum", group, {-1}, false);
+    low = low.empty() ? sum : ctx.Op("Add", {low, sum});
+  }
+  std::string sign = ctx.Cast(combine(a.sign, b.sign), DType::kInt64, DType::kBool);
+  std::string with_sign = ctx.Op("Add", {low, ctx.ConstInt64(std::numeric_limits<int64_t>::min())});
+  return ctx.Cast(ctx.Op("Where", {sign, with_sign, low}), DType::kInt64, dt);
+}
+
+// aten::bitwise_and / __and__ / __or__ / bitwise_not ...: logical ops on bools; on integers
+// ~x = -1 - x, and/or/xor bit by bit.
 void TranslateBitwise(TranslationContext& ctx, const std::string& logical_op) {
-  if (ctx.OutDType() != DType::kBool)
-    throw UnsupportedError(ctx.node().Key() + " on integer tensors needs ONNX opset 18 (Bitwise ops); only bool is supported at opset " +
-                           std::to_string(ctx.opset()));
-  TranslateLogical(ctx, logical_op);
+  DType dt = ctx.OutDType();
+  if (dt == DType::kBool) return TranslateLogical(ctx, logical_op);
+  if (!IsIntegral(dt)) throw UnsupportedError(ctx.node().Key() + " is defined for integer and bool tensors");
+  if (logical_op == "Not") {
+    std::string inverted = ctx.Op("Sub", {ctx.ConstInt64(-1), ctx.OperandAs(0, DType::kInt64)});
+    return ctx.SetOutput(0, ctx.Cast(inverted, DType::kInt64, dt));
+  }
+  ctx.SetOutput(0, IntegerBitwise(ctx, logical_op, dt));
 }
 
 // aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor
