@@ -70,6 +70,7 @@ from torch.nn.utils import stateless
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_models  # noqa: E402  (the same models as the TorchScript fixtures)
+import pt2_op_models  # noqa: E402  (one model per operator family)
 
 FLAT_SCHEMA = (8, 7)      # written by torch 2.6-2.7
 ARCHIVE_SCHEMA = (8, 14)  # written by torch 2.8+
@@ -401,6 +402,8 @@ class GraphWriter:
         if packet.endswith("_") and not packet.startswith("_"):
             raise ValueError(f"{node.name}: in-place op {t} left after functionalization")
         ns, name = t._schema.name.split("::")
+        if ns == "t2o_fixture":  # stand-ins for torch 2.x ops (pt2_op_models.py)
+            ns = "aten"
         overload = t._overloadname
         self.op_node(node, f"torch.ops.{ns}.{name}.{overload}")
 
@@ -822,6 +825,8 @@ MODELS = {
     "vit_b_16_dyn": (gen_models.make_tv_classifier("vit_b_16"), ["x"], [{0: "s0"}], [1]),
     "swin_t_dyn": (gen_models.make_tv_classifier("swin_t"), ["x"], [{0: "s0"}], [1]),
     "resnet18_features_dyn_hw": (build_resnet18_features, ["x"], [{2: "s0", 3: "s1"}], [64, 32]),
+    # One model per operator family (pt2_op_models.py).
+    **{name: (build, args, None) for name, (build, args) in pt2_op_models.OP_MODELS.items()},
 }
 
 

@@ -45,6 +45,12 @@ const TranslatorEntry* Registry::FindAllowingInPlace(const std::string& op, cons
   return entry;
 }
 
+const std::string* Registry::InexpressibleReason(const std::string& op, const std::string& overload) const {
+  auto it = inexpressible_.find(overload.empty() ? op : op + "." + overload);
+  if (it == inexpressible_.end()) it = inexpressible_.find(op);
+  return it == inexpressible_.end() ? nullptr : &it->second;
+}
+
 std::vector<const TranslatorEntry*> Registry::EntriesFor(const std::string& op) const {
   std::vector<const TranslatorEntry*> found;
   for (auto it = entries_.lower_bound(op); it != entries_.end(); ++it) {

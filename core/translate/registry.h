@@ -41,6 +41,11 @@ class Registry {
   void Add(const std::string& key, OpsetRange range, TranslatorFn fn);
   void Add(const std::string& key, TranslatorFn fn) { Add(key, OpsetRange{}, std::move(fn)); }
   void SetFamily(std::string family) { family_ = std::move(family); }
+  // An op that no opset this build writes can express exactly (`op` or `op.overload`); a
+  // model using it fails with `reason`, which names the opset that would work. Not listed
+  // among the supported ops.
+  void AddInexpressible(const std::string& key, std::string reason) { inexpressible_[key] = std::move(reason); }
+  const std::string* InexpressibleReason(const std::string& op, const std::string& overload) const;
 
   // Exact overload first, then name-only; nullptr when none covers `opset`.
   const TranslatorEntry* Find(const std::string& op, const std::string& overload, int opset) const;
@@ -54,6 +59,7 @@ class Registry {
 
  private:
   std::map<std::string, std::vector<TranslatorEntry>> entries_;
+  std::map<std::string, std::string> inexpressible_;
   std::string family_;
 };
 

@@ -96,7 +96,9 @@ std::vector<NodeIssue> FindUnsupportedNodes(const ir::Graph& graph, const Regist
     if (all_constant) return;
     std::string message = "no translator";
     auto others = registry.EntriesFor(node.op);
-    if (!others.empty()) {
+    if (const std::string* reason = registry.InexpressibleReason(node.op, node.overload)) {
+      message = *reason;
+    } else if (!others.empty()) {
       std::ostringstream os;
       os << "no translator for this overload at opset " << opset << "; registered:";
       for (const auto* e : others)

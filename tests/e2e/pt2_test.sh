@@ -19,7 +19,7 @@ import glob, sys
 import numpy as np
 from onnx import TensorProto, numpy_helper
 dataset, prefix = sys.argv[1], sys.argv[2]
-expected = sorted(glob.glob(prefix + ".out*.npy"))
+expected = sorted(glob.glob(prefix + ".out*.npy"), key=lambda p: int(p[len(prefix) + 4:-4]))
 assert expected, f"no {prefix}.out*.npy"
 for k, path in enumerate(expected):
     ref = np.load(path)

@@ -279,3 +279,19 @@ TEST_CASE("convolution after circular padding (padding_mode='circular')", "[ops]
   REQUIRE_VERIFIED(Run("conv2d_circular", "torch.conv2d(torch.pad(x, [2, 2, 1, 1], 'circular', None), self.w, self.b, [1, 1], [0, 0], [1, 1], 1)",
                        {Shape({1, 3, 6, 7})}, {{"w", {2, 3, 3, 5}}, {"b", {2}}}));
 }
+
+TEST_CASE("aten::_adaptive_avg_pool2d / _adaptive_avg_pool3d (the kernels torch.export keeps)", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("_adaptive2d", "torch._adaptive_avg_pool2d(x, [3, 2])", {Shape({1, 2, 7, 5})}));
+  REQUIRE_VERIFIED(Run("_adaptive3d", "torch._adaptive_avg_pool3d(x, [2, 1, 3])", {Shape({1, 2, 4, 3, 7})}));
+}
+
+TEST_CASE("nearest-exact upsampling 1d/2d/3d; antialias fails naming the opset that has it", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("nearest_exact1d", "torch._upsample_nearest_exact1d(x, [11], None)", {Shape({2, 3, 5})}));
+  REQUIRE_VERIFIED(Run("nearest_exact2d_down", "torch._upsample_nearest_exact2d(x, [3, 5], None, None)", {Shape({1, 2, 7, 8})}));
+  REQUIRE_VERIFIED(Run("nearest_exact2d_up", "torch._upsample_nearest_exact2d(x, [9, 13], None, None)", {Shape({1, 2, 4, 6})}));
+  REQUIRE_VERIFIED(Run("nearest_exact3d", "torch._upsample_nearest_exact3d(x, [3, 5, 4], None, None, None)",
+                       {Shape({1, 2, 2, 3, 6})}));
+  auto r = Run("bilinear_aa", "torch._upsample_bilinear2d_aa(x, [3, 3], False, None, None)", {Shape({1, 2, 8, 8})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("antialias") && Catch::Contains("opset 18"));
+}

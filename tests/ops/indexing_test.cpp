@@ -63,3 +63,39 @@ TEST_CASE("aten::slice_scatter with start, end, step and negative bounds", "[ops
   REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_step", "torch.slice_scatter(x, y, 0, 0, 6, 2)", {Shape({6, 2}), Shape({3, 2})}));
   REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_neg", "torch.slice_scatter(x, y, -1, -2)", {Shape({2, 3, 4}), Shape({2, 3, 2})}));
 }
+
+TEST_CASE("aten::diagonal with offsets and dims; multi-dim boolean masks in index / index_put", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "diagonal", "torch.diagonal(x)", {Shape({4, 5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "diagonal_offset", "torch.diagonal(x, 1) + torch.diagonal(x, -2).sum()", {Shape({4, 5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "diagonal_dims", "torch.diagonal(x, -1, 2, 0)", {Shape({3, 2, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "mask_2d", "x[y > 0]", {Shape({4, 6, 3}), Shape({4, 6})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "mask_full", "x[x > 0.5]", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_mask_2d", "torch.index_put(x, [y > 0], torch.tensor(-1.0))",
+                           {Shape({4, 6, 3}), Shape({4, 6})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_put_mask_rows", "torch.index_put(x, [y > 0], z, True)",
+                           {Shape({4, 6, 3}), Shape({4, 6}), Shape({3})}));
+}
+
+TEST_CASE("aten::scatter with reduce='add'/'multiply' and aten::scatter_reduce (sum, prod, mean; include_self)",
+          "[ops][indexing]") {
+  // Repeated targets in a row (0 and 3 twice) so that the reductions matter.
+  TensorSpec index = IntData({3, 3}, {0, 3, 0, 2, 2, 1, 3, 3, 3});
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_reduce_add", "torch.scatter(x, 1, y, z, reduce='add')",
+                           {Shape({3, 4}), index, Shape({3, 3})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_reduce_mul", "torch.scatter(x, 1, y, 1.5, reduce='multiply')",
+                           {Shape({3, 4}), index}));
+  for (const char* reduce : {"sum", "prod", "mean"})
+    for (bool include_self : {true, false}) {
+      std::string name = std::string("scatter_reduce_") + reduce + (include_self ? "_self" : "");
+      std::string body = std::string("torch.scatter_reduce(x, 1, y, z, '") + reduce + "', include_self=" +
+                         (include_self ? "True" : "False") + ")";
+      INFO(body);
+      REQUIRE_VERIFIED(RunBody("indexing", name, body, {Shape({3, 4}), index, Shape({3, 3})}));
+    }
+  REQUIRE_VERIFIED(RunBody("indexing", "scatter_reduce_int", "torch.scatter_reduce(x, 0, y, x, 'sum')",
+                           {IntData({2, 3}, {1, -2, 3, 4, 5, -6}), IntData({2, 3}, {1, 0, 1, 1, 1, 0})}));
+  auto r = RunBody("indexing", "scatter_reduce_amax", "torch.scatter_reduce(x, 1, y, z, 'amax')",
+                   {Shape({3, 4}), index, Shape({3, 3})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("opset 18"));
+}

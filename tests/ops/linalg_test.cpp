@@ -74,3 +74,8 @@ TEST_CASE("aten::einsum and aten::cross / linalg_cross", "[ops][linalg]") {
   REQUIRE_VERIFIED(Run("cross_default_dim", "torch.cross(x, y)", {Shape({3, 5}), Shape({3, 5})}));
   REQUIRE_VERIFIED(Run("linalg_cross", "torch.linalg_cross(x, y)", {Shape({2, 3}), Shape({1, 3})}));
 }
+
+TEST_CASE("aten::dot on float and integer vectors", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("dot", "torch.dot(x, y)", {Shape({7}), Shape({7})}));
+  REQUIRE_VERIFIED(Run("dot_int", "torch.dot(x, y)", {IntData({4}, {3, -2, 5, 1}), IntData({4}, {-1, 4, 2, 9})}));
+}

@@ -89,3 +89,18 @@ TEST_CASE("aten::instance_norm with input statistics and with running statistics
                        std::string("torch.instance_norm(x, self.w, self.b, self.rm, ") + kVar + ", False, 0.1, 1e-5, False)",
                        {Shape({2, 3, 4, 4})}, {{"w", {3}}, {"b", {3}}, {"rm", {3}}, {"rv", {3}}}));
 }
+
+// What torch.export leaves of instance_norm without running stats and of group_norm.
+TEST_CASE("aten::native_batch_norm (batch statistics and running statistics), aten::native_group_norm", "[ops][normalization]") {
+  Params p{{"w", {3}}, {"b", {3}}};
+  REQUIRE_VERIFIED(Run("native_bn_train", "torch.native_batch_norm(x, self.w, self.b, None, None, True, 0.1, 1e-5)[0]",
+                       {Shape({2, 3, 4, 5})}, p));
+  REQUIRE_VERIFIED(Run("native_bn_train_stats", "torch.native_batch_norm(x, None, None, None, None, True, 0.1, 1e-3)[2] + 1.0",
+                       {Shape({4, 3, 6})}));
+  REQUIRE_VERIFIED(Run("native_bn_eval",
+                       "torch.native_batch_norm(x, self.w, self.b, torch.zeros(3) + 0.2, torch.ones(3) * 1.5, False, 0.1, 1e-5)[0]",
+                       {Shape({2, 3, 4})}, p));
+  Params g{{"w", {6}}, {"b", {6}}};
+  REQUIRE_VERIFIED(Run("native_gn", "torch.native_group_norm(x, self.w, self.b, 2, 6, 20, 3, 1e-5)[0]", {Shape({2, 6, 4, 5})}, g));
+  REQUIRE_VERIFIED(Run("native_gn_stats", "torch.native_group_norm(x, None, None, 2, 6, 4, 2, 1e-5)[2]", {Shape({2, 6, 4})}));
+}

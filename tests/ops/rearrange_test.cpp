@@ -39,3 +39,9 @@ TEST_CASE("aten::pixel_shuffle / pixel_unshuffle / channel_shuffle", "[ops][rear
   REQUIRE_VERIFIED(RunBody("rearrange", "channel_shuffle", "torch.channel_shuffle(x, 3)", {Shape({2, 6, 2, 2})}));
   REQUIRE_VERIFIED(RunBody("rearrange", "channel_shuffle_1d", "torch.channel_shuffle(x, 2)", {Shape({1, 4, 5})}));
 }
+
+TEST_CASE("aten::repeat_interleave.Tensor (indices from repeats, computed at run time)", "[ops][rearrange]") {
+  REQUIRE_VERIFIED(RunBody("rearrange", "ri_indices", "torch.repeat_interleave(x)", {IntData({4}, {2, 0, 3, 1})}));
+  REQUIRE_VERIFIED(RunBody("rearrange", "ri_indices_gather", "y.index_select(0, torch.repeat_interleave(x))",
+                           {IntData({3}, {1, 3, 2}), Shape({3, 2})}));
+}

@@ -40,3 +40,15 @@ TEST_CASE("aten::affine_grid_generator with and without align_corners", "[ops][s
                            "return torch.grid_sampler(y, torch.affine_grid_generator(x, [1, 2, 4, 4], False), 0, 0, False)",
                            {Shape({1, 2, 3}), Shape({1, 2, 4, 4})}));
 }
+
+TEST_CASE("aten::grid_sampler_2d; volumetric grid_sampler_3d fails naming the opset that has it", "[ops][sampling]") {
+  std::vector<float> grid;
+  for (int i = 0; i < 2 * 3 * 4 * 2; ++i) grid.push_back(-1.2f + 0.13f * static_cast<float>(i % 19));
+  REQUIRE_VERIFIED(RunBody("sampling", "grid_sampler_2d", "torch.grid_sampler_2d(x, y, 0, 1, False)",
+                           {Shape({2, 3, 5, 6}), FloatData({2, 3, 4, 2}, grid)}));
+  std::vector<float> grid3(1 * 2 * 2 * 2 * 3, 0.25f);
+  auto r = RunBody("sampling", "grid_sampler_3d", "torch.grid_sampler_3d(x, y, 0, 0, False)",
+                   {Shape({1, 2, 3, 4, 4}), FloatData({1, 2, 2, 2, 3}, grid3)});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("opset 20"));
+}

@@ -220,3 +220,9 @@ TEST_CASE("aten::pad with constant / reflect / replicate modes", "[ops][shape]")
   REQUIRE_VERIFIED(Run("pad_reflect", "torch.pad(x, [2, 2], 'reflect', None)", {Shape({2, 3, 4})}));
   REQUIRE_VERIFIED(Run("pad_replicate", "torch.pad(x, [1, 0, 0, 2], 'replicate', None)", {Shape({1, 2, 3, 4})}));
 }
+
+TEST_CASE("aten::unsafe_split / unsafe_split_with_sizes / unsafe_chunk (RNN decompositions)", "[ops][shape]") {
+  REQUIRE_VERIFIED(Run("unsafe_split", "torch.unsafe_split(x, 2, 1)[1]", {Shape({2, 5, 3})}));
+  REQUIRE_VERIFIED(Run("unsafe_split_sizes", "torch.unsafe_split_with_sizes(x, [1, 4], 1)[1]", {Shape({2, 5, 3})}));
+  REQUIRE_VERIFIED(Run("unsafe_chunk", "torch.unsafe_chunk(x, 3, -1)[2]", {Shape({2, 4, 6})}));
+}

@@ -150,8 +150,21 @@ void RegisterActivation(Registry& r) {
     double slope = (c.ConstDouble(1, "lower") + c.ConstDouble(2, "upper")) / 2.0;
     c.SetOutput(0, c.Op("LeakyRelu", {c.Input(0)}, {{"alpha", static_cast<float>(slope)}}));
   });
+  // aten::rrelu_with_noise(Tensor self, Tensor noise, Scalar lower, Scalar upper, bool training,
+  //     Generator? generator): what rrelu decomposes to; the noise is only written in training.
+  r.Add("aten::rrelu_with_noise", [](TranslationContext& c) {
+    if (c.ConstBool(4, "training")) throw UnsupportedError("rrelu in training mode draws random slopes");
+    double slope = (c.ConstDouble(2, "lower") + c.ConstDouble(3, "upper")) / 2.0;
+    c.SetOutput(0, c.Op("LeakyRelu", {c.Input(0)}, {{"alpha", static_cast<float>(slope)}}));
+  });
   r.Add("aten::log_sigmoid", [](TranslationContext& c) {
     c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
+  });
+  // aten::log_sigmoid_forward(Tensor self) -> (Tensor output, Tensor buffer): the buffer is a
+  // backward-pass scratch value (empty on CPU).
+  r.Add("aten::log_sigmoid_forward", [](TranslationContext& c) {
+    c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
+    if (c.node().outputs.size() > 1) c.SetOutput(1, c.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
   });
   r.Add("aten::tanhshrink", [](TranslationContext& c) {
     std::string x = X(c);

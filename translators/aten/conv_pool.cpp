@@ -307,6 +307,12 @@ void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool ha
   if (mode == "nearest") {
     attrs.push_back({"coordinate_transformation_mode", std::string("asymmetric")});
     attrs.push_back({"nearest_mode", std::string("floor")});
+  } else if (mode == "nearest-exact") {
+    // PyTorch: src = floor((dst + 0.5) * in / out), which is half_pixel's (dst + 0.5) * in / out
+    // - 0.5 rounded half up.
+    attrs = {{"mode", std::string("nearest")},
+             {"coordinate_transformation_mode", std::string("half_pixel")},
+             {"nearest_mode", std::string("round_prefer_ceil")}};
   } else {
     attrs.push_back({"coordinate_transformation_mode", std::string(align ? "align_corners" : "pytorch_half_pixel")});
     if (mode == "cubic") attrs.push_back({"cubic_coeff_a", -0.75f});
@@ -359,6 +365,8 @@ void RegisterConvPool(Registry& r) {
     r.Add("aten::max_pool" + n + "d_with_indices", [d](TranslationContext& c) { TranslateMaxPool(c, d, true); });
     r.Add("aten::avg_pool" + n + "d", [d](TranslationContext& c) { TranslateAvgPool(c, d); });
     r.Add("aten::adaptive_avg_pool" + n + "d", [d](TranslationContext& c) { TranslateAdaptivePool(c, d, false); });
+    // The kernels adaptive_avg_pool2d/3d decompose to.
+    if (d > 1) r.Add("aten::_adaptive_avg_pool" + n + "d", [d](TranslationContext& c) { TranslateAdaptivePool(c, d, false); });
     r.Add("aten::adaptive_max_pool" + n + "d", [d](TranslationContext& c) { TranslateAdaptivePool(c, d, true); });
   }
   r.Add("aten::upsample_nearest1d", [](TranslationContext& c) { TranslateUpsample(c, "nearest", false); });
@@ -368,6 +376,12 @@ void RegisterConvPool(Registry& r) {
   r.Add("aten::upsample_bilinear2d", [](TranslationContext& c) { TranslateUpsample(c, "linear", true); });
   r.Add("aten::upsample_trilinear3d", [](TranslationContext& c) { TranslateUpsample(c, "linear", true); });
   r.Add("aten::upsample_bicubic2d", [](TranslationContext& c) { TranslateUpsample(c, "cubic", true); });
+  for (std::string n : {"1", "2", "3"})
+    r.Add("aten::_upsample_nearest_exact" + n + "d", [](TranslationContext& c) { TranslateUpsample(c, "nearest-exact", false); });
+  // interpolate(..., antialias=True)
+  for (std::string op : {"aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa"})
+    r.AddInexpressible(op, "interpolate with antialias=True needs ONNX Resize's antialias attribute (opset 18); "
+                           "this build writes opsets up to 17");
 }
 
 }  // namespace t2o

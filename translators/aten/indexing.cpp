@@ -22,9 +22,16 @@ std::string UpdatesLike(TranslationContext& ctx, const std::string& src, size_t 
 
 // aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src)
 // aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value)
+// aten::scatter.reduce / value_reduce (..., str reduce): reduce='add' | 'multiply'
 // aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src)
 void TranslateScatter(TranslationContext& ctx, const char* reduction) {
-  if (ctx.NumInputs() > 4) throw UnsupportedError("scatter with a reduce argument is not supported");
+  if (ctx.NumInputs() > 4) {
+    std::string reduce = ctx.ConstString(4, "reduce");
+    if (reduce != "add" && reduce != "multiply") throw UnsupportedError("scatter: unknown reduce='" + reduce + "'");
+    if (ctx.opset() < 16)
+      throw UnsupportedError("scatter with reduce='" + reduce + "' needs ONNX ScatterElements reductions (opset 16 or later)");
+    reduction = reduce == "add" ? "add" : "mul";
+  }
   DType dt = ctx.OutDType();
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
   std::string index = ctx.Input(2);
@@ -37,6 +44,36 @@ void TranslateScatter(TranslationContext& ctx, const char* reduction) {
   Attrs attrs{{"axis", dim}};
   if (reduction) attrs.push_back({"reduction", std::string(reduction)});
   ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, updates}, attrs));
+}
+
+// aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *,
+//     bool include_self=True): reduce = sum | prod | mean | amax | amin. ScatterElements
+// reduces into `self`; include_self=False first resets the targets to the reduction's
+// identity, and mean divides by the number of values reduced into each position.
+void TranslateScatterReduce(TranslationContext& ctx) {
+  std::string reduce = ctx.ConstString(4, "reduce");
+  bool include_self = ctx.ConstBool(5, "include_self");
+  DType dt = ctx.OutDType();
+  if (reduce == "amax" || reduce == "amin")
+    throw UnsupportedError("scatter_reduce with reduce='" + reduce + "' needs ONNX ScatterElements max/min (opset 18); "
+                           "this build writes opsets up to 17");
+  if (reduce != "sum" && reduce != "prod" && reduce != "mean") throw UnsupportedError("scatter_reduce: unknown reduce='" + reduce + "'");
+  if (reduce == "mean" && !IsFloating(dt)) throw UnsupportedError("scatter_reduce with reduce='mean' on integer tensors");
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+  Attrs set{{"axis", dim}}, add{{"axis", dim}, {"reduction", std::string(reduce == "prod" ? "mul" : "add")}};
+  std::string x = ctx.OperandAs(0, dt), index = ctx.Input(2);
+  std::string src = UpdatesLike(ctx, ctx.OperandAs(3, dt), 3, 2);
+  auto filled = [&](const std::string& like, double value) {
+    return ctx.Op("Expand", {ctx.ConstScalar(value, dt), ctx.Op("Shape", {like})});
+  };
+  std::string base = include_self ? x : ctx.Op("ScatterElements", {x, index, filled(index, reduce == "prod" ? 1.0 : 0.0)}, set);
+  std::string reduced = ctx.Op("ScatterElements", {base, index, src}, add);
+  if (reduce != "mean") return ctx.SetOutput(0, reduced);
+  Attrs count_attrs{{"axis", dim}, {"reduction", std::string("add")}};
+  std::string counts = ctx.Op("ScatterElements", {filled(x, include_self ? 1.0 : 0.0), index, filled(index, 1.0)}, count_attrs);
+  std::string touched = ctx.Op("Greater", {counts, ctx.ConstScalar(0, dt)});
+  std::string safe = ctx.Op("Max", {counts, ctx.ConstScalar(1, dt)});
+  ctx.SetOutput(0, ctx.Op("Where", {touched, ctx.Op("Div", {reduced, safe}), x}));
 }
 
 // aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False)
@@ -58,9 +95,20 @@ void TranslateIndexPut(TranslationContext& ctx) {
   for (const ir::Value* v : index_values)
     if (!v || v->IsNone()) throw UnsupportedError("index_put with a None (':') index before an indexed dim is not supported");
   if (index_values.size() == 1 && (index_values[0]->meta.dtype == DType::kBool || index_values[0]->meta.dtype == DType::kUInt8)) {
-    if (index_values[0]->meta.rank() != ctx.Rank(0))
-      throw UnsupportedError("index_put with a boolean mask of another rank than the tensor is not supported");
     std::string mask = ctx.Cast(indices[0], index_values[0]->meta.dtype, DType::kBool);
+    int64_t mask_rank = static_cast<int64_t>(index_values[0]->meta.rank());
+    if (mask_rank > ctx.Rank(0)) throw UnsupportedError("index_put: the boolean mask has more dims than the tensor");
+    if (mask_rank < ctx.Rank(0)) {
+      // A mask over the leading dims: scatter into the positions where it holds, the values
+      // broadcast to [count, trailing dims...].
+      std::string positions = ctx.Op("Transpose", {ctx.Op("NonZero", {mask})}, {{"perm", std::vector<int64_t>{1, 0}}});
+      std::string count = ShapeSlice(ctx, positions, 0, 1);
+      std::string tail = ShapeSlice(ctx, x, mask_rank);
+      std::string updates = ctx.Op("Expand", {values, ctx.Op("Concat", {count, tail}, {{"axis", int64_t{0}}})});
+      Attrs attrs;
+      if (accumulate) attrs.push_back({"reduction", std::string("add")});
+      return ctx.SetOutput(0, ctx.Op("ScatterND", {x, positions, updates}, attrs));
+    }
     std::string v = accumulate ? ctx.Op("Add", {x, values}) : values;
     return ctx.SetOutput(0, Select(ctx, mask, v, x, dt));
   }
@@ -71,7 +119,7 @@ void TranslateIndexPut(TranslationContext& ctx) {
   std::string stacked = parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{-1}}});
   // Values broadcast to index_shape + x.shape[k:].
   std::string index_shape = ctx.Op("Shape", {indices[0]});
-  std::string tail = ctx.Op("Shape", {x}, {{"start", static_cast<int64_t>(indices.size())}});
+  std::string tail = ShapeSlice(ctx, x, static_cast<int64_t>(indices.size()));
   std::string target = ctx.Op("Concat", {index_shape, tail}, {{"axis", int64_t{0}}});
   std::string updates = ctx.Op("Expand", {values, target});
   Attrs attrs;
@@ -139,6 +187,33 @@ void TranslateDiag(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("GatherND", {x, idx}));
 }
 
+// aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)
+// The two dims move to the end and are flattened; the diagonal is a Gather of the flat
+// positions row * n2 + col, appended as the last dim as PyTorch does.
+void TranslateDiagonal(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  if (rank < 2) throw UnsupportedError("diagonal needs at least 2 dims");
+  int64_t offset = ctx.ConstInt(1, "offset");
+  int64_t d1 = NormalizeAxis(ctx.ConstInt(2, "dim1"), rank), d2 = NormalizeAxis(ctx.ConstInt(3, "dim2"), rank);
+  if (d1 == d2) throw UnsupportedError("diagonal: dim1 and dim2 must differ");
+  auto n1 = ctx.Meta(0).StaticDim(d1), n2 = ctx.Meta(0).StaticDim(d2);
+  if (!n1 || !n2) throw UnsupportedError("diagonal: the two dims must be static");
+  std::vector<int64_t> perm, keep;
+  for (int64_t k = 0; k < rank; ++k)
+    if (k != d1 && k != d2) perm.push_back(k);
+  for (size_t k = 0; k < perm.size(); ++k) keep.push_back(0);
+  perm.push_back(d1);
+  perm.push_back(d2);
+  std::string moved = ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", perm}});
+  keep.push_back(*n1 * *n2);
+  std::string flat = ctx.Op("Reshape", {moved, ctx.ConstInt64s(keep)});
+  std::vector<int64_t> positions;
+  for (int64_t row = std::max<int64_t>(0, -offset); row < *n1 && row + offset < *n2; ++row)
+    positions.push_back(row * *n2 + row + offset);
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {static_cast<int64_t>(positions.size())}, positions));
+  ctx.SetOutput(0, ctx.Op("Gather", {flat, idx}, {{"axis", static_cast<int64_t>(perm.size() - 2)}}));
+}
+
 // aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1)
 // src lands on positions start, start + step, ... of `dim`: ScatterElements with those
 // positions broadcast to src's shape.
@@ -170,6 +245,9 @@ void RegisterIndexing(Registry& r) {
   r.SetFamily("indexing");
   r.Add("aten::scatter.src", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
   r.Add("aten::scatter.value", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
+  r.Add("aten::scatter.reduce", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
+  r.Add("aten::scatter.value_reduce", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
+  r.Add("aten::scatter_reduce.two", {16, kMaxOpset}, TranslateScatterReduce);
   // ScatterElements' reduction attribute arrived in opset 16.
   r.Add("aten::scatter_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateScatter(c, "add"); });
   r.Add("aten::index_put", [](TranslationContext& c) {
@@ -182,6 +260,7 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::triu", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, true); });
   r.Add("aten::tril", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, false); });
   r.Add("aten::diag", TranslateDiag);
+  r.Add("aten::diagonal", TranslateDiagonal);
   r.Add("aten::slice_scatter", TranslateSliceScatter);
 }
 

@@ -104,6 +104,13 @@ void RegisterLinalg(Registry& r) {
   r.Add("aten::mm", TranslateMatMul);
   r.Add("aten::bmm", TranslateMatMul);
   r.Add("aten::mv", TranslateMatMul);
+  // aten::dot(Tensor self, Tensor tensor): 1-D inner product (MatMul has no integer kernels
+  // everywhere, so integers multiply and sum).
+  r.Add("aten::dot", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string a = c.OperandAs(0, dt), b = c.OperandAs(1, dt);
+    c.SetOutput(0, IsFloating(dt) ? c.Op("MatMul", {a, b}) : Reduce(c, "ReduceSum", c.Op("Mul", {a, b}), {0}, false));
+  });
   r.Add("aten::t", TranslateT);
   r.Add("aten::einsum", TranslateEinsum);
   r.Add("aten::cross", TranslateCross);

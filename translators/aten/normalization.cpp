@@ -30,11 +30,12 @@ void TranslateBatchNorm(TranslationContext& ctx) {
 
 // aten::_native_batch_norm_legit_no_training(input, weight, bias, running_mean, running_var,
 //                                            momentum, eps) -> (Tensor, Tensor, Tensor)
-void TranslateNativeBatchNormNoTraining(TranslationContext& ctx) {
+// (also native_batch_norm with training=False, whose eps sits at 7)
+void TranslateNativeBatchNormNoTraining(TranslationContext& ctx, size_t eps_index = 6) {
   DType dt = ctx.OutDType(0);
   auto channels = ctx.Meta(0).StaticDim(1);
   if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
-  double eps = ctx.ConstDouble(6, "eps");
+  double eps = ctx.ConstDouble(eps_index, "eps");
   std::string y = ctx.Op("BatchNormalization",
                          {ctx.OperandAs(0, dt), ChannelParam(ctx, 1, *channels, 1.0f, dt), ChannelParam(ctx, 2, *channels, 0.0f, dt),
                           ctx.OperandAs(3, dt), ctx.OperandAs(4, dt)},
@@ -98,14 +99,13 @@ void TranslateLayerNorm(TranslationContext& ctx) {
   }
 }
 
-// aten::group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True)
-void TranslateGroupNorm(TranslationContext& ctx) {
+// (N, C, *) normalized over groups of channels; weight/bias at inputs w_index/b_index.
+// Returns the grouped moments for native_group_norm's mean/rstd outputs.
+TrailingMoments GroupNorm(TranslationContext& ctx, int64_t groups, double eps, size_t w_index, size_t b_index) {
   DType dt = ctx.OutDType(0);
-  int64_t groups = ctx.ConstInt(1, "num_groups");
   int64_t rank = ctx.Rank(0);
   auto channels = ctx.Meta(0).StaticDim(1);
   if (!channels) throw UnsupportedError("group_norm: the channel dimension must be static");
-  double eps = ctx.ConstDouble(4, "eps");
   std::string x = ctx.OperandAs(0, dt);
   // (N, C, *) -> (N, G, C/G * prod(*)), normalize the last axis, then back.
   std::string grouped = ctx.Op("Reshape", {x, ctx.ConstInt64s({0, groups, -1})});
@@ -118,9 +118,53 @@ void TranslateGroupNorm(TranslationContext& ctx) {
     std::string p = ctx.OperandAs(i, dt);
     return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
   };
-  if (!ctx.IsNone(2)) y = ctx.Op("Mul", {y, per_channel(2)});
-  if (!ctx.IsNone(3)) y = ctx.Op("Add", {y, per_channel(3)});
+  if (!ctx.IsNone(w_index)) y = ctx.Op("Mul", {y, per_channel(w_index)});
+  if (!ctx.IsNone(b_index)) y = ctx.Op("Add", {y, per_channel(b_index)});
   ctx.SetOutput(0, y);
+  return ctx.node().outputs.size() > 1 ? MomentsFrom(ctx, grouped, 2, 3, eps, dt) : TrailingMoments{};
+}
+
+// aten::group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True)
+void TranslateGroupNorm(TranslationContext& ctx) {
+  GroupNorm(ctx, ctx.ConstInt(1, "num_groups"), ctx.ConstDouble(4, "eps"), 2, 3);
+}
+
+// aten::native_group_norm(input, weight?, bias?, int N, int C, int HxW, int group, float eps)
+//     -> (out, mean [N, group], rstd [N, group])
+void TranslateNativeGroupNorm(TranslationContext& ctx) {
+  TrailingMoments m = GroupNorm(ctx, ctx.ConstInt(6, "group"), ctx.ConstDouble(7, "eps"), 1, 2);
+  if (ctx.node().outputs.size() < 3) return;
+  ctx.SetOutput(1, Squeeze(ctx, m.mean, {2}));
+  ctx.SetOutput(2, Squeeze(ctx, ctx.Op("Reciprocal", {m.std}), {2}));
+}
+
+// aten::native_batch_norm(input, weight?, bias?, running_mean?, running_var?, bool training,
+//     float momentum, float eps) -> (out, save_mean, save_invstd)
+// In training mode (instance norm without running statistics decomposes to it) the
+// statistics are the batch's: mean and biased variance over every axis but the channels.
+void TranslateNativeBatchNorm(TranslationContext& ctx) {
+  if (!ctx.ConstBool(5, "training")) return TranslateNativeBatchNormNoTraining(ctx, 7);
+  DType dt = ctx.OutDType(0);
+  int64_t rank = ctx.Rank(0);
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
+  std::vector<int64_t> axes{0}, trailing;
+  for (int64_t k = 2; k < rank; ++k) axes.push_back(k);
+  for (int64_t k = 1; k < rank - 1; ++k) trailing.push_back(k);
+  std::string x = ctx.OperandAs(0, dt);
+  std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
+  std::string centered = ctx.Op("Sub", {x, mean});
+  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
+  std::string invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(ctx.ConstDouble(7, "eps"), dt)})})});
+  auto per_channel = [&](size_t i, float fill) {
+    std::string p = ChannelParam(ctx, i, *channels, fill, dt);
+    return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
+  };
+  std::string y = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Mul", {centered, invstd}), per_channel(1, 1.0f)}), per_channel(2, 0.0f)});
+  ctx.SetOutput(0, y);
+  if (ctx.node().outputs.size() < 3) return;
+  ctx.SetOutput(1, Reshape(ctx, mean, {-1}));
+  ctx.SetOutput(2, Reshape(ctx, invstd, {-1}));
 }
 
 // aten::instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
@@ -148,10 +192,12 @@ void TranslateInstanceNorm(TranslationContext& ctx) {
 void RegisterNormalization(Registry& r) {
   r.SetFamily("normalization");
   r.Add("aten::batch_norm", TranslateBatchNorm);
-  r.Add("aten::_native_batch_norm_legit_no_training", TranslateNativeBatchNormNoTraining);
+  r.Add("aten::_native_batch_norm_legit_no_training", [](TranslationContext& c) { TranslateNativeBatchNormNoTraining(c); });
+  r.Add("aten::native_batch_norm", TranslateNativeBatchNorm);
   r.Add("aten::layer_norm", TranslateLayerNorm);
   r.Add("aten::native_layer_norm", TranslateLayerNorm);
   r.Add("aten::group_norm", TranslateGroupNorm);
+  r.Add("aten::native_group_norm", TranslateNativeGroupNorm);
   r.Add("aten::instance_norm", TranslateInstanceNorm);
 }
 

@@ -66,6 +66,21 @@ void TranslateRepeatInterleaveTensor(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Gather", {x, idx}, {{"axis", dim}}));
 }
 
+// aten::repeat_interleave.Tensor(Tensor repeats, *, SymInt? output_size=None) -> Tensor
+// The indices 0..n-1, index i repeated repeats[i] times (what x.repeat_interleave(r, dim)
+// decomposes to, followed by index_select). Position p holds the number of inclusive
+// running totals of `repeats` that are <= p.
+void TranslateRepeatInterleaveIndices(TranslationContext& ctx) {
+  std::string repeats = ctx.OperandAs(0, DType::kInt64);
+  if (ctx.Rank(0) != 1) throw UnsupportedError("repeat_interleave: repeats must be a 1-D tensor");
+  std::string ends = ctx.Op("CumSum", {repeats, ctx.ConstInt64(0)});
+  std::string total = Reduce(ctx, "ReduceSum", repeats, {0}, false);
+  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), total, ctx.ConstInt64(1)});
+  std::string passed = ctx.Op("LessOrEqual", {Unsqueeze(ctx, ends, {0}), Unsqueeze(ctx, positions, {1})});
+  std::string index = Reduce(ctx, "ReduceSum", ctx.Cast(passed, DType::kBool, DType::kInt64), {1}, false);
+  ctx.SetOutput(0, ctx.Cast(index, DType::kInt64, ctx.OutDType()));
+}
+
 // aten::tensor_split.sections(Tensor self, SymInt sections, int dim=0) -> Tensor[]
 // aten::tensor_split.indices(Tensor self, SymInt[] indices, int dim=0) -> Tensor[]
 void TranslateTensorSplit(TranslationContext& ctx) {
@@ -157,6 +172,7 @@ void RegisterRearrange(Registry& r) {
   r.Add("aten::tile", TranslateTile);
   r.Add("aten::repeat_interleave.self_int", TranslateRepeatInterleave);
   r.Add("aten::repeat_interleave.self_Tensor", TranslateRepeatInterleaveTensor);
+  r.Add("aten::repeat_interleave.Tensor", TranslateRepeatInterleaveIndices);
   r.Add("aten::tensor_split", TranslateTensorSplit);
   r.Add("aten::pixel_shuffle", TranslatePixelShuffle);
   r.Add("aten::pixel_unshuffle", TranslatePixelUnshuffle);

@@ -11,7 +11,8 @@ void TranslateGridSample(TranslationContext& ctx) {
   int64_t mode = ctx.ConstInt(2, "interpolation_mode");
   int64_t padding = ctx.ConstInt(3, "padding_mode");
   if (mode < 0 || mode > 2 || padding < 0 || padding > 2) throw UnsupportedError("grid_sample: unknown mode");
-  if (ctx.Rank(0) != 4) throw UnsupportedError("grid_sample: ONNX GridSample (opset 16) is 2-D only");
+  if (ctx.Rank(0) != 4) throw UnsupportedError("grid_sample on 5-D (volumetric) input: ONNX GridSample handles it from opset 20, "
+                                                   "above the opsets this build writes (up to 17)");
   DType dt = ctx.OutDType();
   ctx.SetOutput(0, ctx.Op("GridSample", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)},
                           {{"mode", std::string(kModes[mode])}, {"padding_mode", std::string(kPadding[padding])},
@@ -62,6 +63,8 @@ void TranslateAffineGrid(TranslationContext& ctx) {
 void RegisterSampling(Registry& r) {
   r.SetFamily("sampling");
   r.Add("aten::grid_sampler", {16, kMaxOpset}, TranslateGridSample);
+  r.Add("aten::grid_sampler_2d", {16, kMaxOpset}, TranslateGridSample);  // same arguments, 4-D input
+  r.Add("aten::grid_sampler_3d", {16, kMaxOpset}, TranslateGridSample);
   r.Add("aten::affine_grid_generator", TranslateAffineGrid);
 }
 

@@ -64,7 +64,8 @@ void TranslateEmbedding(TranslationContext& ctx) {
 }
 
 // aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor. Supported: one index
-// tensor (integer or boolean mask) at any dim, the others None (x[:, idx]), or several
+// tensor (integer or 1-D boolean mask) at any dim, the others None (x[:, idx]), a boolean
+// mask over the leading dims (x[mask]), or several
 // integer indices on adjacent leading dims (GatherND after broadcasting).
 void TranslateIndex(TranslationContext& ctx) {
   const ir::Node* list = ctx.InputValue(1).producer;
@@ -80,8 +81,12 @@ void TranslateIndex(TranslationContext& ctx) {
     const ir::Value* index = list->inputs[k];
     std::string idx = names[k];
     if (index->meta.dtype == DType::kBool) {
-      if (index->meta.rank() != 1 || k != 0)
-        throw UnsupportedError("boolean-mask indexing is supported for 1-D masks on dim 0");
+      if (index->meta.rank() != 1) {
+        // x[mask] with a mask over the leading dims: the positions where it holds, [count, rank(mask)].
+        if (k != 0) throw UnsupportedError("boolean-mask indexing with a multi-dim mask after a ':' is not supported");
+        std::string positions = ctx.Op("Transpose", {ctx.Op("NonZero", {idx})}, {{"perm", std::vector<int64_t>{1, 0}}});
+        return ctx.SetOutput(0, ctx.Op("GatherND", {x, positions}));
+      }
       idx = Squeeze(ctx, ctx.Op("NonZero", {idx}), {0});
     } else if (index->meta.dtype != DType::kInt64) {
       idx = ctx.Cast(idx, index->meta.dtype, DType::kInt64);

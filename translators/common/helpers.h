@@ -1,6 +1,7 @@
 // Small ONNX building blocks shared by the translator families.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ inline std::string Reduce(TranslationContext& ctx, const std::string& op, const 
 
 // The shape of x as a 1-D int64 tensor, or one dimension of it as a 0-d tensor.
 inline std::string ShapeOf(TranslationContext& ctx, const std::string& x) { return ctx.Op("Shape", {x}); }
+// Dims [start, end) of x's shape (Shape's start/end attributes exist from opset 15).
+inline std::string ShapeSlice(TranslationContext& ctx, const std::string& x, int64_t start,
+                              int64_t end = std::numeric_limits<int64_t>::max()) {
+  if (ctx.opset() >= 15) {
+    Attrs attrs{{"start", start}};
+    if (end != std::numeric_limits<int64_t>::max()) attrs.push_back({"end", end});
+    return ctx.Op("Shape", {x}, attrs);
+  }
+  return ctx.Op("Slice", {ShapeOf(ctx, x), ctx.ConstInt64s({start}), ctx.ConstInt64s({end})});
+}
 inline std::string DimOf(TranslationContext& ctx, const std::string& x, int64_t axis) {
   return ctx.Op("Gather", {ShapeOf(ctx, x), ctx.ConstInt64(axis)}, {{"axis", int64_t{0}}});
 }

@@ -1,0 +1,331 @@
+"""Small models exercising one operator family each, for the .pt2 fixtures
+(scripts/gen_pt2_fixtures.py): traced with make_fx like the other fixtures, so the
+ExportedProgram path sees the ATen ops that torch.export leaves of these calls.
+
+torch 1.13 has no F.scaled_dot_product_attention; the attention model calls stand-in
+ops with the torch 2.x schemas (t2o_fixture::scaled_dot_product_attention and
+_scaled_dot_product_flash_attention_for_cpu, computed as the PyTorch docs define
+them), which the fixture writer renames to their aten names.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+_LIB = torch.library.Library("t2o_fixture", "DEF")
+_LIB.define("scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
+            "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor")
+_LIB.define("_scaled_dot_product_flash_attention_for_cpu(Tensor query, Tensor key, Tensor value, "
+            "float dropout_p=0.0, bool is_causal=False, *, Tensor? attn_mask=None, float? scale=None) "
+            "-> (Tensor output, Tensor logsumexp)")
+
+
+def _attention_scores(q, k, attn_mask, is_causal, scale, enable_gqa=False):
+    if enable_gqa and q.size(-3) != k.size(-3):
+        k = k.repeat_interleave(q.size(-3) // k.size(-3), -3)
+    factor = 1 / math.sqrt(q.size(-1)) if scale is None else scale
+    scores = q @ k.transpose(-2, -1) * factor
+    if is_causal:
+        keep = torch.ones(q.size(-2), k.size(-2), dtype=torch.bool).tril()
+        scores = scores.masked_fill(~keep, float("-inf"))
+    if attn_mask is not None:
+        scores = scores.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else scores + attn_mask
+    return scores
+
+
+def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    if enable_gqa and q.size(-3) != v.size(-3):
+        v = v.repeat_interleave(q.size(-3) // v.size(-3), -3)
+    return torch.softmax(_attention_scores(q, k, attn_mask, is_causal, scale, enable_gqa), -1) @ v
+
+
+def _flash_cpu(q, k, v, dropout_p=0.0, is_causal=False, attn_mask=None, scale=None):
+    scores = _attention_scores(q, k, attn_mask, is_causal, scale)
+    return torch.softmax(scores, -1) @ v, torch.logsumexp(scores, -1).float()
+
+
+_LIB.impl("scaled_dot_product_attention", _sdpa, "CPU")
+_LIB.impl("_scaled_dot_product_flash_attention_for_cpu", _flash_cpu, "CPU")
+sdpa = torch.ops.t2o_fixture.scaled_dot_product_attention
+flash_attention_cpu = torch.ops.t2o_fixture._scaled_dot_product_flash_attention_for_cpu
+
+
+class Activations(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.prelu = nn.PReLU(4, 0.2)
+
+    def forward(self, x):
+        return (F.relu(x), F.relu6(x * 4), F.leaky_relu(x, 0.1), self.prelu(x), F.rrelu(x, 0.1, 0.3),
+                F.elu(x, 0.5), F.selu(x), F.celu(x, 1.5), F.gelu(x), F.gelu(x, approximate="tanh"),
+                F.silu(x), F.mish(x), F.hardswish(x * 3), F.hardsigmoid(x * 3), F.hardtanh(x, -0.5, 0.5),
+                F.hardshrink(x, 0.3), F.softshrink(x, 0.3), F.tanhshrink(x), F.threshold(x, 0.2, -1.0),
+                F.softplus(x, 2.0, 1.0), F.softsign(x), torch.sigmoid(x), torch.tanh(x), F.logsigmoid(x),
+                F.glu(x, 1), F.softmax(x, 1), F.log_softmax(x, -1), F.softmin(x, 2))
+
+
+class ConvPool(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv_groups = nn.Conv2d(4, 6, 3, stride=2, padding=1, dilation=1, groups=2)
+        self.conv_dilated = nn.Conv2d(4, 4, 3, padding=2, dilation=2, padding_mode="reflect")
+        self.conv_same = nn.Conv2d(4, 2, 3, padding="same", padding_mode="circular")
+        self.conv1d = nn.Conv1d(4, 3, 3, padding="valid")
+        self.conv3d = nn.Conv3d(4, 2, (1, 3, 3), padding=(0, 1, 1), padding_mode="replicate")
+        self.deconv1d = nn.ConvTranspose1d(4, 2, 3, stride=2, output_padding=1)
+        self.deconv2d = nn.ConvTranspose2d(4, 4, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=1)
+        self.deconv3d = nn.ConvTranspose3d(4, 2, (1, 2, 2), stride=(1, 2, 2))
+
+    def forward(self, x):  # x: [2, 4, 9, 9]
+        seq = x.flatten(2)
+        vol = x.unsqueeze(2)
+        pooled, indices = F.max_pool2d(x, 3, 2, 1, return_indices=True)
+        return (self.conv_groups(x), self.conv_dilated(x), self.conv_same(x), self.conv1d(seq), self.conv3d(vol),
+                self.deconv1d(seq[..., :10]), self.deconv2d(x), self.deconv3d(vol),
+                pooled, indices, F.max_pool1d(seq, 4, 3, ceil_mode=True), F.max_pool2d(x, 2, dilation=2),
+                F.max_pool3d(vol, (1, 2, 2), ceil_mode=True),
+                F.avg_pool1d(seq, 4, 3, 1, ceil_mode=True, count_include_pad=False),
+                F.avg_pool2d(x, 3, 2, 1, count_include_pad=True, divisor_override=5), F.avg_pool3d(vol, (1, 3, 3), 2),
+                F.adaptive_avg_pool1d(seq, 7), F.adaptive_avg_pool2d(x, (4, 3)), F.adaptive_avg_pool3d(vol, (1, 2, 4)),
+                F.adaptive_max_pool1d(seq, 5), F.adaptive_max_pool2d(x, 4), F.adaptive_max_pool3d(vol, (1, 4, 2)),
+                F.lp_pool2d(x.abs() + 0.1, 2.0, 3), F.lp_pool1d(seq.abs() + 0.1, 3.0, 4),
+                F.unfold(x, 3, padding=1, stride=2), F.fold(F.unfold(x, 2, stride=2), (8, 8), 2, stride=2),
+                F.pixel_shuffle(x, 2), F.pixel_unshuffle(x[..., :8, :8], 2), torch.channel_shuffle(x, 2),
+                F.interpolate(x, size=(5, 13), mode="nearest"), F.interpolate(seq, scale_factor=1.5, mode="linear"),
+                F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=True),
+                F.interpolate(x, size=(7, 11), mode="bicubic", align_corners=False),
+                F.interpolate(vol, size=(2, 5, 5), mode="trilinear"),
+                F.pad(x, (1, 2, 0, 1), "reflect"), F.pad(seq, (2, 3), "replicate"), F.pad(vol, (1, 1, 2, 2, 1, 0)),
+                F.pad(x, (2, 1, 1, 2), "circular"), F.pad(x, (1, 1), value=-2.0))
+
+
+class Sampling(nn.Module):
+    def forward(self, x, theta):  # x: [2, 4, 9, 9], theta: [2, 2, 3]
+        grid = F.affine_grid(theta, [2, 4, 5, 7], align_corners=False)
+        return (grid, F.grid_sample(x, grid, "bilinear", "zeros", align_corners=False),
+                F.grid_sample(x, grid * 1.2, "nearest", "border", align_corners=True),
+                F.grid_sample(x, grid * 1.2, "bilinear", "reflection", align_corners=False))
+
+
+class Normalization(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bn1 = nn.BatchNorm1d(4)
+        self.bn2 = nn.BatchNorm2d(4)
+        self.bn3 = nn.BatchNorm3d(4)
+        self.inorm_stats = nn.InstanceNorm2d(4, affine=True, track_running_stats=True)
+        self.inorm = nn.InstanceNorm1d(4)
+        self.gn = nn.GroupNorm(2, 4)
+        self.ln = nn.LayerNorm([9, 9])
+        with torch.no_grad():
+            for bn in (self.bn1, self.bn2, self.bn3, self.inorm_stats):
+                bn.running_mean.uniform_(-0.5, 0.5)
+                bn.running_var.uniform_(0.5, 2.0)
+                bn.weight.uniform_(0.5, 1.5)
+                bn.bias.uniform_(-0.5, 0.5)
+
+    def forward(self, x):  # x: [2, 4, 9, 9]
+        return (self.bn1(x.flatten(2)), self.bn2(x), self.bn3(x.unsqueeze(2)), self.inorm_stats(x),
+                self.inorm(x.flatten(2)), self.gn(x), self.ln(x), F.layer_norm(x, [9], eps=1e-3),
+                F.local_response_norm(x, 3), F.normalize(x, p=2.0, dim=1), F.normalize(x, p=1.0, dim=-1))
+
+
+class Linalg(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(9, 5)
+        self.fc_nobias = nn.Linear(9, 3, bias=False)
+
+    def forward(self, x, v):  # x: [2, 4, 9, 9], v: [9]
+        m = x[0, 0]
+        return (self.fc(x), self.fc_nobias(x[0]), torch.matmul(v, v), torch.matmul(m, v), torch.matmul(v, m),
+                torch.matmul(x, m), torch.matmul(x, x), torch.matmul(x[0], x), torch.mm(m, m), torch.bmm(x[0], x[1]),
+                torch.mv(m, v), torch.addmm(v, m, m, beta=0.5, alpha=2.0), torch.baddbmm(x[0], x[1], x[0], alpha=0.5),
+                torch.einsum("bcij,bcjk->bcik", x, x), torch.einsum("ii->i", m), torch.einsum("bcij->bj", x),
+                torch.cross(x[..., :3], x[..., 3:6], dim=-1), torch.linalg.cross(x[0, 0, :3, :4], x[0, 1, 3:6, :4], dim=0),
+                torch.norm(x), torch.norm(x, 1, dim=1), torch.norm(x, float("inf"), dim=(2, 3)),
+                torch.norm(x, "fro", dim=(1, 2), keepdim=True), torch.linalg.vector_norm(x, 3.0, dim=-1))
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(16, 4, batch_first=True)
+        self.mha_seq_first = nn.MultiheadAttention(16, 2, kdim=8, vdim=12)
+
+    def forward(self, q, k, v, kv):  # q: [2, 4, 5, 8], k, v: [2, 4, 7, 8], kv: [2, 2, 7, 8]
+        bool_mask = torch.arange(7) < 5
+        float_mask = torch.arange(35.0).reshape(5, 7) * 0.05
+        x = q.transpose(1, 2).reshape(2, 5, 32)[..., :16]
+        mem = k.transpose(1, 2).reshape(2, 7, 32)
+        pad = torch.arange(7).expand(2, 7) >= 6
+        causal = torch.ones(5, 5, dtype=torch.bool).triu(1)
+        out, weights = self.mha(x, x, x, attn_mask=causal)
+        out_pad, weights_heads = self.mha(x, mem[..., :16], mem[..., 16:], key_padding_mask=pad,
+                                          average_attn_weights=False)
+        out_seq, _ = self.mha_seq_first(x.transpose(0, 1), mem[..., :8].transpose(0, 1), mem[..., 8:20].transpose(0, 1),
+                                        need_weights=False)
+        flash, lse = flash_attention_cpu(q, k, v, 0.0, True, scale=0.4)
+        return (sdpa(q, k, v), sdpa(q, k, v, bool_mask), sdpa(q, k, v, float_mask, scale=0.2),
+                sdpa(q, q, q, is_causal=True), sdpa(q, kv, kv, enable_gqa=True), flash, lse,
+                out, weights, out_pad, weights_heads, out_seq)
+
+
+class Recurrent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(6, 5, num_layers=2, nonlinearity="relu", bidirectional=True)
+        self.rnn_tanh = nn.RNN(6, 4, batch_first=True)
+        self.lstm = nn.LSTM(6, 5, num_layers=2, batch_first=True, bidirectional=True)
+        self.gru = nn.GRU(6, 4, num_layers=2)
+
+    def forward(self, x, h0, c0):  # x: [3, 7, 6] (batch_first for lstm / rnn_tanh), h0, c0: [4, 3, 5]
+        seq_first = x.transpose(0, 1)
+        out_rnn, h_rnn = self.rnn(seq_first)
+        out_tanh, h_tanh = self.rnn_tanh(x)
+        out_lstm, (h_lstm, c_lstm) = self.lstm(x, (h0, c0))
+        out_gru, h_gru = self.gru(seq_first, h0[:2, :, :4])
+        return out_rnn, h_rnn, out_tanh, h_tanh, out_lstm, h_lstm, c_lstm, out_gru, h_gru
+
+
+class Elementwise(nn.Module):
+    def forward(self, x, y, i, j):  # x, y: [3, 4] float, i, j: [3, 4] int64
+        pos = x.abs() + 0.5
+        unit = torch.tanh(x) * 0.9
+        return (x.abs(), -x, +x, x.exp(), x.expm1(), pos.log(), pos.log1p(), pos.log2(), pos.log10(), pos.sqrt(),
+                pos.rsqrt(), pos.reciprocal(), x.sin(), x.cos(), unit.tan(), unit.asin(), unit.acos(), x.atan(),
+                x.sinh(), x.cosh(), x.tanh(), x.asinh(), (pos + 1).acosh(), unit.atanh(), torch.atan2(x, y),
+                torch.pow(pos, y), torch.pow(x, 2), torch.pow(2.0, y), torch.pow(i, 2), x.square(), x.sign(),
+                (x * 3).floor(), (x * 3).ceil(), torch.round(x * 3), torch.round(x * 30, decimals=-1), (x * 3).trunc(),
+                (x * 3).frac(), x.clamp(-0.5, 0.5), x.clamp(min=y), torch.clamp(x, y - 0.1, y + 0.1),
+                torch.maximum(x, y), torch.minimum(x, y), torch.fmod(x * 5, pos), torch.remainder(x * 5, y),
+                torch.fmod(i, j), torch.remainder(i, j), torch.floor_divide(i, j), torch.div(x, y, rounding_mode="floor"),
+                torch.div(i, j, rounding_mode="trunc"), i / j, torch.erf(x), torch.lgamma(pos),
+                torch.logaddexp(x, y), torch.lerp(x, y, 0.3), torch.lerp(x, y, pos / 3), i & j, i | j, i ^ j, ~i,
+                i << 2, i >> 1, torch.logical_and(x > 0, y > 0), torch.logical_or(x > 0, y > 0),
+                torch.logical_xor(x > 0, y > 0), torch.logical_not(x > 0), x > y, x >= 0.1, x < y, x <= y, x == x,
+                i != j, torch.where(x > 0, x, y), torch.where(x > 0, 1.0, -1.0), x.masked_fill(x < 0, 0.25),
+                torch.isnan(torch.log(x)), torch.isinf(1 / (x * 3).floor()),
+                i * 0.5, i + x, (x > 0) + 2, (x > 0) * 1.5, i.int() + 1, i.int() * x.double())
+
+
+class Reductions(nn.Module):
+    def forward(self, x, i):  # x: [3, 4, 5], i: [3, 4] int64
+        values, indices = x.max(1)
+        min_values, min_indices = torch.min(x, -1, keepdim=True)
+        topv, topi = torch.topk(x, 2, dim=1, largest=False)
+        sv, si = torch.sort(x, 2, descending=True)
+        return (x.sum(), x.sum((0, 2)), x.sum(1, keepdim=True), i.sum(1), x.mean(-1), x.mean((1, 2), keepdim=True),
+                x.prod(1), i.prod(), values, indices, min_values, min_indices, x.max(), x.min(), x.amax((0, 2)),
+                x.amin(-1, keepdim=True), x.argmax(), x.argmax(2, keepdim=True), x.argmin(0),
+                x.std(1), torch.std(x, 2, correction=0, keepdim=True), torch.var(x, (0, 1)), x.var(unbiased=False),
+                torch.logsumexp(x, 1), x.cumsum(2), i.cumsum(0), (x * 0.5 + 1).cumprod(1), (x > -5).all(), (x > 1).any(1),
+                (x > -3).all(0), topv, topi, sv, si, torch.argsort(x, 1))
+
+
+class ShapeIndex(nn.Module):
+    def forward(self, x, idx, mask):  # x: [4, 6, 5], idx: [3] int64, mask: [4, 6] bool
+        a, b = torch.chunk(x, 2, 1)
+        parts = torch.split(x, [1, 2, 3], 1)
+        s0, s1, s2 = torch.tensor_split(x, 3, 2)
+        u = torch.unbind(x, 0)
+        y = x.clone()
+        y[1:3, ::2] = 7.0
+        y[idx] = y[idx] * 2
+        z = x.clone()
+        z[mask] = -1.0
+        return (x.view(4, 30), x.reshape(-1, 5), x.flatten(1), x.unflatten(1, (2, 3)), x.unsqueeze(0).squeeze(0),
+                x[:, :1].squeeze(1), x.permute(2, 0, 1), x.transpose(0, 2), x[0].t(), x.expand(2, 4, 6, 5),
+                x.repeat(1, 2, 1), x.repeat_interleave(2, dim=1), torch.tile(x, (2,)), x.flip(0, 2), x.roll(2, 1),
+                x.roll((1, -2), (0, 2)), torch.cat([a, b], 2), torch.stack([a, b], 1), parts[2], s1, s2, u[3],
+                x.narrow(1, 2, 3), x.select(2, -1), x[1:, ::2, -3:], x[..., 1::3], x[-1], x.index_select(1, idx),
+                torch.gather(x, 2, idx.expand(4, 6, 3)), torch.scatter(x, 1, idx.view(1, 3, 1).expand(4, 3, 5), 0.5),
+                torch.scatter_add(x, 2, idx.expand(4, 6, 3), x[..., :3]), x[idx], x[:, idx], x[mask], x[idx, idx],
+                y, z, torch.masked_select(x, x > 0.5), torch.slice_scatter(x, x[:, :2] * 3, 1, 0, 4, 2),
+                torch.diag(x[0]), torch.diag(x[0, 0], 1), x.tril(), x.triu(1), x.contiguous(), x.detach(), x.reshape_as(y))
+
+
+class Creation(nn.Module):
+    # (F.one_hot reads its input's values while tracing under torch 1.13: covered by the op tests.)
+    def forward(self, x, i):  # x: [3, 4], i: [3, 4] int64
+        e = torch.empty(3, 4)
+        e.fill_(2.5)
+        return (torch.zeros(2, 3) + 1, torch.ones(3, dtype=torch.int64), torch.full((2, 2), 7.0), e,
+                torch.zeros_like(x) + x, torch.ones_like(i), torch.full_like(x, 3.0), torch.empty_like(x).fill_(-1.0),
+                x.new_zeros(2, 2) + 1, x.new_ones(3), x.new_full((2,), 4.0), torch.arange(5), torch.arange(1, 4, 0.5),
+                torch.arange(10, 0, -3), torch.linspace(0, 1, 5), torch.linspace(-2, 2, 4), torch.eye(3), torch.eye(2, 4),
+                x.to(torch.float64), x.to(torch.int32), x.type_as(i), i.type_as(x), x.half(), (x * 4).int(), (x * 4).long(),
+                x.bool(), i.float(), i.double())
+
+
+def _inputs(*shapes, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    return tuple(torch.randn(s, generator=gen) for s in shapes)
+
+
+def build_activations():
+    return Activations().eval(), _inputs((2, 4, 6))
+
+
+def build_conv_pool():
+    return ConvPool().eval(), _inputs((2, 4, 9, 9))
+
+
+def build_sampling():
+    theta = torch.tensor([[[0.9, 0.2, 0.1], [-0.1, 1.1, 0.0]], [[1.0, -0.3, 0.2], [0.25, 0.8, -0.1]]])
+    return Sampling().eval(), _inputs((2, 4, 9, 9)) + (theta,)
+
+
+def build_normalization():
+    return Normalization().eval(), _inputs((2, 4, 9, 9))
+
+
+def build_linalg():
+    return Linalg().eval(), _inputs((2, 4, 9, 9), (9,))
+
+
+def build_attention():
+    return Attention().eval(), _inputs((2, 4, 5, 8), (2, 4, 7, 8), (2, 4, 7, 8), (2, 2, 7, 8))
+
+
+def build_recurrent():
+    return Recurrent().eval(), _inputs((3, 7, 6), (4, 3, 5), (4, 3, 5))
+
+
+def _ints(shape, low, high, seed):
+    return torch.randint(low, high, shape, generator=torch.Generator().manual_seed(seed))
+
+
+def build_elementwise():
+    j = _ints((3, 4), 1, 7, 2) * torch.tensor([1, -1, 1, -1])
+    return Elementwise().eval(), _inputs((3, 4), (3, 4)) + (_ints((3, 4), -20, 20, 1), j)
+
+
+def build_reductions():
+    return Reductions().eval(), _inputs((3, 4, 5)) + (_ints((3, 4), -5, 6, 3),)
+
+
+def build_shape_index():
+    x, = _inputs((4, 6, 5))
+    return ShapeIndex().eval(), (x, torch.tensor([2, 0, 3]), x[..., 0] > 0)
+
+
+def build_creation():
+    return Creation().eval(), _inputs((3, 4)) + (_ints((3, 4), -5, 6, 4),)
+
+
+# name -> (build, forward argument names)
+OP_MODELS = {
+    "ops_activation": (build_activations, ["x"]),
+    "ops_conv_pool": (build_conv_pool, ["x"]),
+    "ops_sampling": (build_sampling, ["x", "theta"]),
+    "ops_normalization": (build_normalization, ["x"]),
+    "ops_linalg": (build_linalg, ["x", "v"]),
+    "ops_attention": (build_attention, ["q", "k", "v", "kv"]),
+    "ops_recurrent": (build_recurrent, ["x", "h0", "c0"]),
+    "ops_elementwise": (build_elementwise, ["x", "y", "i", "j"]),
+    "ops_reduction": (build_reductions, ["x", "i"]),
+    "ops_shape_index": (build_shape_index, ["x", "idx", "mask"]),
+    "ops_creation": (build_creation, ["x", "i"]),
+}
