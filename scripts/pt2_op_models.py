@@ -145,7 +145,9 @@ class Linalg(nn.Module):
                 torch.einsum("bcij,bcjk->bcik", x, x), torch.einsum("ii->i", m), torch.einsum("bcij->bj", x),
                 torch.cross(x[..., :3], x[..., 3:6], dim=-1), torch.linalg.cross(x[0, 0, :3, :4], x[0, 1, 3:6, :4], dim=0),
                 torch.norm(x), torch.norm(x, 1, dim=1), torch.norm(x, float("inf"), dim=(2, 3)),
-                torch.norm(x, "fro", dim=(1, 2), keepdim=True), torch.linalg.vector_norm(x, 3.0, dim=-1))
+                torch.norm(x, "fro", dim=(1, 2), keepdim=True), torch.linalg.vector_norm(x, 3.0, dim=-1),
+                torch.linalg.norm(x, dim=(2, 3)), torch.linalg.norm(x, float("inf"), dim=(1, 3)),
+                torch.linalg.matrix_norm(x, 1), F.cosine_similarity(x, x.flip(0), 1), F.pairwise_distance(m, m.flip(0), 1.0))
 
 
 class Attention(nn.Module):
@@ -221,7 +223,8 @@ class Reductions(nn.Module):
                 x.amin(-1, keepdim=True), x.argmax(), x.argmax(2, keepdim=True), x.argmin(0),
                 x.std(1), torch.std(x, 2, correction=0, keepdim=True), torch.var(x, (0, 1)), x.var(unbiased=False),
                 torch.logsumexp(x, 1), x.cumsum(2), i.cumsum(0), (x * 0.5 + 1).cumprod(1), (x > -5).all(), (x > 1).any(1),
-                (x > -3).all(0), topv, topi, sv, si, torch.argsort(x, 1))
+                (x > -3).all(0), topv, topi, sv, si, torch.argsort(x, 1), torch.cummax(x, 1)[0], torch.cummin(x, 2)[1],
+                torch.var_mean(x, 1, correction=0)[1], torch.std_mean(x, (0, 2))[0])
 
 
 class ShapeIndex(nn.Module):
@@ -243,7 +246,10 @@ class ShapeIndex(nn.Module):
                 torch.gather(x, 2, idx.expand(4, 6, 3)), torch.scatter(x, 1, idx.view(1, 3, 1).expand(4, 3, 5), 0.5),
                 torch.scatter_add(x, 2, idx.expand(4, 6, 3), x[..., :3]), x[idx], x[:, idx], x[mask], x[idx, idx],
                 y, z, torch.masked_select(x, x > 0.5), torch.slice_scatter(x, x[:, :2] * 3, 1, 0, 4, 2),
-                torch.diag(x[0]), torch.diag(x[0, 0], 1), x.tril(), x.triu(1), x.contiguous(), x.detach(), x.reshape_as(y))
+                torch.diag(x[0]), torch.diag(x[0, 0], 1), x.tril(), x.triu(1), x.contiguous(), x.detach(), x.reshape_as(y),
+                x.diagonal(1, 0, 2), x.index_add(1, idx, x[:, :3] * 2), x.index_copy(0, idx, x[:3] + 5),
+                x.index_fill(2, idx, -3.0), x.masked_scatter(mask.unsqueeze(-1), x * 10),
+                torch.take_along_dim(x, x.argsort(2), 2))
 
 
 class Creation(nn.Module):

@@ -282,3 +282,17 @@ TEST_CASE("integer bitwise and / or / xor / not (&, |, ^, ~) on int64, int32, ui
   REQUIRE_VERIFIED(Run("uint8_ops", "(x.byte() & 15) | (~y.byte() ^ 48)",
                        {IntData({4}, {250, 3, 128, 77}), IntData({4}, {1, 255, 16, 0})}));
 }
+
+TEST_CASE("rounding integers is the identity; float64 through ops ONNX Runtime runs in float32 only", "[ops][elementwise]") {
+  TensorSpec ints = IntData({2, 3}, {-3, 0, 7, 12, -8, 1});
+  REQUIRE_VERIFIED(Run("round_int", "torch.round(x) + torch.floor(x) * 2 + torch.ceil(x) * 3 + torch.trunc(x)", {ints}));
+  TensorSpec f64 = Shape({3, 4}, DType::kFloat64);
+  REQUIRE_VERIFIED(Run("f64_trig", "torch.erf(x) + torch.tan(x) + torch.asin(x * 0.5) + torch.acos(x * 0.5) + torch.atan(x) + "
+                                   "torch.sinh(x) + torch.cosh(x) + torch.asinh(x) + torch.acosh(x.abs() + 1) + "
+                                   "torch.atanh(x * 0.3) + torch.atan2(x, x + 2)",
+                       {f64}));
+  REQUIRE_VERIFIED(RunBody("activation", "f64_activations",
+                           "torch.gelu(x) + torch.elu(x) + torch.selu(x) + torch.celu(x) + torch.softplus(x) + "
+                           "torch.hardsigmoid(x) + torch.hardswish(x) + torch.mish(x) + torch.log_sigmoid(x) + x / (1 + x.abs())",
+                           {f64}));
+}

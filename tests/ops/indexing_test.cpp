@@ -99,3 +99,22 @@ TEST_CASE("aten::scatter with reduce='add'/'multiply' and aten::scatter_reduce (
   REQUIRE_FALSE(r.ok);
   CHECK_THAT(r.error, Catch::Contains("opset 18"));
 }
+
+TEST_CASE("aten::index_add / index_copy / index_fill / masked_scatter / take_along_dim / nonzero / where(cond)",
+          "[ops][indexing]") {
+  TensorSpec rows = IntData({3}, {0, 2, 0});
+  REQUIRE_VERIFIED(RunBody("indexing", "index_add", "x.index_add(0, y, z)", {Shape({4, 5}), rows, Shape({3, 5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_add_alpha", "x.index_add(1, y, z, alpha=2.5)",
+                           {Shape({2, 4}), IntData({2}, {3, 1}), Shape({2, 2})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_copy", "x.index_copy(1, y, z)", {Shape({2, 4, 3}), IntData({2}, {3, 0}), Shape({2, 2, 3})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_fill", "x.index_fill(1, y, -1.5)", {Shape({2, 4, 3}), IntData({2}, {3, 0})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "index_fill_int", "x.index_fill(0, y, 7)", {IntData({3, 2}, {1, 2, 3, 4, 5, 6}), IntData({1}, {1})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "masked_scatter", "x.masked_scatter(x > 0, y)", {Shape({3, 4}), Shape({4, 4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "masked_scatter_bcast", "x.masked_scatter(z > 0, y)", {Shape({3, 4}), Shape({12}), Shape({4})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "take_along_dim", "torch.take_along_dim(x, torch.argsort(x, 1), 1)", {Shape({3, 5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "take_along_dim_bcast", "torch.take_along_dim(x, y, 0)",
+                           {Shape({4, 3}), IntData({2, 1}, {3, 0})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "take_along_dim_flat", "torch.take_along_dim(x, y)", {Shape({3, 4}), IntData({3}, {11, 0, 5})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "nonzero", "torch.nonzero(x > 0.3)", {Shape({3, 4, 2})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "where_cond", "torch.where(x > 0.3)[1] * 10 + torch.where(x > 0.3)[0]", {Shape({4, 5})}));
+}

@@ -23,3 +23,25 @@ TEST_CASE("aten::frobenius_norm, linalg_vector_norm, F.normalize", "[ops][norms]
   // F.normalize as TorchScript compiles it.
   REQUIRE_VERIFIED(RunBody("norms", "normalize", "x / torch.clamp_min(torch.norm(x, 2.0, [1], True), 1e-12)", {Shape({3, 4})}));
 }
+
+TEST_CASE("aten::linalg_norm / linalg_matrix_norm (vector and matrix ords), cosine_similarity, pairwise_distance",
+          "[ops][norms]") {
+  REQUIRE_VERIFIED(RunBody("norms", "linalg_norm", "torch.linalg_norm(x)", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "linalg_norm_vec", "torch.linalg_norm(x, 3.0, [1], True)", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "linalg_norm_mat1", "torch.linalg_norm(x, 1.0, [0, 1])", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "linalg_norm_matinf", "torch.linalg_norm(x, float('inf'), [2, 1], True)", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "linalg_norm_fro", "torch.linalg_norm(x, 'fro', [0, 2])", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "matrix_norm", "torch.linalg_matrix_norm(x, -1.0) + torch.linalg_matrix_norm(x, float('-inf'))",
+                           {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "matrix_norm_fro", "torch.linalg_matrix_norm(x, 'fro', [0, 1], True)", {Shape({3, 4, 2})}));
+  auto r = RunBody("norms", "matrix_norm_2", "torch.linalg_matrix_norm(x, 2.0)", {Shape({3, 4})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("singular values"));
+  REQUIRE_VERIFIED(RunBody("norms", "cosine_similarity", "torch.cosine_similarity(x, y, 1, 1e-8)", {Shape({3, 4}), Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "cosine_similarity_bcast", "torch.cosine_similarity(x, y, -1, 1e-8)",
+                           {Shape({2, 3, 4}), Shape({4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "pairwise_distance", "torch.pairwise_distance(x, y, 2.0, 1e-6, False)",
+                           {Shape({3, 4}), Shape({3, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "pairwise_distance_p1", "torch.pairwise_distance(x, y, 1.0, 1e-6, True)",
+                           {Shape({2, 3, 4}), Shape({3, 4})}));
+}

@@ -130,3 +130,13 @@ TEST_CASE("aten::cumprod along each dim, with a dtype, on integers", "[ops][redu
   REQUIRE_VERIFIED(Run("cumprod_dtype", "torch.cumprod(x, 1, dtype=7)", {Shape({2, 4})}));
   REQUIRE_VERIFIED(Run("cumprod_int", "torch.cumprod(x, 1)", {IntData({2, 4}, {1, -2, 3, 0, 2, 2, -1, 5})}));
 }
+
+TEST_CASE("aten::var_mean / std_mean; aten::cummax / cummin with ties, several dims and dtypes", "[ops][reduction]") {
+  REQUIRE_VERIFIED(Run("var_mean", "torch.var_mean(x, 1)[0] + torch.var_mean(x, 1)[1]", {Shape({3, 4, 5})}));
+  REQUIRE_VERIFIED(Run("std_mean_keep", "torch.std_mean(x, [0, 2], keepdim=True, unbiased=False)[1]", {Shape({3, 4, 5})}));
+  REQUIRE_VERIFIED(Run("std_mean_all", "torch.std_mean(x)[0]", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("cummax", "torch.cummax(x, 1)[0]", {Shape({3, 7})}));
+  REQUIRE_VERIFIED(Run("cummax_idx", "torch.cummax(x, 0)[1]", {Shape({6, 2, 3})}));
+  REQUIRE_VERIFIED(Run("cummin_ties", "torch.cummin(x, -1)[1] * 10 + torch.cummin(x, -1)[0]",
+                       {IntData({2, 6}, {3, 1, 1, 4, 0, 0, -2, 5, -2, -3, 7, -3})}));
+}

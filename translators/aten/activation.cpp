@@ -27,7 +27,7 @@ void TranslateGelu(TranslationContext& ctx) {
     std::string poly = ctx.Op("Add", {x, ctx.Op("Mul", {cube, C(ctx, 0.044715)})});
     inner = ctx.Op("Tanh", {ctx.Op("Mul", {poly, C(ctx, std::sqrt(2.0 / M_PI))})});
   } else if (approximate == "none") {
-    inner = ctx.Op("Erf", {ctx.Op("Mul", {x, C(ctx, M_SQRT1_2)})});
+    inner = FloatKernelOp(ctx, ctx.OutDType(), "Erf", {ctx.Op("Mul", {x, C(ctx, M_SQRT1_2)})});
   } else {
     throw UnsupportedError("aten::gelu: unknown approximate='" + approximate + "'");
   }
@@ -55,7 +55,7 @@ void TranslateElu(TranslationContext& ctx) {
   double input_scale = ctx.NumInputs() > 3 ? ctx.ConstDouble(3, "input_scale") : 1.0;
   std::string x = X(ctx);
   if (input_scale != 1.0) x = ctx.Op("Mul", {x, C(ctx, input_scale)});
-  std::string y = ctx.Op("Elu", {x}, {{"alpha", static_cast<float>(alpha)}});
+  std::string y = FloatKernelOp(ctx, ctx.OutDType(), "Elu", {x}, {{"alpha", static_cast<float>(alpha)}});
   if (scale != 1.0) y = ctx.Op("Mul", {y, C(ctx, scale)});
   ctx.SetOutput(0, y);
 }
@@ -66,7 +66,7 @@ void TranslateSoftplus(TranslationContext& ctx) {
   double threshold = ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "threshold") : 20.0;
   std::string x = X(ctx);
   std::string bx = beta == 1.0 ? x : ctx.Op("Mul", {x, C(ctx, beta)});
-  std::string soft = ctx.Op("Softplus", {bx});
+  std::string soft = FloatKernelOp(ctx, ctx.OutDType(), "Softplus", {bx});
   if (beta != 1.0) soft = ctx.Op("Div", {soft, C(ctx, beta)});
   // Above the threshold PyTorch returns x itself.
   ctx.SetOutput(0, ctx.Op("Where", {ctx.Op("Greater", {bx, C(ctx, threshold)}), x, soft}));
@@ -113,10 +113,10 @@ void RegisterActivation(Registry& r) {
                                    {"aten::hardswish", "HardSwish"}};
   for (const auto& s : kSimple) {
     std::string op = s.onnx;
-    r.Add(s.aten, [op](TranslationContext& c) { c.SetOutput(0, c.Op(op, {X(c)})); });
+    r.Add(s.aten, [op](TranslationContext& c) { c.SetOutput(0, FloatKernelOp(c, c.OutDType(), op, {X(c)})); });
   }
   r.Add("aten::hardsigmoid", [](TranslationContext& c) {
-    c.SetOutput(0, c.Op("HardSigmoid", {X(c)}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}}));
+    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "HardSigmoid", {X(c)}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}}));
   });
   r.Add("aten::relu6", [](TranslationContext& c) { c.SetOutput(0, c.Op("Clip", {X(c), C(c, 0), C(c, 6)})); });
   r.Add("aten::hardtanh", TranslateHardtanh);
@@ -126,7 +126,7 @@ void RegisterActivation(Registry& r) {
   });
   r.Add("aten::mish", [](TranslationContext& c) {
     std::string x = X(c);
-    c.SetOutput(0, c.Op("Mul", {x, c.Op("Tanh", {c.Op("Softplus", {x})})}));
+    c.SetOutput(0, c.Op("Mul", {x, c.Op("Tanh", {FloatKernelOp(c, c.OutDType(), "Softplus", {x})})}));
   });
   r.Add("aten::gelu", TranslateGelu);
   r.Add("aten::softmax", [](TranslationContext& c) { TranslateSoftmax(c, "Softmax"); });
@@ -137,7 +137,7 @@ void RegisterActivation(Registry& r) {
   r.Add("aten::elu", TranslateElu);
   r.Add("aten::celu", [](TranslationContext& c) {
     double alpha = c.NumInputs() > 1 ? c.ConstDouble(1, "alpha") : 1.0;
-    c.SetOutput(0, c.Op("Celu", {X(c)}, {{"alpha", static_cast<float>(alpha)}}));
+    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "Celu", {X(c)}, {{"alpha", static_cast<float>(alpha)}}));
   });
   r.Add("aten::softplus", TranslateSoftplus);
   r.Add("aten::glu", TranslateGlu);
@@ -158,12 +158,12 @@ void RegisterActivation(Registry& r) {
     c.SetOutput(0, c.Op("LeakyRelu", {c.Input(0)}, {{"alpha", static_cast<float>(slope)}}));
   });
   r.Add("aten::log_sigmoid", [](TranslationContext& c) {
-    c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
+    c.SetOutput(0, c.Op("Neg", {FloatKernelOp(c, c.OutDType(), "Softplus", {c.Op("Neg", {X(c)})})}));
   });
   // aten::log_sigmoid_forward(Tensor self) -> (Tensor output, Tensor buffer): the buffer is a
   // backward-pass scratch value (empty on CPU).
   r.Add("aten::log_sigmoid_forward", [](TranslationContext& c) {
-    c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
+    c.SetOutput(0, c.Op("Neg", {FloatKernelOp(c, c.OutDType(), "Softplus", {c.Op("Neg", {X(c)})})}));
     if (c.node().outputs.size() > 1) c.SetOutput(1, c.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
   });
   r.Add("aten::tanhshrink", [](TranslationContext& c) {

@@ -133,7 +133,10 @@ void TranslatePow(TranslationContext& ctx) {
 
 void TranslateUnary(TranslationContext& ctx, const std::string& op) {
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, ctx.Op(op, {ctx.OperandAs(0, dt)}));
+  // Rounding an integer changes nothing (ONNX Round/Floor/Ceil take floats only).
+  if ((op == "Round" || op == "Floor" || op == "Ceil") && !IsFloating(dt))
+    return ctx.SetOutput(0, ctx.Op("Identity", {ctx.OperandAs(0, dt)}));
+  ctx.SetOutput(0, FloatKernelOp(ctx, dt, op, {ctx.OperandAs(0, dt)}));
 }
 
 // aten::lgamma(Tensor self) -> Tensor. ONNX has no log-gamma: the Lanczos approximation
@@ -242,7 +245,15 @@ void TranslateBitwise(TranslationContext& ctx, const std::string& logical_op) {
 
 // aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor
 void TranslateWhere(TranslationContext& ctx) {
-  if (ctx.NumInputs() == 1) throw UnsupportedError("aten::where(condition) (nonzero form) is not supported");
+  if (ctx.NumInputs() == 1) {
+    // where(condition): one 1-D index tensor per dim, the coordinates of the True elements.
+    int64_t rank = ctx.Rank(0);
+    std::string coords = ctx.Op("NonZero", {ctx.Input(0)});  // [rank, count]
+    std::vector<std::string> rows;
+    for (int64_t d = 0; d < rank; ++d)
+      rows.push_back(ctx.Op("Gather", {coords, ctx.ConstInt64(d)}, {{"axis", int64_t{0}}}));
+    return ctx.SetOutputBinding(0, ListOf(rows));
+  }
   DType dt = ctx.OutDType();
   ctx.SetOutput(0, Select(ctx, ctx.OperandAs(0, DType::kBool), ctx.OperandAs(1, dt), ctx.OperandAs(2, dt), dt));
 }
@@ -308,7 +319,7 @@ void RegisterElementwise(Registry& r) {
     // atan(y/x) corrected by quadrant.
     DType dt = c.OutDType();
     std::string y = c.OperandAs(0, dt), x = c.OperandAs(1, dt);
-    std::string base = c.Op("Atan", {c.Op("Div", {y, x})});
+    std::string base = FloatKernelOp(c, dt, "Atan", {c.Op("Div", {y, x})});
     std::string pi = c.ConstScalar(3.14159265358979323846, dt);
     std::string zero = c.ConstScalar(0, dt);
     std::string x_neg = c.Op("Less", {x, zero});
@@ -375,7 +386,10 @@ void RegisterElementwise(Registry& r) {
     std::string x = c.OperandAs(0, c.OutDType());
     c.SetOutput(0, c.Op("Mul", {x, x}));
   });
-  r.Add("aten::trunc", [](TranslationContext& c) { c.SetOutput(0, Trunc(c, c.OperandAs(0, c.OutDType()))); });
+  r.Add("aten::trunc", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, IsFloating(dt) ? Trunc(c, c.OperandAs(0, dt)) : c.Op("Identity", {c.OperandAs(0, dt)}));
+  });
   r.Add("aten::frac", [](TranslationContext& c) {
     std::string x = c.OperandAs(0, c.OutDType());
     c.SetOutput(0, c.Op("Sub", {x, Trunc(c, x)}));

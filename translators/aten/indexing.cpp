@@ -1,5 +1,5 @@
-// Indexing and masking: scatter, scatter_add, index_put, masked_select, flip, tril/triu,
-// diag.
+// Indexing and masking: scatter, scatter_add, scatter_reduce, index_put, index_add/copy/fill,
+// masked_select, masked_scatter, take_along_dim, flip, tril/triu, diag, diagonal, nonzero.
 #include <algorithm>
 #include <limits>
 
@@ -214,6 +214,85 @@ void TranslateDiagonal(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Gather", {flat, idx}, {{"axis", static_cast<int64_t>(perm.size() - 2)}}));
 }
 
+// `index` (1-D, positions along `dim`) laid out like `like`: element [.., i, ..] of the
+// result is index[i] (for ScatterElements with whole slices as updates).
+std::string IndexAlongDim(TranslationContext& ctx, const std::string& index, int64_t dim, int64_t rank, const std::string& like) {
+  std::vector<int64_t> shape(static_cast<size_t>(rank), 1);
+  shape[static_cast<size_t>(dim)] = -1;
+  std::string column = ctx.Op("Reshape", {ctx.Cast(index, ctx.InDType(2), DType::kInt64), ctx.ConstInt64s(shape)});
+  return ctx.Op("Expand", {column, ctx.Op("Shape", {like})});
+}
+
+// aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1)
+// aten::index_copy(Tensor self, int dim, Tensor index, Tensor source)
+// Slice i of source goes to (is added to) position index[i] along dim.
+void TranslateIndexAddCopy(TranslationContext& ctx, bool add) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), std::max<int64_t>(rank, 1));
+  std::string source = ctx.OperandAs(3, dt);
+  if (add && ctx.NumInputs() > 4 && !ctx.IsNone(4)) source = ctx.Op("Mul", {source, ctx.OperandAs(4, dt)});
+  std::string index = IndexAlongDim(ctx, ctx.Input(2), dim, std::max<int64_t>(rank, 1), source);
+  Attrs attrs{{"axis", dim}};
+  if (add) attrs.push_back({"reduction", std::string("add")});
+  ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, source}, attrs));
+}
+
+// aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) (and
+// .int_Tensor with a 0-d value): positions index along dim take the value.
+void TranslateIndexFill(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), std::max<int64_t>(rank, 1));
+  std::string x = ctx.OperandAs(0, dt);
+  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), DimOf(ctx, x, dim), ctx.ConstInt64(1)});
+  std::string index = Reshape(ctx, ctx.Cast(ctx.Input(2), ctx.InDType(2), DType::kInt64), {1, -1});
+  std::string hit = ctx.Op("Equal", {Unsqueeze(ctx, positions, {1}), index});  // [n, k]
+  std::string chosen = ctx.Cast(Reduce(ctx, "ReduceMax", ctx.Cast(hit, DType::kBool, DType::kInt64), {1}, false), DType::kInt64,
+                                DType::kBool);
+  std::vector<int64_t> shape(static_cast<size_t>(std::max<int64_t>(rank, 1)), 1);
+  shape[static_cast<size_t>(dim)] = -1;
+  std::string mask = ctx.Op("Reshape", {chosen, ctx.ConstInt64s(shape)});
+  ctx.SetOutput(0, Select(ctx, mask, ctx.OperandAs(3, dt), x, dt));
+}
+
+// aten::masked_scatter(Tensor self, Tensor mask, Tensor source): the True positions of
+// mask (broadcast to self), in row-major order, take source's elements in order.
+void TranslateMaskedScatter(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  std::string shape = ctx.Op("Shape", {x});
+  std::string mask = Reshape(ctx, ctx.Op("Expand", {ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kBool), shape}), {-1});
+  std::string taken = ctx.Op("CumSum", {ctx.Cast(mask, DType::kBool, DType::kInt64), ctx.ConstInt64(0)});
+  std::string slot = ctx.Op("Max", {ctx.Op("Sub", {taken, ctx.ConstInt64(1)}), ctx.ConstInt64(0)});
+  std::string values = ctx.Op("Gather", {Reshape(ctx, ctx.OperandAs(2, dt), {-1}), slot}, {{"axis", int64_t{0}}});
+  std::string merged = Select(ctx, mask, values, Reshape(ctx, x, {-1}), dt);
+  ctx.SetOutput(0, ctx.Op("Reshape", {merged, shape}));
+}
+
+// aten::take_along_dim(Tensor self, Tensor indices, int? dim=None): with a dim, self and
+// indices broadcast against each other except along dim, then GatherElements; without,
+// the flattened self indexed by the flattened indices.
+void TranslateTakeAlongDim(TranslationContext& ctx) {
+  std::string x = ctx.Input(0);
+  std::string idx = ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kInt64);
+  if (ctx.IsNone(2)) {
+    return ctx.SetOutput(0, ctx.Op("Gather", {Reshape(ctx, x, {-1}), Reshape(ctx, idx, {-1})}, {{"axis", int64_t{0}}}));
+  }
+  int64_t rank = ctx.Rank(0);
+  if (ctx.Rank(1) != rank) throw UnsupportedError("take_along_dim: self and indices must have the same rank");
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  auto xs = StaticShape(ctx, 0), is = StaticShape(ctx, 1);
+  std::vector<int64_t> x_target = xs, i_target = is;
+  for (int64_t k = 0; k < rank; ++k) {
+    if (k == dim) continue;
+    int64_t common = std::max(xs[static_cast<size_t>(k)], is[static_cast<size_t>(k)]);
+    x_target[static_cast<size_t>(k)] = i_target[static_cast<size_t>(k)] = common;
+  }
+  std::string xb = ctx.Op("Expand", {x, ctx.ConstInt64s(x_target)}), ib = ctx.Op("Expand", {idx, ctx.ConstInt64s(i_target)});
+  ctx.SetOutput(0, ctx.Op("GatherElements", {xb, ib}, {{"axis", dim}}));
+}
+
 // aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1)
 // src lands on positions start, start + step, ... of `dim`: ScatterElements with those
 // positions broadcast to src's shape.
@@ -261,6 +340,15 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::tril", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, false); });
   r.Add("aten::diag", TranslateDiag);
   r.Add("aten::diagonal", TranslateDiagonal);
+  r.Add("aten::index_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateIndexAddCopy(c, true); });
+  r.Add("aten::index_copy", [](TranslationContext& c) { TranslateIndexAddCopy(c, false); });
+  r.Add("aten::index_fill", TranslateIndexFill);
+  r.Add("aten::masked_scatter", TranslateMaskedScatter);
+  r.Add("aten::take_along_dim", TranslateTakeAlongDim);
+  // aten::nonzero(Tensor self) -> Tensor [count, rank]: the coordinates of the non-zero elements.
+  r.Add("aten::nonzero", [](TranslationContext& c) {
+    c.SetOutput(0, c.Op("Transpose", {c.Op("NonZero", {c.Input(0)})}, {{"perm", std::vector<int64_t>{1, 0}}}));
+  });
   r.Add("aten::slice_scatter", TranslateSliceScatter);
 }
 

@@ -1,5 +1,5 @@
-// Vector norms: norm (p = 0, 1, 2, inf, -inf, other; dims), frobenius_norm,
-// linalg_vector_norm.
+// Vector and matrix norms: norm (p = 0, 1, 2, inf, -inf, other; dims), frobenius_norm,
+// linalg_vector_norm, linalg_norm, linalg_matrix_norm; cosine_similarity, pairwise_distance.
 #include <cmath>
 #include <limits>
 
@@ -69,6 +69,82 @@ void TranslateFrobenius(TranslationContext& ctx) {
   ctx.SetOutput(0, VectorNorm(ctx, ctx.OperandAs(0, dt), dt, 2.0, dims, keepdim));
 }
 
+// Matrix norms over dims (d0, d1) (rows, columns): 'fro', and ord = 1 / -1 (max / min
+// column sum of |x|), inf / -inf (max / min row sum). ord = 2, -2 and 'nuc' need singular
+// values, which ONNX cannot compute.
+std::string MatrixNorm(TranslationContext& ctx, const std::string& x, DType dt, const std::string& ord, int64_t d0, int64_t d1,
+                       bool keepdim) {
+  if (ord == "fro") return Reduce(ctx, "ReduceL2", x, {d0, d1}, keepdim);
+  if (ord == "nuc" || ord == "2" || ord == "-2")
+    throw UnsupportedError(ctx.node().Key() + ": the matrix norm ord=" + ord +
+                           " needs singular values, which no ONNX opset can compute");
+  bool columns = ord == "1" || ord == "-1";
+  bool largest = ord == "1" || ord == "inf";
+  if (!columns && ord != "inf" && ord != "-inf") throw UnsupportedError(ctx.node().Key() + ": unknown matrix norm ord=" + ord);
+  std::string sums = Reduce(ctx, "ReduceSum", ctx.Op("Abs", {x}), {columns ? d0 : d1}, true);
+  std::string y = Reduce(ctx, largest ? "ReduceMax" : "ReduceMin", sums, {columns ? d1 : d0}, true);
+  return keepdim ? y : Squeeze(ctx, y, {std::max(d0, d1), std::min(d0, d1)});
+}
+
+std::string OrdName(double ord) {
+  if (std::isinf(ord)) return ord > 0 ? "inf" : "-inf";
+  return ord == std::floor(ord) ? std::to_string(static_cast<int64_t>(ord)) : std::to_string(ord);
+}
+
+// aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None)
+// aten::linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None)
+void TranslateLinalgMatrixNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string ord = ctx.InputValue(1).kind == ir::ValueKind::kString ? ctx.ConstString(1, "ord") : OrdName(ctx.ConstDouble(1, "ord"));
+  std::vector<int64_t> dims = DimsArg(ctx, 2);
+  if (dims.size() != 2) throw UnsupportedError("linalg_matrix_norm needs two dims");
+  ctx.SetOutput(0, MatrixNorm(ctx, ctx.OperandAs(0, dt), dt, ord, dims[0], dims[1], ctx.ConstBool(3, "keepdim")));
+}
+
+// aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)
+// aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)
+// A vector norm over one dim (or a 1-D input), a matrix norm over two (or a 2-D input);
+// without ord, the 2-norm of every element.
+void TranslateLinalgNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  std::vector<int64_t> dims = DimsArg(ctx, 2);
+  bool keepdim = ctx.ConstBool(3, "keepdim");
+  bool string_ord = ctx.InputValue(1).kind == ir::ValueKind::kString;
+  if (!string_ord && ctx.IsNone(1)) return ctx.SetOutput(0, VectorNorm(ctx, x, dt, 2.0, dims, keepdim));
+  if (dims.empty())
+    for (int64_t k = 0; k < ctx.Rank(0); ++k) dims.push_back(k);
+  if (dims.size() == 1 && !string_ord) return ctx.SetOutput(0, VectorNorm(ctx, x, dt, ctx.ConstDouble(1, "ord"), dims, keepdim));
+  if (dims.size() != 2) throw UnsupportedError("linalg_norm with ord needs one or two dims");
+  std::string ord = string_ord ? ctx.ConstString(1, "ord") : OrdName(ctx.ConstDouble(1, "ord"));
+  ctx.SetOutput(0, MatrixNorm(ctx, x, dt, ord, dims[0], dims[1], keepdim));
+}
+
+// aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08): both inputs
+// normalized along dim (norms clamped at eps), then their products summed.
+void TranslateCosineSimilarity(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(0, dt), b = ctx.OperandAs(1, dt);
+  std::string a_full = ctx.Op("Expand", {a, ctx.Op("Shape", {b})}), b_full = ctx.Op("Expand", {b, ctx.Op("Shape", {a})});
+  int64_t rank = std::max(ctx.Rank(0), ctx.Rank(1));
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  std::string eps = ctx.ConstScalar(ctx.ConstDouble(3, "eps"), dt);
+  auto unit = [&](const std::string& v) {
+    return ctx.Op("Div", {v, ctx.Op("Max", {Reduce(ctx, "ReduceL2", v, {dim}, true), eps})});
+  };
+  ctx.SetOutput(0, Reduce(ctx, "ReduceSum", ctx.Op("Mul", {unit(a_full), unit(b_full)}), {dim}, false));
+}
+
+// aten::pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False):
+// the p-norm of x1 - x2 + eps over the last dim.
+void TranslatePairwiseDistance(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string diff = ctx.Op("Add", {ctx.Op("Sub", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}),
+                                    ctx.ConstScalar(ctx.ConstDouble(3, "eps"), dt)});
+  int64_t last = std::max(ctx.Rank(0), ctx.Rank(1)) - 1;
+  ctx.SetOutput(0, VectorNorm(ctx, diff, dt, ctx.ConstDouble(2, "p"), {last}, ctx.ConstBool(4, "keepdim")));
+}
+
 }  // namespace
 
 void RegisterNorms(Registry& r) {
@@ -76,6 +152,10 @@ void RegisterNorms(Registry& r) {
   r.Add("aten::norm", TranslateNorm);
   r.Add("aten::linalg_vector_norm", TranslateLinalgVectorNorm);
   r.Add("aten::frobenius_norm", TranslateFrobenius);
+  r.Add("aten::linalg_norm", TranslateLinalgNorm);
+  r.Add("aten::linalg_matrix_norm", TranslateLinalgMatrixNorm);
+  r.Add("aten::cosine_similarity", TranslateCosineSimilarity);
+  r.Add("aten::pairwise_distance", TranslatePairwiseDistance);
 }
 
 }  // namespace t2o

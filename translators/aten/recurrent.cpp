@@ -51,6 +51,8 @@ void TranslateRecurrent(TranslationContext& ctx, const CellKind& kind) {
   const ir::Value& params_value = ctx.InputValue(2);
   std::vector<std::string> params = ctx.TensorListInput(2);
   size_t per_direction = has_biases ? 4 : 2;
+  if (params.size() == (per_direction + 1) * static_cast<size_t>(layers * directions))
+    throw UnsupportedError("nn.LSTM with proj_size > 0 is not supported: ONNX LSTM has no output projection");
   if (params.size() != per_direction * static_cast<size_t>(layers * directions))
     throw UnsupportedError("unexpected number of recurrent weights: " + std::to_string(params.size()));
   if (!params_value.producer || params_value.producer->op != "prim::ListConstruct")

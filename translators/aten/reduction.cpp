@@ -96,6 +96,49 @@ void TranslateVar(TranslationContext& ctx, bool is_std) {
   std::string sum_sq = Reduce(ctx, "ReduceSum", ctx.Op("Mul", {centered, centered}), dims, keepdim);
   std::string var = ctx.Op("Div", {sum_sq, ctx.ConstScalar(std::max(0.0, n - correction), dt)});
   ctx.SetOutput(0, is_std ? ctx.Op("Sqrt", {var}) : var);
+  // var_mean / std_mean also return the mean.
+  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, keepdim ? mean : Reduce(ctx, "ReduceMean", x, dims, false));
+}
+
+// aten::cummax / cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)
+// ONNX has no running max: every position i compares the elements j <= i of its row
+// ([n, n] lower triangle, so for dims of at most a few thousand elements). The index is
+// the last position holding the running extreme, as PyTorch reports it.
+void TranslateCumExtreme(TranslationContext& ctx, bool is_max) {
+  DType dt = ctx.OutDType(0);
+  int64_t rank = ctx.Rank(0);
+  if (rank == 0) {
+    ctx.SetOutput(0, ctx.Op("Identity", {ctx.OperandAs(0, dt)}));
+    return ctx.SetOutput(1, ctx.Op("Expand", {ctx.ConstInt64(0), ctx.ConstInt64s({})}));
+  }
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  auto n = ctx.Meta(0).StaticDim(dim);
+  constexpr int64_t kMaxLength = 4096;
+  if (!n || *n > kMaxLength)
+    throw UnsupportedError(ctx.node().Key() + " needs a static dim of at most " + std::to_string(kMaxLength) + " elements");
+  std::string x = ctx.OperandAs(0, dt);
+  // Move `dim` last: [..., n] -> candidates [..., n(i), n(j)].
+  std::vector<int64_t> perm;
+  for (int64_t k = 0; k < rank; ++k)
+    if (k != dim) perm.push_back(k);
+  perm.push_back(dim);
+  std::vector<int64_t> back(static_cast<size_t>(rank));
+  for (int64_t k = 0; k < rank; ++k) back[static_cast<size_t>(perm[static_cast<size_t>(k)])] = k;
+  std::string moved = ctx.Op("Transpose", {x}, {{"perm", perm}});
+  std::vector<uint8_t> lower(static_cast<size_t>(*n * *n), 0);
+  for (int64_t i = 0; i < *n; ++i)
+    for (int64_t j = 0; j <= i; ++j) lower[static_cast<size_t>(i * *n + j)] = 1;
+  std::string seen = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {*n, *n}, lower));
+  std::string rows = ctx.Op("Expand", {Unsqueeze(ctx, moved, {-2}), ctx.ConstInt64s({*n, *n})});
+  // Positions j > i hold x[i] itself, which is among the candidates anyway.
+  std::string candidates = ctx.Op("Where", {seen, rows, Unsqueeze(ctx, moved, {-1})});
+  std::string values = Reduce(ctx, is_max ? "ReduceMax" : "ReduceMin", candidates, {-1}, false);
+  std::vector<int64_t> positions(static_cast<size_t>(*n));
+  for (int64_t j = 0; j < *n; ++j) positions[static_cast<size_t>(j)] = j;
+  std::string hit = ctx.Op("And", {seen, ctx.Op("Equal", {rows, Unsqueeze(ctx, values, {-1})})});
+  std::string index = Reduce(ctx, "ReduceMax", ctx.Op("Where", {hit, ctx.ConstInt64s(positions), ctx.ConstInt64(-1)}), {-1}, false);
+  ctx.SetOutput(0, ctx.Op("Transpose", {values}, {{"perm", back}}));
+  ctx.SetOutput(1, ctx.Op("Transpose", {index}, {{"perm", back}}));
 }
 
 // aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor
@@ -158,6 +201,10 @@ void RegisterReduction(Registry& r) {
   r.Add("aten::argmin", [](TranslationContext& c) { TranslateArgMax(c, "ArgMin"); });
   r.Add("aten::var", [](TranslationContext& c) { TranslateVar(c, false); });
   r.Add("aten::std", [](TranslationContext& c) { TranslateVar(c, true); });
+  r.Add("aten::var_mean", [](TranslationContext& c) { TranslateVar(c, false); });
+  r.Add("aten::std_mean", [](TranslationContext& c) { TranslateVar(c, true); });
+  r.Add("aten::cummax", [](TranslationContext& c) { TranslateCumExtreme(c, true); });
+  r.Add("aten::cummin", [](TranslationContext& c) { TranslateCumExtreme(c, false); });
   r.Add("aten::logsumexp", TranslateLogSumExp);
   r.Add("aten::cumsum", TranslateCumsum);
   r.Add("aten::cumprod", TranslateCumprod);

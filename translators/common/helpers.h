@@ -69,6 +69,17 @@ inline std::string Select(TranslationContext& ctx, const std::string& cond, cons
   return ctx.Cast(picked, DType::kUInt8, DType::kBool);
 }
 
+// ONNX ops whose ONNX Runtime CPU kernels take float32 only (Erf, Elu, Selu, Softplus,
+// Softsign, HardSigmoid, HardSwish, Tan and the inverse and hyperbolic trig ops, checked
+// against onnxruntime 1.30; Celu is float-only in the ONNX spec): float64 operands are
+// computed in float32 and cast back, so a float64 model still runs.
+inline std::string FloatKernelOp(TranslationContext& ctx, DType dt, const std::string& op, std::vector<std::string> inputs,
+                                 const Attrs& attrs = {}) {
+  if (dt != DType::kFloat64) return ctx.Op(op, inputs, attrs);
+  for (auto& in : inputs) in = ctx.Cast(in, DType::kFloat64, DType::kFloat32);
+  return ctx.Cast(ctx.Op(op, inputs, attrs), DType::kFloat32, DType::kFloat64);
+}
+
 // A list value (split, unbind, ...) made of ONNX values.
 inline Binding ListOf(const std::vector<std::string>& names) {
   Binding b;
