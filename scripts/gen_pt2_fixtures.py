@@ -40,7 +40,8 @@ Where each fact of the format comes from (pytorch/pytorch):
     torch/csrc/export/pt2_archive_constants.h of torch 2.8+.
   * Core ATen op names of torch 2.x decompositions that torch 1.13 spells
     differently are renamed as torch.export writes them:
-    native_batch_norm(training=False) -> _native_batch_norm_legit_no_training
+    native_batch_norm(training=False) -> _native_batch_norm_legit_no_training,
+    native_batch_norm without running stats -> _native_batch_norm_legit.no_stats
     (torch/_decomp/decompositions.py), _reshape_alias -> view,
     aten.sym_size -> aten.sym_size.int.
   * `cond` (torch/_higher_order_ops/cond.py; serialized per serialize.py
@@ -385,7 +386,10 @@ class GraphWriter:
             return self.sym_node(node, SYM_OPS[t], ["a", "b"])
         if t is torch.ops.aten.native_batch_norm.default and node.args[5] is False:
             # torch 2.x decomposes eval-mode batch norm to this op (no `training` argument).
-            return self.legit_no_training(node, list(node.args[:5]) + list(node.args[6:]))
+            return self.legit_batch_norm(node, list(node.args[:5]) + list(node.args[6:]))
+        if t is torch.ops.aten.native_batch_norm.default and node.args[3] is None and node.args[4] is None:
+            # ... and batch statistics without running ones (instance norm) to this overload.
+            return self.legit_batch_norm(node, list(node.args[:3]) + list(node.args[5:]), no_stats=True)
         if t is torch.ops.aten._reshape_alias.default:
             # torch 1.13's reshape of a contiguous tensor; torch 2.x writes aten.view.
             node.target = torch.ops.aten.view.default
@@ -415,8 +419,9 @@ class GraphWriter:
             return False
         return all(st == cs for d, st, cs in zip(size, stride, src.stride()) if d != 1)
 
-    def legit_no_training(self, node, args):
-        names = ["input", "weight", "bias", "running_mean", "running_var", "momentum", "eps"]
+    def legit_batch_norm(self, node, args, no_stats=False):
+        names = (["input", "weight", "bias", "training", "momentum", "eps"] if no_stats else
+                 ["input", "weight", "bias", "running_mean", "running_var", "momentum", "eps"])
         inputs = [{"name": n, "arg": self.arg(a), "kind": 1} for n, a in zip(names, args)]
         users = {u.args[1]: u for u in node.users if u.target is operator.getitem}
         outputs = []
@@ -424,7 +429,9 @@ class GraphWriter:
             user = users.get(i)
             n = self.name(user) if user else f"{node.name}_unused_{i}"
             outputs.append(self.add_tensor(n, t, user.meta.get("val") if user else None))
-        self.graph["nodes"].append({"target": "torch.ops.aten._native_batch_norm_legit_no_training.default",
+        target = ("torch.ops.aten._native_batch_norm_legit.no_stats" if no_stats else
+                  "torch.ops.aten._native_batch_norm_legit_no_training.default")
+        self.graph["nodes"].append({"target": target,
                                     "inputs": inputs, "outputs": outputs, "metadata": self.metadata(node),
                                     "is_hop_single_tensor_return": None})
 

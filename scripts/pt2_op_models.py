@@ -238,6 +238,9 @@ class ShapeIndex(nn.Module):
         y[idx] = y[idx] * 2
         z = x.clone()
         z[mask] = -1.0
+        w = x.clone()
+        w[:, 2] = x[:, 0] * 3  # select_scatter
+        w[-1].copy_(x[0, 0])  # copy (broadcast) + select_scatter
         return (x.view(4, 30), x.reshape(-1, 5), x.flatten(1), x.unflatten(1, (2, 3)), x.unsqueeze(0).squeeze(0),
                 x[:, :1].squeeze(1), x.permute(2, 0, 1), x.transpose(0, 2), x[0].t(), x.expand(2, 4, 6, 5),
                 x.repeat(1, 2, 1), x.repeat_interleave(2, dim=1), torch.tile(x, (2,)), x.flip(0, 2), x.roll(2, 1),
@@ -245,7 +248,7 @@ class ShapeIndex(nn.Module):
                 x.narrow(1, 2, 3), x.select(2, -1), x[1:, ::2, -3:], x[..., 1::3], x[-1], x.index_select(1, idx),
                 torch.gather(x, 2, idx.expand(4, 6, 3)), torch.scatter(x, 1, idx.view(1, 3, 1).expand(4, 3, 5), 0.5),
                 torch.scatter_add(x, 2, idx.expand(4, 6, 3), x[..., :3]), x[idx], x[:, idx], x[mask], x[idx, idx],
-                y, z, torch.masked_select(x, x > 0.5), torch.slice_scatter(x, x[:, :2] * 3, 1, 0, 4, 2),
+                y, z, w, torch.masked_select(x, x > 0.5), torch.slice_scatter(x, x[:, :2] * 3, 1, 0, 4, 2),
                 torch.diag(x[0]), torch.diag(x[0, 0], 1), x.tril(), x.triu(1), x.contiguous(), x.detach(), x.reshape_as(y),
                 x.diagonal(1, 0, 2), x.index_add(1, idx, x[:, :3] * 2), x.index_copy(0, idx, x[:3] + 5),
                 x.index_fill(2, idx, -3.0), x.masked_scatter(mask.unsqueeze(-1), x * 10),

@@ -1,4 +1,6 @@
 // The built-in translator registry: one Register<Family> call per file in translators/.
+#include <string>
+
 #include "core/translate/registry.h"
 
 namespace t2o {
@@ -41,6 +43,12 @@ const Registry& BuiltinRegistry() {
     RegisterSampling(r);
     RegisterContainers(r);
     RegisterControlFlow(r);
+    // The *_copy forms (functionalized views) and _unsafe_ forms compute the same values.
+    for (const char* view : {"view", "expand", "permute", "squeeze", "unsqueeze", "select", "slice", "transpose", "t",
+                             "split", "split_with_sizes", "unbind", "alias", "detach", "diagonal"})
+      r.AddAlias(std::string("aten::") + view + "_copy", std::string("aten::") + view);
+    r.AddAlias("aten::_unsafe_index", "aten::index");
+    r.AddAlias("aten::_unsafe_index_put", "aten::index_put");
     return r;
   }();
   return registry;

@@ -45,6 +45,20 @@ const TranslatorEntry* Registry::FindAllowingInPlace(const std::string& op, cons
   return entry;
 }
 
+void Registry::AddAlias(const std::string& alias, const std::string& target) {
+  std::vector<TranslatorEntry> copies;
+  for (const auto& [key, list] : entries_)
+    if (key == target || key.rfind(target + ".", 0) == 0)
+      for (const auto& entry : list) copies.push_back(entry), copies.back().key = alias + key.substr(target.size());
+  if (copies.empty()) throw std::logic_error("alias '" + alias + "' of '" + target + "', which has no translator");
+  for (auto& entry : copies) {
+    std::string family = family_;
+    family_ = entry.family;
+    Add(entry.key, entry.range, std::move(entry.fn));
+    family_ = family;
+  }
+}
+
 const std::string* Registry::InexpressibleReason(const std::string& op, const std::string& overload) const {
   auto it = inexpressible_.find(overload.empty() ? op : op + "." + overload);
   if (it == inexpressible_.end()) it = inexpressible_.find(op);

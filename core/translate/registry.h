@@ -45,6 +45,10 @@ class Registry {
   // model using it fails with `reason`, which names the opset that would work. Not listed
   // among the supported ops.
   void AddInexpressible(const std::string& key, std::string reason) { inexpressible_[key] = std::move(reason); }
+  // Registers `alias` (e.g. aten::view_copy) with every entry of `target` (aten::view,
+  // each overload and opset range), for ops that only differ in aliasing semantics.
+  // Throws std::logic_error when `target` has no entry yet.
+  void AddAlias(const std::string& alias, const std::string& target);
   const std::string* InexpressibleReason(const std::string& op, const std::string& overload) const;
 
   // Exact overload first, then name-only; nullptr when none covers `opset`.

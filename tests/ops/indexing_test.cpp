@@ -118,3 +118,8 @@ TEST_CASE("aten::index_add / index_copy / index_fill / masked_scatter / take_alo
   REQUIRE_VERIFIED(RunBody("indexing", "nonzero", "torch.nonzero(x > 0.3)", {Shape({3, 4, 2})}));
   REQUIRE_VERIFIED(RunBody("indexing", "where_cond", "torch.where(x > 0.3)[1] * 10 + torch.where(x > 0.3)[0]", {Shape({4, 5})}));
 }
+
+TEST_CASE("aten::select_scatter (functionalized x[:, i] = v), negative indices", "[ops][indexing]") {
+  REQUIRE_VERIFIED(RunBody("indexing", "select_scatter", "torch.select_scatter(x, y, 1, 2)", {Shape({3, 4, 2}), Shape({3, 2})}));
+  REQUIRE_VERIFIED(RunBody("indexing", "select_scatter_neg", "torch.select_scatter(x, y, 0, -1)", {Shape({3, 4}), Shape({4})}));
+}

@@ -153,3 +153,12 @@ TEST_CASE("aten::one_hot with given and inferred class counts", "[ops][tensor_op
   REQUIRE_VERIFIED(Run("one_hot", "torch.one_hot(x, 5)", {IntData({2, 3}, {0, 4, 2, 1, 1, 3})}));
   REQUIRE_VERIFIED(Run("one_hot_infer", "torch.one_hot(x)", {IntData({4}, {2, 0, 3, 1})}));
 }
+
+TEST_CASE("*_copy view forms, empty_strided, native_dropout in eval", "[ops][tensor_ops]") {
+  REQUIRE_VERIFIED(Run("view_copy", "torch.view_copy(x, [6, 2]) + 1.0", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("permute_copy", "torch.permute_copy(x, [2, 0, 1])", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(Run("expand_copy", "torch.expand_copy(x, [2, 3, 4])", {Shape({3, 1})}));
+  REQUIRE_VERIFIED(Run("select_copy", "torch.select_copy(x, 0, -1) + torch.slice_copy(x, 0, 1, 3)[0]", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("empty_strided", "torch.empty_strided([3, 4], [4, 1]).fill_(1.5) + x", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("native_dropout_eval", "torch.native_dropout(x, 0.5, False)[0] * 2.0", {Shape({3, 4})}));
+}

@@ -318,6 +318,23 @@ void TranslateSliceScatter(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, src}, {{"axis", dim}}));
 }
 
+// aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index): functionalized
+// `x[:, i] = src`; the selected slice along dim takes src (broadcast back along dim).
+void TranslateSelectScatter(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  std::string x = ctx.OperandAs(0, dt);
+  std::string size = DimOf(ctx, x, dim);
+  std::string index = ctx.ScalarInput(3, DType::kInt64);
+  index = ctx.Op("Where", {ctx.Op("Less", {index, ctx.ConstInt64(0)}), ctx.Op("Add", {index, size}), index});
+  std::vector<int64_t> column(static_cast<size_t>(rank), 1);
+  column[static_cast<size_t>(dim)] = -1;
+  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), size, ctx.ConstInt64(1)});
+  std::string mask = ctx.Op("Reshape", {ctx.Op("Equal", {positions, index}), ctx.ConstInt64s(column)});
+  ctx.SetOutput(0, Select(ctx, mask, Unsqueeze(ctx, ctx.OperandAs(1, dt), {dim}), x, dt));
+}
+
 }  // namespace
 
 void RegisterIndexing(Registry& r) {
@@ -340,6 +357,7 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::tril", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, false); });
   r.Add("aten::diag", TranslateDiag);
   r.Add("aten::diagonal", TranslateDiagonal);
+  r.Add("aten::select_scatter", TranslateSelectScatter);
   r.Add("aten::index_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateIndexAddCopy(c, true); });
   r.Add("aten::index_copy", [](TranslationContext& c) { TranslateIndexAddCopy(c, false); });
   r.Add("aten::index_fill", TranslateIndexFill);

@@ -142,8 +142,15 @@ void TranslateNativeGroupNorm(TranslationContext& ctx) {
 //     float momentum, float eps) -> (out, save_mean, save_invstd)
 // In training mode (instance norm without running statistics decomposes to it) the
 // statistics are the batch's: mean and biased variance over every axis but the channels.
+// aten::_native_batch_norm_legit has the same arguments; its .no_stats overload drops
+// running_mean/running_var (training at 3, eps at 5).
 void TranslateNativeBatchNorm(TranslationContext& ctx) {
-  if (!ctx.ConstBool(5, "training")) return TranslateNativeBatchNormNoTraining(ctx, 7);
+  bool no_stats = ctx.node().overload == "no_stats";
+  size_t training = no_stats ? 3 : 5, eps_index = no_stats ? 5 : 7;
+  if (!ctx.ConstBool(training, "training")) {
+    if (no_stats) throw UnsupportedError("batch_norm without running statistics in eval mode has nothing to normalize with");
+    return TranslateNativeBatchNormNoTraining(ctx, eps_index);
+  }
   DType dt = ctx.OutDType(0);
   int64_t rank = ctx.Rank(0);
   auto channels = ctx.Meta(0).StaticDim(1);
@@ -155,7 +162,7 @@ void TranslateNativeBatchNorm(TranslationContext& ctx) {
   std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
   std::string centered = ctx.Op("Sub", {x, mean});
   std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
-  std::string invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(ctx.ConstDouble(7, "eps"), dt)})})});
+  std::string invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(ctx.ConstDouble(eps_index, "eps"), dt)})})});
   auto per_channel = [&](size_t i, float fill) {
     std::string p = ChannelParam(ctx, i, *channels, fill, dt);
     return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
@@ -194,6 +201,7 @@ void RegisterNormalization(Registry& r) {
   r.Add("aten::batch_norm", TranslateBatchNorm);
   r.Add("aten::_native_batch_norm_legit_no_training", [](TranslationContext& c) { TranslateNativeBatchNormNoTraining(c); });
   r.Add("aten::native_batch_norm", TranslateNativeBatchNorm);
+  r.Add("aten::_native_batch_norm_legit", TranslateNativeBatchNorm);
   r.Add("aten::layer_norm", TranslateLayerNorm);
   r.Add("aten::native_layer_norm", TranslateLayerNorm);
   r.Add("aten::group_norm", TranslateGroupNorm);

@@ -156,6 +156,28 @@ void RegisterTensorOps(Registry& r) {
   r.Add("aten::new_ones", [](TranslationContext& c) { TranslateFull(c, 1, 1.0); });
   r.Add("aten::new_empty", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
   r.Add("aten::new_full", [](TranslationContext& c) { TranslateFull(c, 1, std::nullopt); });
+  r.Add("aten::empty_strided", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });  // (size, stride, ...)
+  r.Add("aten::new_empty_strided", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
+  // aten::copy(Tensor self, Tensor src, bool non_blocking=False): functionalized `self.copy_(src)`,
+  // src broadcast to self's shape in self's dtype.
+  r.Add("aten::copy", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, c.Op("Expand", {c.OperandAs(1, dt), c.Op("Shape", {c.Input(0)})}));
+  });
+  // aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor mask)
+  r.Add("aten::native_dropout", [](TranslationContext& c) {
+    if (c.IsNone(2) || c.ConstBool(2, "train"))
+      throw UnsupportedError("native_dropout in training mode drops random elements (export the model in eval mode)");
+    std::string x = c.Input(0);
+    c.SetOutput(0, c.Op("Identity", {x}));
+    if (c.node().outputs.size() > 1)
+      c.SetOutput(1, c.Op("Expand", {c.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {}, {1})), c.Op("Shape", {x})}));
+  });
+  // Run-time checks torch.export records (asserts, size constraints) have no outputs; like
+  // torch.onnx.export, the ONNX model leaves them out.
+  for (const char* op : {"aten::_assert_async", "aten::_assert_scalar", "aten::sym_constrain_range",
+                         "aten::sym_constrain_range_for_size"})
+    r.Add(op, [](TranslationContext&) {});
   // aten::linspace(Scalar start, Scalar end, int steps, *, dtype, layout, device, pin_memory)
   // with run-time arguments (static ones are folded at capture):
   // start + i * (end - start) / (steps - 1), in float64 like PyTorch's CPU kernel, then cast.

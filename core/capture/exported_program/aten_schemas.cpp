@@ -21,6 +21,13 @@ const char* kNewerSchemas[] = {
     "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor",
     "aten::_scaled_dot_product_flash_attention_for_cpu(Tensor query, Tensor key, Tensor value, float dropout_p=0.0, "
     "bool is_causal=False, *, Tensor? attn_mask=None, float? scale=None) -> (Tensor output, Tensor logsumexp)",
+    "aten::_native_batch_norm_legit(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean, "
+    "Tensor running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)",
+    "aten::_native_batch_norm_legit.no_stats(Tensor input, Tensor? weight, Tensor? bias, bool training, float momentum, "
+    "float eps) -> (Tensor, Tensor, Tensor)",
+    "aten::_assert_scalar(Scalar self, str assert_msg) -> ()",
+    "aten::sym_constrain_range(Scalar size, *, int? min=None, int? max=None) -> ()",
+    "aten::sym_constrain_range_for_size(Scalar size, *, int? min=None, int? max=None) -> ()",
 };
 
 ir::ValueKind KindOf(const c10::TypePtr& type, bool* optional) {

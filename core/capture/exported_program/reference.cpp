@@ -132,12 +132,18 @@ class IrReference : public ReferenceModel {
       RunAttention(node, env);
       return;
     }
-    bool legit_batch_norm = node.op == "aten::_native_batch_norm_legit_no_training";
-    // torch 2.x's inference batch norm = native_batch_norm with training=False.
-    Kernel& kernel = legit_batch_norm ? Lookup("aten::native_batch_norm", "", node) : Lookup(node.op, node.overload, node);
+    if (op == "aten::_assert_async" || op == "aten::_assert_scalar" || op == "aten::sym_constrain_range" ||
+        op == "aten::sym_constrain_range_for_size")
+      return;  // run-time checks the ONNX model leaves out too
+    // torch 2.x's batch norms = native_batch_norm: _no_training with training=False, the
+    // no_stats overload without running statistics.
+    bool no_training = op == "aten::_native_batch_norm_legit_no_training";
+    bool legit = no_training || op == "aten::_native_batch_norm_legit";
+    Kernel& kernel = legit ? Lookup("aten::native_batch_norm", "", node) : Lookup(node.op, node.overload, node);
     torch::jit::Stack stack;
     for (const ir::Value* in : node.inputs) stack.push_back(Get(env, in));
-    if (legit_batch_norm) stack.insert(stack.begin() + 5, c10::IValue(false));
+    if (no_training) stack.insert(stack.begin() + 5, c10::IValue(false));
+    if (legit && node.overload == "no_stats") stack.insert(stack.begin() + 3, {c10::IValue(), c10::IValue()});
     for (size_t k = 0; k < stack.size() && k < kernel.tensor_args.size(); ++k)
       if (kernel.tensor_args[k] && stack[k].isScalar()) {
         // A Python number where the schema takes a Tensor (x + 1.0 as add.Tensor): a
