@@ -162,3 +162,21 @@ TEST_CASE("*_copy view forms, empty_strided, native_dropout in eval", "[ops][ten
   REQUIRE_VERIFIED(Run("empty_strided", "torch.empty_strided([3, 4], [4, 1]).fill_(1.5) + x", {Shape({3, 4})}));
   REQUIRE_VERIFIED(Run("native_dropout_eval", "torch.native_dropout(x, 0.5, False)[0] * 2.0", {Shape({3, 4})}));
 }
+
+TEST_CASE("aten::embedding_bag: sum / mean / max, per_sample_weights, include_last_offset, padding_idx, empty bags",
+          "[ops][tensor_ops]") {
+  Params p{{"w", {10, 4}}};
+  TensorSpec indices = IntData({8}, {1, 2, 4, 5, 4, 3, 2, 9});
+  TensorSpec offsets = IntData({4}, {0, 3, 3, 5});  // bag 1 is empty
+  for (int mode : {0, 1, 2}) {
+    std::string body = "torch.embedding_bag(self.w, x, y, False, " + std::to_string(mode) + ", False, None, False, None)[0]";
+    INFO(body);
+    REQUIRE_VERIFIED(Run("embedding_bag_" + std::to_string(mode), body, {indices, offsets}, p));
+  }
+  REQUIRE_VERIFIED(Run("embedding_bag_weights", "torch.embedding_bag(self.w, x, y, False, 0, False, z, False, None)[0]",
+                       {indices, offsets, Shape({8})}, p));
+  REQUIRE_VERIFIED(Run("embedding_bag_last", "torch.embedding_bag(self.w, x, y, False, 1, False, None, True, None)[0]",
+                       {indices, IntData({3}, {0, 2, 8})}, p));
+  REQUIRE_VERIFIED(Run("embedding_bag_padding", "torch.embedding_bag(self.w, x, y, False, 1, False, None, False, 4)[0]",
+                       {indices, offsets}, p));
+}

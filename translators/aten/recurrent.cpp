@@ -1,6 +1,7 @@
 // Recurrent layers: aten::lstm, aten::gru, aten::rnn_tanh, aten::rnn_relu (the `.input`
 // overloads nn.LSTM/GRU/RNN produce) as ONNX LSTM/GRU/RNN, one ONNX node per layer,
-// multi-layer, bidirectional, batch_first, with the given initial states.
+// multi-layer, bidirectional, batch_first, with the given initial states; LSTMs with
+// proj_size unrolled over time.
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -34,6 +35,73 @@ std::string StackDirections(TranslationContext& ctx, const std::vector<std::stri
   return parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{0}}});
 }
 
+// nn.LSTM(proj_size=P): h_t = W_hr (o * tanh(c_t)) is P wide. ONNX LSTM has no projection,
+// so the cells are unrolled over the (static) sequence: per layer and direction the input
+// projection for every step at once, then per step the recurrent part (PyTorch gate order
+// i, f, g, o). Parameters per direction: w_ih, w_hh, [b_ih, b_hh,] w_hr.
+void TranslateProjectedLstm(TranslationContext& ctx, bool has_biases, int64_t layers, bool bidirectional, bool batch_first) {
+  int64_t directions = bidirectional ? 2 : 1;
+  size_t per_direction = has_biases ? 5 : 3;
+  std::vector<std::string> params = ctx.TensorListInput(2);
+  const ir::Value& params_value = ctx.InputValue(2);
+  if (!params_value.producer || params_value.producer->op != "prim::ListConstruct")
+    throw UnsupportedError("recurrent weights must be a list built in the graph");
+  auto hidden = params_value.producer->inputs[per_direction - 1]->meta.StaticDim(1);  // w_hr: [P, H]
+  if (!hidden) throw UnsupportedError("recurrent hidden size must be static");
+  bool unbatched = ctx.Rank(0) == 2;
+  auto steps = ctx.Meta(0).StaticDim(batch_first && !unbatched ? 1 : 0);
+  if (!steps) throw UnsupportedError("nn.LSTM with proj_size is unrolled over time and needs a static sequence length");
+  std::vector<std::string> hx = ctx.TensorListInput(1);
+  if (hx.size() != 2) throw UnsupportedError("LSTM expects (h0, c0)");
+  std::string x = ctx.Input(0), h0 = hx[0], c0 = hx[1];
+  if (unbatched) {
+    x = Unsqueeze(ctx, x, {1});
+    h0 = Unsqueeze(ctx, h0, {1});
+    c0 = Unsqueeze(ctx, c0, {1});
+  } else if (batch_first) {
+    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  }
+  auto transposed = [&](const std::string& w) { return ctx.Op("Transpose", {w}, {{"perm", std::vector<int64_t>{1, 0}}}); };
+  auto at = [&](const std::string& v, int64_t k) { return ctx.Op("Gather", {v, ctx.ConstInt64(k)}, {{"axis", int64_t{0}}}); };
+  std::vector<std::string> final_h, final_c;
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    std::vector<std::string> layer_out;
+    for (int64_t d = 0; d < directions; ++d) {
+      size_t base = static_cast<size_t>(layer * directions + d) * per_direction;
+      std::string inputs = ctx.Op("MatMul", {x, transposed(params[base])});  // [T, B, 4H]
+      if (has_biases) inputs = ctx.Op("Add", {inputs, ctx.Op("Add", {params[base + 2], params[base + 3]})});
+      std::string w_hh = transposed(params[base + 1]), w_hr = transposed(params[base + per_direction - 1]);
+      std::string h = at(h0, layer * directions + d), c = at(c0, layer * directions + d);
+      std::vector<std::string> outputs(static_cast<size_t>(*steps));
+      for (int64_t k = 0; k < *steps; ++k) {
+        int64_t t = d == 0 ? k : *steps - 1 - k;
+        std::string gates = ctx.Op("Add", {at(inputs, t), ctx.Op("MatMul", {h, w_hh})});
+        auto g = ctx.OpMulti("Split", {gates, ctx.ConstInt64s({*hidden, *hidden, *hidden, *hidden})}, 4, {{"axis", int64_t{1}}});
+        std::string i = ctx.Op("Sigmoid", {g[0]}), f = ctx.Op("Sigmoid", {g[1]}), cell = ctx.Op("Tanh", {g[2]});
+        std::string o = ctx.Op("Sigmoid", {g[3]});
+        c = ctx.Op("Add", {ctx.Op("Mul", {f, c}), ctx.Op("Mul", {i, cell})});
+        h = ctx.Op("MatMul", {ctx.Op("Mul", {o, ctx.Op("Tanh", {c})}), w_hr});
+        outputs[static_cast<size_t>(t)] = Unsqueeze(ctx, h, {0});
+      }
+      layer_out.push_back(ctx.Op("Concat", outputs, {{"axis", int64_t{0}}}));  // [T, B, P]
+      final_h.push_back(Unsqueeze(ctx, h, {0}));
+      final_c.push_back(Unsqueeze(ctx, c, {0}));
+    }
+    x = layer_out.size() == 1 ? layer_out[0] : ctx.Op("Concat", layer_out, {{"axis", int64_t{2}}});
+  }
+  std::string h_n = ctx.Op("Concat", final_h, {{"axis", int64_t{0}}}), c_n = ctx.Op("Concat", final_c, {{"axis", int64_t{0}}});
+  if (unbatched) {
+    x = Squeeze(ctx, x, {1});
+    h_n = Squeeze(ctx, h_n, {1});
+    c_n = Squeeze(ctx, c_n, {1});
+  } else if (batch_first) {
+    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  }
+  ctx.SetOutput(0, x);
+  ctx.SetOutput(1, h_n);
+  ctx.SetOutput(2, c_n);
+}
+
 // aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers,
 //                  float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)
 // aten::gru.input / rnn_tanh.input / rnn_relu.input: the same with `Tensor hx` -> (Tensor, Tensor)
@@ -51,8 +119,8 @@ void TranslateRecurrent(TranslationContext& ctx, const CellKind& kind) {
   const ir::Value& params_value = ctx.InputValue(2);
   std::vector<std::string> params = ctx.TensorListInput(2);
   size_t per_direction = has_biases ? 4 : 2;
-  if (params.size() == (per_direction + 1) * static_cast<size_t>(layers * directions))
-    throw UnsupportedError("nn.LSTM with proj_size > 0 is not supported: ONNX LSTM has no output projection");
+  if (is_lstm && params.size() == (per_direction + 1) * static_cast<size_t>(layers * directions))
+    return TranslateProjectedLstm(ctx, has_biases, layers, bidirectional, batch_first);
   if (params.size() != per_direction * static_cast<size_t>(layers * directions))
     throw UnsupportedError("unexpected number of recurrent weights: " + std::to_string(params.size()));
   if (!params_value.producer || params_value.producer->op != "prim::ListConstruct")

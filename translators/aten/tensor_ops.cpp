@@ -1,4 +1,6 @@
 // Identity-like ops, dtype conversion, tensor creation and indexing.
+#include <limits>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -61,6 +63,58 @@ void TranslateGather(TranslationContext& ctx) {
 //                 bool sparse=False) -> Tensor
 void TranslateEmbedding(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Gather", {ctx.Input(0), ctx.Input(1)}, {{"axis", int64_t{0}}}));
+}
+
+// aten::embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq,
+//     int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset,
+//     [int? padding_idx]) -> (Tensor, Tensor offset2bag, Tensor bag_size, Tensor max_indices)
+// (also _embedding_bag). indices are 1-D, bag b starting at offsets[b]; mode 0 sums, 1
+// averages, 2 takes the max of each bag's rows (empty bags give zeros); indices equal to
+// padding_idx do not count. A [bags, N] membership matrix does the per-bag reductions.
+// The other outputs only serve the backward pass and are left empty.
+void TranslateEmbeddingBag(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  if (ctx.Rank(1) != 1 || ctx.Rank(2) != 1) throw UnsupportedError("embedding_bag: indices and offsets must be 1-D");
+  int64_t mode = ctx.ConstInt(4, "mode");
+  if (mode < 0 || mode > 2) throw UnsupportedError("embedding_bag: unknown mode " + std::to_string(mode));
+  bool include_last = ctx.ConstBool(7, "include_last_offset");
+  std::optional<int64_t> padding_idx;
+  if (ctx.NumInputs() > 8 && !ctx.IsNone(8)) {
+    int64_t p = ctx.ConstInt(8, "padding_idx");
+    if (p >= 0) padding_idx = p;  // _embedding_bag spells "none" as -1
+  }
+  std::string indices = ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kInt64);
+  std::string offsets = ctx.Cast(ctx.Input(2), ctx.InDType(2), DType::kInt64);
+  if (include_last) offsets = ctx.Op("Slice", {offsets, ctx.ConstInt64s({0}), ctx.ConstInt64s({-1}), ctx.ConstInt64s({0})});
+  std::string rows = ctx.Op("Gather", {ctx.OperandAs(0, dt), indices}, {{"axis", int64_t{0}}});  // [N, D]
+  if (!ctx.IsNone(6)) {
+    if (mode != 0) throw UnsupportedError("embedding_bag: per_sample_weights are only allowed with mode='sum'");
+    rows = ctx.Op("Mul", {rows, Unsqueeze(ctx, ctx.OperandAs(6, dt), {1})});
+  }
+  // Bag of position p: the number of bag starts <= p, minus one.
+  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), DimOf(ctx, indices, 0), ctx.ConstInt64(1)});
+  std::string started = ctx.Op("LessOrEqual", {Unsqueeze(ctx, offsets, {0}), Unsqueeze(ctx, positions, {1})});  // [N, B]
+  std::string bag = ctx.Op("Sub", {Reduce(ctx, "ReduceSum", ctx.Cast(started, DType::kBool, DType::kInt64), {1}, false),
+                                   ctx.ConstInt64(1)});
+  std::string bag_ids = ctx.Op("Range", {ctx.ConstInt64(0), DimOf(ctx, offsets, 0), ctx.ConstInt64(1)});
+  std::string member = ctx.Op("Equal", {Unsqueeze(ctx, bag_ids, {1}), Unsqueeze(ctx, bag, {0})});  // [B, N]
+  if (padding_idx)
+    member = ctx.Op("And", {member, Unsqueeze(ctx, ctx.Op("Not", {ctx.Op("Equal", {indices, ctx.ConstInt64(*padding_idx)})}), {0})});
+  std::string weights = ctx.Cast(member, DType::kBool, dt);
+  std::string counts = Reduce(ctx, "ReduceSum", weights, {1}, true);  // [B, 1]
+  std::string out;
+  if (mode == 2) {
+    std::string candidates = ctx.Op("Where", {Unsqueeze(ctx, member, {2}), Unsqueeze(ctx, rows, {0}),
+                                              ctx.ConstScalar(-std::numeric_limits<double>::infinity(), dt)});
+    std::string largest = Reduce(ctx, "ReduceMax", candidates, {1}, false);
+    out = ctx.Op("Where", {ctx.Op("Greater", {counts, ctx.ConstScalar(0, dt)}), largest, ctx.ConstScalar(0, dt)});
+  } else {
+    out = ctx.Op("MatMul", {weights, rows});
+    if (mode == 1) out = ctx.Op("Div", {out, ctx.Op("Max", {counts, ctx.ConstScalar(1, dt)})});
+  }
+  ctx.SetOutput(0, out);
+  for (size_t j = 1; j < ctx.node().outputs.size(); ++j)
+    ctx.SetOutput(j, ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {0}, {})));
 }
 
 // aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor. Supported: one index
@@ -211,6 +265,8 @@ void RegisterTensorOps(Registry& r) {
   });
   r.Add("aten::gather", TranslateGather);
   r.Add("aten::embedding", TranslateEmbedding);
+  r.Add("aten::embedding_bag", TranslateEmbeddingBag);
+  r.Add("aten::_embedding_bag", TranslateEmbeddingBag);
   r.Add("aten::index", TranslateIndex);
   r.Add("aten::arange", TranslateArange);
 }
