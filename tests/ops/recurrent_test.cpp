@@ -14,21 +14,24 @@ struct Rnn {
   Params params;
 };
 
-// PyTorch's flat weight list: per layer and direction w_ih, w_hh (and b_ih, b_hh).
-Rnn Weights(int gates, int64_t input, int64_t hidden, int layers, bool bidirectional, bool biases) {
+// PyTorch's flat weight list: per layer and direction w_ih, w_hh (and b_ih, b_hh; and w_hr
+// [proj, hidden] for an LSTM with proj_size, whose outputs are then proj wide).
+Rnn Weights(int gates, int64_t input, int64_t hidden, int layers, bool bidirectional, bool biases, int64_t proj = 0) {
   Rnn rnn;
   int directions = bidirectional ? 2 : 1;
+  int64_t out = proj > 0 ? proj : hidden;
   rnn.weights_list = "[";
   for (int l = 0; l < layers; ++l)
     for (int d = 0; d < directions; ++d) {
       std::string suffix = "_l" + std::to_string(l) + (d ? "_reverse" : "");
-      int64_t in = l == 0 ? input : hidden * directions;
+      int64_t in = l == 0 ? input : out * directions;
       std::vector<std::pair<std::string, std::vector<int64_t>>> w{{"w_ih" + suffix, {gates * hidden, in}},
-                                                                  {"w_hh" + suffix, {gates * hidden, hidden}}};
+                                                                  {"w_hh" + suffix, {gates * hidden, out}}};
       if (biases) {
         w.push_back({"b_ih" + suffix, {gates * hidden}});
         w.push_back({"b_hh" + suffix, {gates * hidden}});
       }
+      if (proj > 0) w.push_back({"w_hr" + suffix, {proj, hidden}});
       for (const auto& [name, shape] : w) {
         rnn.weights_list += (rnn.weights_list.size() > 1 ? ", self." : "self.") + name;
         rnn.params.push_back({name, shape});
@@ -81,37 +84,15 @@ TEST_CASE("aten::rnn_tanh and aten::rnn_relu", "[ops][recurrent]") {
 // nn.LSTM(proj_size=P): per direction w_ih [4H, in], w_hh [4H, P], [b_ih, b_hh,] w_hr [P, H].
 TEST_CASE("aten::lstm with proj_size (unrolled): 2 layers, bidirectional, batch_first, with and without biases",
           "[ops][recurrent]") {
-  auto weights = [](int64_t input, int64_t hidden, int64_t proj, int layers, bool bidirectional, bool biases) {
-    Rnn rnn;
-    int directions = bidirectional ? 2 : 1;
-    rnn.weights_list = "[";
-    for (int l = 0; l < layers; ++l)
-      for (int d = 0; d < directions; ++d) {
-        std::string suffix = "_l" + std::to_string(l) + (d ? "_reverse" : "");
-        int64_t in = l == 0 ? input : proj * directions;
-        Params w{{"w_ih" + suffix, {4 * hidden, in}}, {"w_hh" + suffix, {4 * hidden, proj}}};
-        if (biases) {
-          w.push_back({"b_ih" + suffix, {4 * hidden}});
-          w.push_back({"b_hh" + suffix, {4 * hidden}});
-        }
-        w.push_back({"w_hr" + suffix, {proj, hidden}});
-        for (const auto& [name, shape] : w) {
-          rnn.weights_list += (rnn.weights_list.size() > 1 ? ", self." : "self.") + name;
-          rnn.params.push_back({name, shape});
-        }
-      }
-    rnn.weights_list += "]";
-    return rnn;
-  };
   for (int output : {0, 1, 2}) {
-    Rnn w = weights(3, 5, 2, 2, true, true);
+    Rnn w = Weights(4, 3, 5, 2, true, true, /*proj=*/2);
     std::string body = "return torch.lstm(x, [y, z], " + w.weights_list + ", True, 2, 0.0, False, True, True)[" +
                        std::to_string(output) + "]";
     INFO(body);
     REQUIRE_VERIFIED(RunBody("recurrent", "lstm_proj_" + std::to_string(output), body,
                              {Shape({2, 6, 3}), Shape({4, 2, 2}), Shape({4, 2, 5})}, w.params));
   }
-  Rnn w = weights(4, 3, 2, 1, false, false);
+  Rnn w = Weights(4, 4, 3, 1, false, false, /*proj=*/2);
   std::string body = "return torch.lstm(x, [y, z], " + w.weights_list + ", False, 1, 0.0, False, False, False)[0]";
   REQUIRE_VERIFIED(RunBody("recurrent", "lstm_proj_nobias", body, {Shape({5, 2, 4}), Shape({1, 2, 2}), Shape({1, 2, 3})},
                            w.params));

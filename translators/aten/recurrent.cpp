@@ -35,6 +35,38 @@ std::string StackDirections(TranslationContext& ctx, const std::vector<std::stri
   return parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{0}}});
 }
 
+// The layouts ONNX's recurrent ops use: input [seq, batch, features], states
+// [layers * directions, batch, size]; an unbatched call gets a batch of one.
+struct SequenceLayout {
+  bool unbatched, batch_first;
+};
+
+SequenceLayout ToSequenceFirst(TranslationContext& ctx, bool batch_first, std::string& x, std::string& h, std::string* c) {
+  SequenceLayout layout{ctx.Rank(0) == 2, batch_first};
+  if (layout.unbatched) {
+    x = Unsqueeze(ctx, x, {1});
+    h = Unsqueeze(ctx, h, {1});
+    if (c) *c = Unsqueeze(ctx, *c, {1});
+  } else if (batch_first) {
+    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  }
+  return layout;
+}
+
+// Outputs (y, h_n[, c_n]) back in the caller's layout.
+void SetSequenceOutputs(TranslationContext& ctx, const SequenceLayout& layout, std::string y, std::string h_n,
+                        const std::string& c_n) {
+  if (layout.unbatched) {
+    y = Squeeze(ctx, y, {1});
+    h_n = Squeeze(ctx, h_n, {1});
+  } else if (layout.batch_first) {
+    y = ctx.Op("Transpose", {y}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  }
+  ctx.SetOutput(0, y);
+  ctx.SetOutput(1, h_n);
+  if (!c_n.empty()) ctx.SetOutput(2, layout.unbatched ? Squeeze(ctx, c_n, {1}) : c_n);
+}
+
 // nn.LSTM(proj_size=P): h_t = W_hr (o * tanh(c_t)) is P wide. ONNX LSTM has no projection,
 // so the cells are unrolled over the (static) sequence: per layer and direction the input
 // projection for every step at once, then per step the recurrent part (PyTorch gate order
@@ -48,19 +80,12 @@ void TranslateProjectedLstm(TranslationContext& ctx, bool has_biases, int64_t la
     throw UnsupportedError("recurrent weights must be a list built in the graph");
   auto hidden = params_value.producer->inputs[per_direction - 1]->meta.StaticDim(1);  // w_hr: [P, H]
   if (!hidden) throw UnsupportedError("recurrent hidden size must be static");
-  bool unbatched = ctx.Rank(0) == 2;
-  auto steps = ctx.Meta(0).StaticDim(batch_first && !unbatched ? 1 : 0);
+  auto steps = ctx.Meta(0).StaticDim(batch_first && ctx.Rank(0) == 3 ? 1 : 0);
   if (!steps) throw UnsupportedError("nn.LSTM with proj_size is unrolled over time and needs a static sequence length");
   std::vector<std::string> hx = ctx.TensorListInput(1);
   if (hx.size() != 2) throw UnsupportedError("LSTM expects (h0, c0)");
   std::string x = ctx.Input(0), h0 = hx[0], c0 = hx[1];
-  if (unbatched) {
-    x = Unsqueeze(ctx, x, {1});
-    h0 = Unsqueeze(ctx, h0, {1});
-    c0 = Unsqueeze(ctx, c0, {1});
-  } else if (batch_first) {
-    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
-  }
+  SequenceLayout layout = ToSequenceFirst(ctx, batch_first, x, h0, &c0);
   auto transposed = [&](const std::string& w) { return ctx.Op("Transpose", {w}, {{"perm", std::vector<int64_t>{1, 0}}}); };
   auto at = [&](const std::string& v, int64_t k) { return ctx.Op("Gather", {v, ctx.ConstInt64(k)}, {{"axis", int64_t{0}}}); };
   std::vector<std::string> final_h, final_c;
@@ -89,17 +114,8 @@ void TranslateProjectedLstm(TranslationContext& ctx, bool has_biases, int64_t la
     }
     x = layer_out.size() == 1 ? layer_out[0] : ctx.Op("Concat", layer_out, {{"axis", int64_t{2}}});
   }
-  std::string h_n = ctx.Op("Concat", final_h, {{"axis", int64_t{0}}}), c_n = ctx.Op("Concat", final_c, {{"axis", int64_t{0}}});
-  if (unbatched) {
-    x = Squeeze(ctx, x, {1});
-    h_n = Squeeze(ctx, h_n, {1});
-    c_n = Squeeze(ctx, c_n, {1});
-  } else if (batch_first) {
-    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
-  }
-  ctx.SetOutput(0, x);
-  ctx.SetOutput(1, h_n);
-  ctx.SetOutput(2, c_n);
+  SetSequenceOutputs(ctx, layout, x, ctx.Op("Concat", final_h, {{"axis", int64_t{0}}}),
+                     ctx.Op("Concat", final_c, {{"axis", int64_t{0}}}));
 }
 
 // aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers,
@@ -140,14 +156,7 @@ void TranslateRecurrent(TranslationContext& ctx, const CellKind& kind) {
   }
 
   std::string x = ctx.Input(0);
-  bool unbatched = ctx.Rank(0) == 2;
-  if (unbatched) {
-    x = Unsqueeze(ctx, x, {1});
-    h0 = Unsqueeze(ctx, h0, {1});
-    if (is_lstm) c0 = Unsqueeze(ctx, c0, {1});
-  } else if (batch_first) {
-    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
-  }
+  SequenceLayout layout = ToSequenceFirst(ctx, batch_first, x, h0, is_lstm ? &c0 : nullptr);
 
   std::vector<std::string> final_h, final_c;
   for (int64_t layer = 0; layer < layers; ++layer) {
@@ -181,18 +190,7 @@ void TranslateRecurrent(TranslationContext& ctx, const CellKind& kind) {
   auto concat = [&](const std::vector<std::string>& parts) {
     return parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{0}}});
   };
-  std::string h_n = concat(final_h);
-  std::string c_n = is_lstm ? concat(final_c) : "";
-  if (unbatched) {
-    x = Squeeze(ctx, x, {1});
-    h_n = Squeeze(ctx, h_n, {1});
-    if (is_lstm) c_n = Squeeze(ctx, c_n, {1});
-  } else if (batch_first) {
-    x = ctx.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
-  }
-  ctx.SetOutput(0, x);
-  ctx.SetOutput(1, h_n);
-  if (is_lstm) ctx.SetOutput(2, c_n);
+  SetSequenceOutputs(ctx, layout, x, concat(final_h), is_lstm ? concat(final_c) : "");
 }
 
 }  // namespace
