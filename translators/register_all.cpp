@@ -48,6 +48,8 @@ const Registry& BuiltinRegistry() {
                              "split", "split_with_sizes", "unbind", "alias", "detach", "diagonal"})
       r.AddAlias(std::string("aten::") + view + "_copy", std::string("aten::") + view);
     r.AddAlias("aten::_unsafe_index", "aten::index");
+    for (const char* op : {"split", "split_with_sizes", "chunk"})  // RNN decompositions
+      r.AddAlias(std::string("aten::unsafe_") + op, std::string("aten::") + op);
     r.AddAlias("aten::_unsafe_index_put", "aten::index_put");
     return r;
   }();

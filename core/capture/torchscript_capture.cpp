@@ -153,8 +153,7 @@ void ScalarizeZeroDimConstantOperands(jit::Block* block) {
         !node->matches("aten::mul(Tensor self, Tensor other) -> Tensor") &&
         !node->matches("aten::div(Tensor self, Tensor other) -> Tensor"))
       continue;
-    c10::optional<at::Tensor> other = jit::toIValue(node->input(1)) ? node->get<at::Tensor>(jit::attr::other)
-                                                                    : c10::nullopt;
+    c10::optional<at::Tensor> other = node->get<at::Tensor>(jit::attr::other);  // nullopt unless a constant
     if (!other || other->dim() != 0 || !other->device().is_cpu()) continue;
     jit::WithInsertPoint here(node);
     node->replaceInput(1, node->owningGraph()->insertConstant(other->item()));

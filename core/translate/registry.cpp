@@ -6,6 +6,12 @@
 namespace t2o {
 
 void Registry::Add(const std::string& key, OpsetRange range, TranslatorFn fn) {
+  AddEntry(TranslatorEntry{key, range, std::move(fn), family_});
+}
+
+void Registry::AddEntry(TranslatorEntry entry) {
+  const std::string& key = entry.key;
+  const OpsetRange& range = entry.range;
   static const std::regex kKeyPattern(R"(^[a-z_]+::[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$)");
   if (!std::regex_match(key, kKeyPattern))
     throw std::logic_error("malformed translator key '" + key + "' (want ns::name[.overload])");
@@ -17,7 +23,7 @@ void Registry::Add(const std::string& key, OpsetRange range, TranslatorFn fn) {
   for (const auto& existing : list)
     if (range.since <= existing.range.until && existing.range.since <= range.until)
       throw std::logic_error("translator key '" + key + "' registered twice for overlapping opsets");
-  list.push_back(TranslatorEntry{key, range, std::move(fn), family_});
+  list.push_back(std::move(entry));
 }
 
 const TranslatorEntry* Registry::Find(const std::string& op, const std::string& overload,
@@ -46,17 +52,15 @@ const TranslatorEntry* Registry::FindAllowingInPlace(const std::string& op, cons
 }
 
 void Registry::AddAlias(const std::string& alias, const std::string& target) {
-  std::vector<TranslatorEntry> copies;
+  std::vector<TranslatorEntry> copies;  // collected first: AddEntry changes entries_
   for (const auto& [key, list] : entries_)
     if (key == target || key.rfind(target + ".", 0) == 0)
-      for (const auto& entry : list) copies.push_back(entry), copies.back().key = alias + key.substr(target.size());
+      for (TranslatorEntry entry : list) {
+        entry.key = alias + key.substr(target.size());
+        copies.push_back(std::move(entry));
+      }
   if (copies.empty()) throw std::logic_error("alias '" + alias + "' of '" + target + "', which has no translator");
-  for (auto& entry : copies) {
-    std::string family = family_;
-    family_ = entry.family;
-    Add(entry.key, entry.range, std::move(entry.fn));
-    family_ = family;
-  }
+  for (auto& entry : copies) AddEntry(std::move(entry));
 }
 
 const std::string* Registry::InexpressibleReason(const std::string& op, const std::string& overload) const {

@@ -62,6 +62,9 @@ class Registry {
   std::vector<const TranslatorEntry*> All() const;
 
  private:
+  // Checks the key and that its opset ranges do not overlap, then stores the entry.
+  void AddEntry(TranslatorEntry entry);
+
   std::map<std::string, std::vector<TranslatorEntry>> entries_;
   std::map<std::string, std::string> inexpressible_;
   std::string family_;

@@ -122,9 +122,7 @@ SdpaResult ScaledDotProductAttention(TranslationContext& ctx, const SdpaLayout& 
   std::string minus_inf = ctx.ConstScalar(-std::numeric_limits<double>::infinity(), dt);
   if (at.causal >= 0 && ctx.ConstBool(at.causal, "is_causal")) {
     if (at.mask >= 0 && !ctx.IsNone(at.mask)) throw UnsupportedError(name + ": is_causal=True with an attn_mask is not allowed");
-    std::string one = ctx.ConstInt64(1), zero = ctx.ConstInt64(0);
-    std::string rows = ctx.Op("Range", {zero, DimOf(ctx, q, rank - 2), one});
-    std::string cols = ctx.Op("Range", {zero, DimOf(ctx, k, rank - 2), one});
+    std::string rows = Arange(ctx, DimOf(ctx, q, rank - 2)), cols = Arange(ctx, DimOf(ctx, k, rank - 2));
     std::string above = ctx.Op("Greater", {Unsqueeze(ctx, cols, {0}), Unsqueeze(ctx, rows, {1})});  // [L, S]
     scores = ctx.Op("Where", {above, minus_inf, scores});
   }

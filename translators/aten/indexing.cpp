@@ -101,7 +101,7 @@ void TranslateIndexPut(TranslationContext& ctx) {
     if (mask_rank < ctx.Rank(0)) {
       // A mask over the leading dims: scatter into the positions where it holds, the values
       // broadcast to [count, trailing dims...].
-      std::string positions = ctx.Op("Transpose", {ctx.Op("NonZero", {mask})}, {{"perm", std::vector<int64_t>{1, 0}}});
+      std::string positions = NonZeroPositions(ctx, mask);
       std::string count = ShapeSlice(ctx, positions, 0, 1);
       std::string tail = ShapeSlice(ctx, x, mask_rank);
       std::string updates = ctx.Op("Expand", {values, ctx.Op("Concat", {count, tail}, {{"axis", int64_t{0}}})});
@@ -214,12 +214,17 @@ void TranslateDiagonal(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Gather", {flat, idx}, {{"axis", static_cast<int64_t>(perm.size() - 2)}}));
 }
 
+// A 1-D value laid along `dim` of a rank-`rank` tensor: shape [1, .., n, .., 1].
+std::string AlongDim(TranslationContext& ctx, const std::string& v, int64_t dim, int64_t rank) {
+  std::vector<int64_t> shape(static_cast<size_t>(rank), 1);
+  shape[static_cast<size_t>(dim)] = -1;
+  return ctx.Op("Reshape", {v, ctx.ConstInt64s(shape)});
+}
+
 // `index` (1-D, positions along `dim`) laid out like `like`: element [.., i, ..] of the
 // result is index[i] (for ScatterElements with whole slices as updates).
 std::string IndexAlongDim(TranslationContext& ctx, const std::string& index, int64_t dim, int64_t rank, const std::string& like) {
-  std::vector<int64_t> shape(static_cast<size_t>(rank), 1);
-  shape[static_cast<size_t>(dim)] = -1;
-  std::string column = ctx.Op("Reshape", {ctx.Cast(index, ctx.InDType(2), DType::kInt64), ctx.ConstInt64s(shape)});
+  std::string column = AlongDim(ctx, ctx.Cast(index, ctx.InDType(2), DType::kInt64), dim, rank);
   return ctx.Op("Expand", {column, ctx.Op("Shape", {like})});
 }
 
@@ -245,15 +250,12 @@ void TranslateIndexFill(TranslationContext& ctx) {
   int64_t rank = ctx.Rank(0);
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), std::max<int64_t>(rank, 1));
   std::string x = ctx.OperandAs(0, dt);
-  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), DimOf(ctx, x, dim), ctx.ConstInt64(1)});
+  std::string positions = Arange(ctx, DimOf(ctx, x, dim));
   std::string index = Reshape(ctx, ctx.Cast(ctx.Input(2), ctx.InDType(2), DType::kInt64), {1, -1});
   std::string hit = ctx.Op("Equal", {Unsqueeze(ctx, positions, {1}), index});  // [n, k]
   std::string chosen = ctx.Cast(Reduce(ctx, "ReduceMax", ctx.Cast(hit, DType::kBool, DType::kInt64), {1}, false), DType::kInt64,
                                 DType::kBool);
-  std::vector<int64_t> shape(static_cast<size_t>(std::max<int64_t>(rank, 1)), 1);
-  shape[static_cast<size_t>(dim)] = -1;
-  std::string mask = ctx.Op("Reshape", {chosen, ctx.ConstInt64s(shape)});
-  ctx.SetOutput(0, Select(ctx, mask, ctx.OperandAs(3, dt), x, dt));
+  ctx.SetOutput(0, Select(ctx, AlongDim(ctx, chosen, dim, std::max<int64_t>(rank, 1)), ctx.OperandAs(3, dt), x, dt));
 }
 
 // aten::masked_scatter(Tensor self, Tensor mask, Tensor source): the True positions of
@@ -328,10 +330,7 @@ void TranslateSelectScatter(TranslationContext& ctx) {
   std::string size = DimOf(ctx, x, dim);
   std::string index = ctx.ScalarInput(3, DType::kInt64);
   index = ctx.Op("Where", {ctx.Op("Less", {index, ctx.ConstInt64(0)}), ctx.Op("Add", {index, size}), index});
-  std::vector<int64_t> column(static_cast<size_t>(rank), 1);
-  column[static_cast<size_t>(dim)] = -1;
-  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), size, ctx.ConstInt64(1)});
-  std::string mask = ctx.Op("Reshape", {ctx.Op("Equal", {positions, index}), ctx.ConstInt64s(column)});
+  std::string mask = AlongDim(ctx, ctx.Op("Equal", {Arange(ctx, size), index}), dim, rank);
   ctx.SetOutput(0, Select(ctx, mask, Unsqueeze(ctx, ctx.OperandAs(1, dt), {dim}), x, dt));
 }
 
@@ -365,7 +364,7 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::take_along_dim", TranslateTakeAlongDim);
   // aten::nonzero(Tensor self) -> Tensor [count, rank]: the coordinates of the non-zero elements.
   r.Add("aten::nonzero", [](TranslationContext& c) {
-    c.SetOutput(0, c.Op("Transpose", {c.Op("NonZero", {c.Input(0)})}, {{"perm", std::vector<int64_t>{1, 0}}}));
+    c.SetOutput(0, NonZeroPositions(c, c.Input(0)));
   });
   r.Add("aten::slice_scatter", TranslateSliceScatter);
 }

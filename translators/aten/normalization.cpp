@@ -12,6 +12,13 @@ std::string ChannelParam(TranslationContext& ctx, size_t i, int64_t channels, fl
   return ctx.Cast(c, DType::kFloat32, dt);
 }
 
+// A per-channel vector (C,) broadcast as (C, 1, ..., 1) against an (N, C, *) input of `rank`.
+std::string PerChannel(TranslationContext& ctx, const std::string& p, int64_t rank) {
+  std::vector<int64_t> trailing;
+  for (int64_t k = 1; k < rank - 1; ++k) trailing.push_back(k);
+  return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
+}
+
 // aten::batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
 //                  eps, cudnn_enabled) -> Tensor
 void TranslateBatchNorm(TranslationContext& ctx) {
@@ -111,15 +118,8 @@ TrailingMoments GroupNorm(TranslationContext& ctx, int64_t groups, double eps, s
   std::string grouped = ctx.Op("Reshape", {x, ctx.ConstInt64s({0, groups, -1})});
   std::string normed = LayerNormCore(ctx, grouped, 2, 3, eps, std::nullopt, std::nullopt, dt);
   std::string y = ctx.Op("Reshape", {normed, ShapeOf(ctx, x)});
-  // weight/bias (C,) broadcast as (C, 1, ..., 1) against (N, C, *).
-  std::vector<int64_t> trailing;
-  for (int64_t k = 1; k < rank - 1; ++k) trailing.push_back(k);
-  auto per_channel = [&](size_t i) {
-    std::string p = ctx.OperandAs(i, dt);
-    return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
-  };
-  if (!ctx.IsNone(w_index)) y = ctx.Op("Mul", {y, per_channel(w_index)});
-  if (!ctx.IsNone(b_index)) y = ctx.Op("Add", {y, per_channel(b_index)});
+  if (!ctx.IsNone(w_index)) y = ctx.Op("Mul", {y, PerChannel(ctx, ctx.OperandAs(w_index, dt), rank)});
+  if (!ctx.IsNone(b_index)) y = ctx.Op("Add", {y, PerChannel(ctx, ctx.OperandAs(b_index, dt), rank)});
   ctx.SetOutput(0, y);
   return ctx.node().outputs.size() > 1 ? MomentsFrom(ctx, grouped, 2, 3, eps, dt) : TrailingMoments{};
 }
@@ -155,19 +155,16 @@ void TranslateNativeBatchNorm(TranslationContext& ctx) {
   int64_t rank = ctx.Rank(0);
   auto channels = ctx.Meta(0).StaticDim(1);
   if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
-  std::vector<int64_t> axes{0}, trailing;
+  std::vector<int64_t> axes{0};
   for (int64_t k = 2; k < rank; ++k) axes.push_back(k);
-  for (int64_t k = 1; k < rank - 1; ++k) trailing.push_back(k);
   std::string x = ctx.OperandAs(0, dt);
   std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
   std::string centered = ctx.Op("Sub", {x, mean});
   std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
   std::string invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(ctx.ConstDouble(eps_index, "eps"), dt)})})});
-  auto per_channel = [&](size_t i, float fill) {
-    std::string p = ChannelParam(ctx, i, *channels, fill, dt);
-    return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
-  };
-  std::string y = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Mul", {centered, invstd}), per_channel(1, 1.0f)}), per_channel(2, 0.0f)});
+  std::string scale = PerChannel(ctx, ChannelParam(ctx, 1, *channels, 1.0f, dt), rank);
+  std::string shift = PerChannel(ctx, ChannelParam(ctx, 2, *channels, 0.0f, dt), rank);
+  std::string y = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Mul", {centered, invstd}), scale}), shift});
   ctx.SetOutput(0, y);
   if (ctx.node().outputs.size() < 3) return;
   ctx.SetOutput(1, Reshape(ctx, mean, {-1}));

@@ -75,7 +75,7 @@ void TranslateRepeatInterleaveIndices(TranslationContext& ctx) {
   if (ctx.Rank(0) != 1) throw UnsupportedError("repeat_interleave: repeats must be a 1-D tensor");
   std::string ends = ctx.Op("CumSum", {repeats, ctx.ConstInt64(0)});
   std::string total = Reduce(ctx, "ReduceSum", repeats, {0}, false);
-  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), total, ctx.ConstInt64(1)});
+  std::string positions = Arange(ctx, total);
   std::string passed = ctx.Op("LessOrEqual", {Unsqueeze(ctx, ends, {0}), Unsqueeze(ctx, positions, {1})});
   std::string index = Reduce(ctx, "ReduceSum", ctx.Cast(passed, DType::kBool, DType::kInt64), {1}, false);
   ctx.SetOutput(0, ctx.Cast(index, DType::kInt64, ctx.OutDType()));

@@ -97,7 +97,7 @@ void TranslateVar(TranslationContext& ctx, bool is_std) {
   std::string var = ctx.Op("Div", {sum_sq, ctx.ConstScalar(std::max(0.0, n - correction), dt)});
   ctx.SetOutput(0, is_std ? ctx.Op("Sqrt", {var}) : var);
   // var_mean / std_mean also return the mean.
-  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, keepdim ? mean : Reduce(ctx, "ReduceMean", x, dims, false));
+  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, keepdim ? mean : Squeeze(ctx, mean, dims));
 }
 
 // aten::cummax / cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)

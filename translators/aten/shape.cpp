@@ -367,10 +367,6 @@ void RegisterShape(Registry& r) {
   r.Add("aten::split", TranslateSplit);
   r.Add("aten::split_with_sizes", TranslateSplit);
   r.Add("aten::chunk", TranslateChunk);
-  // The unsafe_ forms (RNN decompositions) only differ in autograd aliasing.
-  r.Add("aten::unsafe_split", TranslateSplit);
-  r.Add("aten::unsafe_split_with_sizes", TranslateSplit);
-  r.Add("aten::unsafe_chunk", TranslateChunk);
   r.Add("aten::unbind", TranslateUnbind);
   r.Add("aten::select", TranslateSelect);
   r.Add("aten::slice", TranslateSlice);

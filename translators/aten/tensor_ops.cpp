@@ -92,11 +92,11 @@ void TranslateEmbeddingBag(TranslationContext& ctx) {
     rows = ctx.Op("Mul", {rows, Unsqueeze(ctx, ctx.OperandAs(6, dt), {1})});
   }
   // Bag of position p: the number of bag starts <= p, minus one.
-  std::string positions = ctx.Op("Range", {ctx.ConstInt64(0), DimOf(ctx, indices, 0), ctx.ConstInt64(1)});
+  std::string positions = Arange(ctx, DimOf(ctx, indices, 0));
   std::string started = ctx.Op("LessOrEqual", {Unsqueeze(ctx, offsets, {0}), Unsqueeze(ctx, positions, {1})});  // [N, B]
   std::string bag = ctx.Op("Sub", {Reduce(ctx, "ReduceSum", ctx.Cast(started, DType::kBool, DType::kInt64), {1}, false),
                                    ctx.ConstInt64(1)});
-  std::string bag_ids = ctx.Op("Range", {ctx.ConstInt64(0), DimOf(ctx, offsets, 0), ctx.ConstInt64(1)});
+  std::string bag_ids = Arange(ctx, DimOf(ctx, offsets, 0));
   std::string member = ctx.Op("Equal", {Unsqueeze(ctx, bag_ids, {1}), Unsqueeze(ctx, bag, {0})});  // [B, N]
   if (padding_idx)
     member = ctx.Op("And", {member, Unsqueeze(ctx, ctx.Op("Not", {ctx.Op("Equal", {indices, ctx.ConstInt64(*padding_idx)})}), {0})});
@@ -138,8 +138,7 @@ void TranslateIndex(TranslationContext& ctx) {
       if (index->meta.rank() != 1) {
         // x[mask] with a mask over the leading dims: the positions where it holds, [count, rank(mask)].
         if (k != 0) throw UnsupportedError("boolean-mask indexing with a multi-dim mask after a ':' is not supported");
-        std::string positions = ctx.Op("Transpose", {ctx.Op("NonZero", {idx})}, {{"perm", std::vector<int64_t>{1, 0}}});
-        return ctx.SetOutput(0, ctx.Op("GatherND", {x, positions}));
+        return ctx.SetOutput(0, ctx.Op("GatherND", {x, NonZeroPositions(ctx, idx)}));
       }
       idx = Squeeze(ctx, ctx.Op("NonZero", {idx}), {0});
     } else if (index->meta.dtype != DType::kInt64) {

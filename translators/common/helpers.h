@@ -2,6 +2,7 @@
 #pragma once
 
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,16 @@ inline std::string DimOf(TranslationContext& ctx, const std::string& x, int64_t 
   return ctx.Op("Gather", {ShapeOf(ctx, x), ctx.ConstInt64(axis)}, {{"axis", int64_t{0}}});
 }
 
+// 0, 1, ..., n - 1 (int64) for a 0-d int64 count n, known or computed at run time.
+inline std::string Arange(TranslationContext& ctx, const std::string& n) {
+  return ctx.Op("Range", {ctx.ConstInt64(0), n, ctx.ConstInt64(1)});
+}
+
+// The coordinates of x's non-zero (True) elements, one row each: [count, rank(x)].
+inline std::string NonZeroPositions(TranslationContext& ctx, const std::string& x) {
+  return ctx.Op("Transpose", {ctx.Op("NonZero", {x})}, {{"perm", std::vector<int64_t>{1, 0}}});
+}
+
 // Where(cond, a, b) for values of `dtype`. ONNX Runtime has no bool Where kernel, so bool
 // values go through uint8.
 inline std::string Select(TranslationContext& ctx, const std::string& cond, const std::string& a, const std::string& b,
@@ -69,13 +80,16 @@ inline std::string Select(TranslationContext& ctx, const std::string& cond, cons
   return ctx.Cast(picked, DType::kUInt8, DType::kBool);
 }
 
-// ONNX ops whose ONNX Runtime CPU kernels take float32 only (Erf, Elu, Selu, Softplus,
-// Softsign, HardSigmoid, HardSwish, Tan and the inverse and hyperbolic trig ops, checked
-// against onnxruntime 1.30; Celu is float-only in the ONNX spec): float64 operands are
-// computed in float32 and cast back, so a float64 model still runs.
+// ctx.Op for an op on values of `dt`. ONNX Runtime's CPU kernels of some ops take float32
+// only (checked against onnxruntime 1.30; Celu is float-only in the ONNX spec itself): for
+// those, float64 operands are computed in float32 and cast back, so a float64 model still
+// runs. Every other op keeps its precision.
 inline std::string FloatKernelOp(TranslationContext& ctx, DType dt, const std::string& op, std::vector<std::string> inputs,
                                  const Attrs& attrs = {}) {
-  if (dt != DType::kFloat64) return ctx.Op(op, inputs, attrs);
+  static const std::set<std::string> kFloat32Only{"Erf",   "Elu",  "Selu", "Celu",  "Softplus", "Softsign",
+                                                  "HardSigmoid", "HardSwish", "ThresholdedRelu", "Tan", "Asin",
+                                                  "Acos",  "Atan", "Sinh", "Cosh",  "Asinh",    "Acosh", "Atanh"};
+  if (dt != DType::kFloat64 || !kFloat32Only.count(op)) return ctx.Op(op, inputs, attrs);
   for (auto& in : inputs) in = ctx.Cast(in, DType::kFloat64, DType::kFloat32);
   return ctx.Cast(ctx.Op(op, inputs, attrs), DType::kFloat32, DType::kFloat64);
 }
