@@ -83,7 +83,7 @@ int RunApplyWeights(const std::string& onnx_path, const std::string& weights_pat
 
 int main(int argc, char** argv) {
   CLI::App app{"torch2onnx: convert TorchScript and ExportedProgram (.pt2) models to ONNX, without Python"};
-  app.set_version_flag("--version", std::string("torch2onnx ") + T2O_VERSION + " (libtorch 1.13.1, onnx 1.12, default opset " +
+  app.set_version_flag("--version", std::string("torch2onnx ") + T2O_VERSION + " (libtorch " T2O_LIBTORCH_VERSION ", onnx " T2O_ONNX_VERSION ", default opset " +
                                          std::to_string(t2o::kDefaultOpset) + ")");
   CliFlags flags;
   AddConvertFlags(app, flags);

@@ -1,54 +1,13 @@
 """Small models exercising one operator family each, for the .pt2 fixtures
-(scripts/gen_pt2_fixtures.py): traced with make_fx like the other fixtures, so the
-ExportedProgram path sees the ATen ops that torch.export leaves of these calls.
-
-torch 1.13 has no F.scaled_dot_product_attention; the attention model calls stand-in
-ops with the torch 2.x schemas (t2o_fixture::scaled_dot_product_attention and
-_scaled_dot_product_flash_attention_for_cpu, computed as the PyTorch docs define
-them), which the fixture writer renames to their aten names.
+(scripts/gen_pt2_fixtures.py): exported with torch.export and decomposed to core ATen, so
+the ExportedProgram path sees the ATen ops that torch.export leaves of these calls.
 """
-import math
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-_LIB = torch.library.Library("t2o_fixture", "DEF")
-_LIB.define("scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
-            "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor")
-_LIB.define("_scaled_dot_product_flash_attention_for_cpu(Tensor query, Tensor key, Tensor value, "
-            "float dropout_p=0.0, bool is_causal=False, *, Tensor? attn_mask=None, float? scale=None) "
-            "-> (Tensor output, Tensor logsumexp)")
-
-
-def _attention_scores(q, k, attn_mask, is_causal, scale, enable_gqa=False):
-    if enable_gqa and q.size(-3) != k.size(-3):
-        k = k.repeat_interleave(q.size(-3) // k.size(-3), -3)
-    factor = 1 / math.sqrt(q.size(-1)) if scale is None else scale
-    scores = q @ k.transpose(-2, -1) * factor
-    if is_causal:
-        keep = torch.ones(q.size(-2), k.size(-2), dtype=torch.bool).tril()
-        scores = scores.masked_fill(~keep, float("-inf"))
-    if attn_mask is not None:
-        scores = scores.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else scores + attn_mask
-    return scores
-
-
-def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
-    if enable_gqa and q.size(-3) != v.size(-3):
-        v = v.repeat_interleave(q.size(-3) // v.size(-3), -3)
-    return torch.softmax(_attention_scores(q, k, attn_mask, is_causal, scale, enable_gqa), -1) @ v
-
-
-def _flash_cpu(q, k, v, dropout_p=0.0, is_causal=False, attn_mask=None, scale=None):
-    scores = _attention_scores(q, k, attn_mask, is_causal, scale)
-    return torch.softmax(scores, -1) @ v, torch.logsumexp(scores, -1).float()
-
-
-_LIB.impl("scaled_dot_product_attention", _sdpa, "CPU")
-_LIB.impl("_scaled_dot_product_flash_attention_for_cpu", _flash_cpu, "CPU")
-sdpa = torch.ops.t2o_fixture.scaled_dot_product_attention
-flash_attention_cpu = torch.ops.t2o_fixture._scaled_dot_product_flash_attention_for_cpu
+sdpa = F.scaled_dot_product_attention
+flash_attention_cpu = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu
 
 
 class Activations(nn.Module):
@@ -157,7 +116,7 @@ class Attention(nn.Module):
         self.mha_seq_first = nn.MultiheadAttention(16, 2, kdim=8, vdim=12)
 
     def forward(self, q, k, v, kv):  # q: [2, 4, 5, 8], k, v: [2, 4, 7, 8], kv: [2, 2, 7, 8]
-        bool_mask = torch.arange(7) < 5
+        bool_mask = (torch.arange(7) < 5).expand(5, 7)
         float_mask = torch.arange(35.0).reshape(5, 7) * 0.05
         x = q.transpose(1, 2).reshape(2, 5, 32)[..., :16]
         mem = k.transpose(1, 2).reshape(2, 7, 32)

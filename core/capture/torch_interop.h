@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <ATen/core/function_schema.h>
 #include <ATen/core/ivalue.h>
 
 #include <optional>
@@ -51,6 +52,33 @@ inline std::optional<ir::Constant> IValueToConstant(const c10::IValue& v) {
   if (v.isDevice()) return ir::Constant{v.toDevice().str()};
   if (v.isTensor()) return ir::Constant{TensorToData(v.toTensor())};
   return std::nullopt;
+}
+
+// What the schema's alias annotations say of the first argument: viewed by the result
+// (`Tensor(a) self -> Tensor(a)`), viewed by each element of a returned list
+// (`Tensor(a -> *) self -> Tensor(a)[]`), or written in place (`Tensor(a!) self`).
+inline ir::Aliasing AliasingOf(const c10::FunctionSchema& schema) {
+  if (schema.arguments().empty() || schema.returns().empty()) return ir::Aliasing::kNone;
+  const c10::AliasInfo* self = schema.arguments()[0].alias_info();
+  if (!self) return ir::Aliasing::kNone;
+  if (self->isWrite()) return ir::Aliasing::kInPlace;
+  const c10::Argument& result = schema.returns()[0];
+  auto shares = [&](const c10::AliasInfo* info) {
+    if (!info || info->isWrite()) return false;
+    for (const auto& set : info->beforeSets())
+      if (self->beforeSets().count(set) || self->afterSets().count(set)) return true;
+    return false;
+  };
+  if (shares(result.alias_info())) return ir::Aliasing::kView;
+  if (result.type()->kind() == c10::TypeKind::ListType) {
+    if (const c10::AliasInfo* list = result.alias_info()) {
+      if (shares(list)) return ir::Aliasing::kViewList;
+      for (const auto& element : list->containedTypes())
+        if (shares(&element)) return ir::Aliasing::kViewList;
+    }
+    if (self->afterSets() != self->beforeSets()) return ir::Aliasing::kViewList;  // Tensor(a -> *)
+  }
+  return ir::Aliasing::kNone;
 }
 
 }  // namespace t2o

@@ -37,6 +37,7 @@
 #include "core/capture/torchscript/inputs.h"
 #include "core/capture/torchscript/interpreter.h"
 #include "core/capture/torchscript/ir_builder.h"
+#include "core/ir/functionalize.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
 
@@ -468,7 +469,7 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
         };
     for (size_t i = 0; i < graph->outputs().size(); ++i)
       add_output(graph->return_node(), i, graph->outputs()[i], "");
-    ir_graph->RebuildUses();
+    ir::Functionalize(*ir_graph);
 
     auto prepared = std::make_unique<PreparedGraph>();
     prepared->graph = graph;

@@ -88,10 +88,16 @@ class Value {
   bool IsNone() const { return kind == ValueKind::kNone; }
 };
 
+// How a node's outputs relate to its first input, from the op's schema alias annotations:
+// a view of it (`slice(Tensor(a) self) -> Tensor(a)`), a list of views of it (split,
+// unbind), or the input itself, written in place (`add_(Tensor(a!) self)`).
+enum class Aliasing : uint8_t { kNone, kView, kViewList, kInPlace };
+
 class Node {
  public:
   std::string op;        // qualified name: "aten::conv2d", "prim::If"
   std::string overload;  // "" is the default overload
+  Aliasing aliasing = Aliasing::kNone;
   std::vector<Value*> inputs;
   std::vector<Value*> outputs;
   std::vector<std::unique_ptr<Block>> blocks;

@@ -40,21 +40,13 @@ size_t CountNodes(const OnnxGraph& graph) {
 
 namespace {
 
-// Field numbers of `metadata_props` in the IR-10 schema, which the ONNX 1.12 protobuf
-// classes predate; written as unknown fields they are wire-identical to the real thing.
-constexpr int kNodeMetadataField = 9;
-constexpr int kValueInfoMetadataField = 4;
-constexpr int kGraphMetadataField = 16;
-constexpr int kTensorMetadataField = 16;
-
-void AddMetadata(google::protobuf::Message* message, int field, const Metadata& metadata) {
-  if (metadata.empty()) return;
-  auto* unknown = message->GetReflection()->MutableUnknownFields(message);
+// NodeProto, ValueInfoProto, GraphProto and TensorProto all have `metadata_props`.
+template <typename Proto>
+void AddMetadata(Proto* proto, const Metadata& metadata) {
   for (const auto& [key, value] : metadata) {
-    ::onnx::StringStringEntryProto entry;
-    entry.set_key(key);
-    entry.set_value(value);
-    unknown->AddLengthDelimited(field, entry.SerializeAsString());
+    auto* entry = proto->add_metadata_props();
+    entry->set_key(key);
+    entry->set_value(value);
   }
 }
 
@@ -76,7 +68,7 @@ void FillShape(const std::optional<std::vector<ir::Dim>>& shape, DType dtype,
 void FillValueInfo(const ValueInfo& info, ::onnx::ValueInfoProto* proto) {
   proto->set_name(info.name);
   FillShape(info.shape, info.dtype, proto->mutable_type());
-  AddMetadata(proto, kValueInfoMetadataField, info.metadata);
+  AddMetadata(proto, info.metadata);
 }
 
 void FillTensor(const TensorData& data, const std::string& name, ::onnx::TensorProto* proto) {
@@ -148,7 +140,7 @@ void FillNode(const OnnxNode& node, const WriteOptions& options, ::onnx::NodePro
   for (const auto& in : node.inputs) proto->add_input(in);
   for (const auto& out : node.outputs) proto->add_output(out);
   for (const auto& attr : node.attrs) FillAttribute(attr, options, proto->add_attribute());
-  AddMetadata(proto, kNodeMetadataField, node.metadata);
+  AddMetadata(proto, node.metadata);
 }
 
 void FillInitializer(const Initializer& init, ExternalPlan* external, ::onnx::TensorProto* proto) {
@@ -173,7 +165,7 @@ void FillInitializer(const Initializer& init, ExternalPlan* external, ::onnx::Te
   } else {
     FillTensor(init.data, init.name, proto);
   }
-  AddMetadata(proto, kTensorMetadataField, init.metadata);
+  AddMetadata(proto, init.metadata);
 }
 
 void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::GraphProto* proto) {
@@ -182,7 +174,7 @@ void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::Grap
   for (const auto& out : graph.outputs) FillValueInfo(out, proto->add_output());
   for (const auto& vi : graph.value_info) FillValueInfo(vi, proto->add_value_info());
   for (const auto& node : graph.nodes) FillNode(node, options, proto->add_node());
-  AddMetadata(proto, kGraphMetadataField, graph.metadata);
+  AddMetadata(proto, graph.metadata);
 }
 
 void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& options,

@@ -5,7 +5,7 @@
 set -euo pipefail
 tool=$1 src=$2 fixtures=$3 work=$4/$5 case=$5
 samples=$src/samples
-py=/usr/bin/python3
+py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
 fail() { echo "FAIL ($case): $*" >&2; exit 1; }

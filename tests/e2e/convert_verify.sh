@@ -2,12 +2,13 @@
 # Converts MODELS_DIR/NAME.pt with the arguments in NAME.args, verifies against libtorch in
 # ONNX Runtime and checks the written model with the ONNX checker (full check) from Python.
 set -euo pipefail
+#   convert_verify.sh TOOL MODELS_DIR NAME [WORK_DIR]   (default WORK_DIR: MODELS_DIR/out)
 tool=$1 dir=$2 name=$3
-out=$dir/out/$name
+out=${4:-$dir/out}/$name
 mkdir -p "$out"
 # shellcheck disable=SC2046
 "$tool" "$dir/$name.pt" -o "$out/$name.onnx" $(cat "$dir/$name.args") --verify --artifacts-dir "$out"
-/usr/bin/python3 -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$out/$name.onnx"
+"${T2O_PYTHON:?set by CTest}" -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$out/$name.onnx"
 # Scripted models with data-dependent control flow: verify every branch input shipped.
 for npy in "$dir/${name}"_*.npy; do
   [[ -e $npy ]] || continue

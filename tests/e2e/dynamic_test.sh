@@ -5,7 +5,7 @@
 #   dynamic_test.sh TOOL SOURCE_DIR MODELS_DIR WORK_DIR CASE
 set -euo pipefail
 tool=$1 src=$2 models=$3 work=$4/$5 case=$5
-py=/usr/bin/python3
+py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 fail() { echo "FAIL ($case): $*" >&2; exit 1; }
 

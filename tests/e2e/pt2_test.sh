@@ -8,7 +8,10 @@ set -euo pipefail
 tool=$1 dir=$2 work=$3 case=$4
 mkdir -p "$work/$case"
 out=$work/$case
-py=/usr/bin/python3
+py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
+
+# sym NAME DIM: the program's symbol for the named Dim (torch.export picks symbol names).
+sym() { $py -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$dir/$1.symbols.json" "$2"; }
 
 check_model() { $py -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$1"; }
 
@@ -46,11 +49,14 @@ expect_error() {  # FILE EXPECTED_TEXT
 }
 
 case $case in
-  dynamic_mlp)
+  dynamic_mlp)  # the program's own symbol stays the dim_param
+    s=$(sym mlp_dyn batch)
     for layout in flat archive; do
-      "$tool" "$dir/mlp_dyn.$layout.pt2" -o "$out/mlp_$layout.onnx" --verify --verify-dims s0=1 --verify-dims s0=3 \
+      "$tool" "$dir/mlp_dyn.$layout.pt2" -o "$out/mlp_$layout.onnx" --verify --verify-dims "$s=1" --verify-dims "$s=3" \
         --artifacts-dir "$out"
       check_model "$out/mlp_$layout.onnx"
+      $py -c "import onnx,sys; m=onnx.load(sys.argv[1]); d=m.graph.input[0].type.tensor_type.shape.dim[0]; assert d.dim_param==sys.argv[2], d" \
+        "$out/mlp_$layout.onnx" "$s"
     done ;;
   dynamic_mlp_nested)
     # The seed's check: renamed to batch_size, the three inputs are ("batch_size", 8).
@@ -68,9 +74,10 @@ print("inputs:", shapes)
 PY
       grep -aq "pkg.torch.export.ExportedProgram.range_constraints" "$out/nested_$layout.onnx"
     done ;;
-  dynamic_shape_arith)
-    "$tool" "$dir/shape_arith_dyn.archive.pt2" -o "$out/shape_arith.onnx" --verify --verify-dims s0=1 \
-      --verify-dims s0=7 --artifacts-dir "$out"
+  dynamic_shape_arith)  # exported with Dim.AUTO
+    s=$(sym shape_arith_dyn auto0)
+    "$tool" "$dir/shape_arith_dyn.archive.pt2" -o "$out/shape_arith.onnx" --verify --verify-dims "$s=2" \
+      --verify-dims "$s=7" --artifacts-dir "$out"
     check_model "$out/shape_arith.onnx"
     # Sizes stay computed at run time: the graph reads the input's shape.
     $py -c "import onnx,sys; m=onnx.load(sys.argv[1]); assert any(n.op_type=='Shape' for n in m.graph.node)" "$out/shape_arith.onnx" ;;
@@ -81,11 +88,12 @@ PY
     [[ $rc -eq 2 ]] && grep -q "axis 1 was exported with the static size 8, got 9" "$out/err.txt" || { cat "$out/err.txt"; exit 1; }
     [[ ! -e $out/x.onnx ]] || { echo "a partial output was left"; exit 1; }
     echo ok ;;
-  dynamic_hw)  # a fully convolutional model with dynamic height (s0) and width (s1)
+  dynamic_hw)  # a fully convolutional model with dynamic height and width
+    h=$(sym resnet18_features_dyn_hw height) w=$(sym resnet18_features_dyn_hw width)
     "$tool" "$dir/resnet18_features_dyn_hw.archive.pt2" -o "$out/hw.onnx" --verify \
-      --verify-dims s0=160,s1=96 --verify-dims s0=288,s1=320 --artifacts-dir "$out"
+      --verify-dims "$h=160,$w=96" --verify-dims "$h=288,$w=320" --artifacts-dir "$out"
     check_model "$out/hw.onnx" ;;
-  dynamic_batch:*)  # a torchvision classifier with a dynamic batch (s0), renamed to batch
+  dynamic_batch:*)  # a torchvision classifier with a dynamic batch, renamed to batch
     name=${case#dynamic_batch:}
     "$tool" "$dir/${name}_dyn.archive.pt2" -o "$out/$name.onnx" --dynamic-axes '{"x": {"0": "batch"}}' \
       --verify --verify-dims batch=1 --verify-dims batch=3 --artifacts-dir "$out"

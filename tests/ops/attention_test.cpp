@@ -1,5 +1,5 @@
 // Attention ops (translators/aten/attention.cpp): tiny scripted models, ONNX Runtime vs libtorch.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 
@@ -42,12 +42,12 @@ TEST_CASE("aten::_native_multi_head_attention with key padding and attention mas
   REQUIRE_VERIFIED(Run("mha_causal", Mha("x, x, x", causal, true, true, "2", 1), {Shape({2, 5, 16})}));
 }
 
-// torch 1.13's F.scaled_dot_product_attention ancestor (torch 2.x's aten::scaled_dot_product_attention
-// and _scaled_dot_product_flash_attention_for_cpu are covered by the .pt2 fixtures).
-TEST_CASE("aten::_scaled_dot_product_attention: masks, causal, weights, ranks", "[ops][attention]") {
-  auto sdpa = [](const std::string& mask, bool causal, int output) {
-    return "torch._scaled_dot_product_attention(q, k, v, " + mask + ", 0.0, True, " + (causal ? "True" : "False") +
-           ")[" + std::to_string(output) + "]";
+// torch 2.x's F.scaled_dot_product_attention (aten::scaled_dot_product_attention) and the
+// CPU decomposition torch.export leaves of it (_scaled_dot_product_flash_attention_for_cpu).
+TEST_CASE("aten::scaled_dot_product_attention: masks, causal, scale, GQA, ranks", "[ops][attention]") {
+  auto sdpa = [](const std::string& mask, bool causal, const std::string& extra = "") {
+    return "torch.scaled_dot_product_attention(q, k, v, " + mask + ", 0.0, " + (causal ? "True" : "False") +
+           extra + ")";
   };
   TensorSpec q = Shape({2, 3, 5, 8}), kv = Shape({2, 3, 7, 8}), v = Shape({2, 3, 7, 4});
   auto run = [](const std::string& name, const std::string& body, std::vector<TensorSpec> inputs) {
@@ -56,12 +56,23 @@ TEST_CASE("aten::_scaled_dot_product_attention: masks, causal, weights, ranks", 
     m.inputs = std::move(inputs);
     return ConvertTiny(m, "attention_" + name);
   };
-  REQUIRE_VERIFIED(run("sdpa", sdpa("None", false, 0), {q, kv, v}));
-  REQUIRE_VERIFIED(run("sdpa_weights", sdpa("None", false, 1), {q, kv, v}));
-  REQUIRE_VERIFIED(run("sdpa_causal", sdpa("None", true, 0), {Shape({2, 6, 8}), Shape({2, 6, 8}), Shape({2, 6, 8})}));
-  REQUIRE_VERIFIED(run("sdpa_causal_rect", sdpa("None", true, 1), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa", sdpa("None", false), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_causal", sdpa("None", true), {Shape({2, 6, 8}), Shape({2, 6, 8}), Shape({2, 6, 8})}));
+  REQUIRE_VERIFIED(run("sdpa_causal_rect", sdpa("None", true), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_scale", sdpa("None", false, ", scale=0.3"), {q, kv, v}));
   // A bool mask: True takes part; a float mask is added to the scores.
-  REQUIRE_VERIFIED(run("sdpa_bool_mask", sdpa("torch.arange(7) < 5", false, 0), {q, kv, v}));
-  REQUIRE_VERIFIED(run("sdpa_float_mask", sdpa("torch.arange(35).reshape(5, 7) * 0.1", false, 0), {q, kv, v}));
-  REQUIRE_VERIFIED(run("sdpa_rank3", sdpa("None", false, 0), {Shape({4, 5, 8}), Shape({4, 6, 8}), Shape({4, 6, 3})}));
+  REQUIRE_VERIFIED(run("sdpa_bool_mask", sdpa("(torch.arange(7) < 5).expand(5, 7)", false), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_float_mask", sdpa("torch.arange(35).reshape(5, 7) * 0.1", false), {q, kv, v}));
+  REQUIRE_VERIFIED(run("sdpa_rank3", sdpa("None", false), {Shape({4, 5, 8}), Shape({4, 6, 8}), Shape({4, 6, 3})}));
+  // Grouped-query attention: 6 query heads share 2 key/value heads.
+  REQUIRE_VERIFIED(run("sdpa_gqa", sdpa("None", true, ", enable_gqa=True"),
+                       {Shape({2, 6, 5, 8}), Shape({2, 2, 7, 8}), Shape({2, 2, 7, 4})}));
+  auto flash = [](const std::string& mask, bool causal, int output) {
+    return "torch._scaled_dot_product_flash_attention_for_cpu(q, k, v, 0.0, " + std::string(causal ? "True" : "False") +
+           ", attn_mask=" + mask + ")[" + std::to_string(output) + "]";
+  };
+  REQUIRE_VERIFIED(run("flash_cpu", flash("None", false, 0), {q, kv, Shape({2, 3, 7, 8})}));
+  REQUIRE_VERIFIED(run("flash_cpu_lse", flash("None", true, 1), {q, kv, Shape({2, 3, 7, 8})}));
+  REQUIRE_VERIFIED(run("flash_cpu_mask", flash("torch.arange(35).reshape(5, 7) * 0.1", false, 0),
+                       {q, kv, Shape({2, 3, 7, 8})}));
 }

@@ -1,7 +1,7 @@
 // TorchScript containers and scalar <-> tensor conversions (translators/prim/containers.cpp):
 // tuples / lists / dicts as outputs and intermediates, getitem, unpack, size() arithmetic.
 // Each compared between libtorch and ONNX Runtime on a tiny scripted model.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

@@ -1,7 +1,7 @@
 // Control flow of scripted modules (translators/prim/control_flow.cpp): prim::If and
 // prim::Loop, data-dependent and constant. Each compared between libtorch and ONNX Runtime
 // on a tiny scripted model.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

@@ -1,6 +1,6 @@
 // Convolution, pooling and resizing (translators/aten/conv_pool.cpp): each compared between
 // libtorch and ONNX Runtime on a tiny scripted model.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 
@@ -293,5 +293,5 @@ TEST_CASE("nearest-exact upsampling 1d/2d/3d; antialias fails naming the opset t
                        {Shape({1, 2, 2, 3, 6})}));
   auto r = Run("bilinear_aa", "torch._upsample_bilinear2d_aa(x, [3, 3], False, None, None)", {Shape({1, 2, 8, 8})});
   REQUIRE_FALSE(r.ok);
-  CHECK_THAT(r.error, Catch::Contains("antialias") && Catch::Contains("opset 18"));
+  CHECK_THAT(r.error, ContainsText("antialias") && ContainsText("opset 18"));
 }

@@ -1,6 +1,6 @@
 // Elementwise arithmetic, math, comparisons and logic (translators/aten/elementwise.cpp):
 // each compared between libtorch and ONNX Runtime on a tiny scripted model.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

@@ -1,6 +1,6 @@
 // Linear algebra (translators/aten/linalg.cpp): each compared between libtorch and ONNX
 // Runtime on a tiny scripted model.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

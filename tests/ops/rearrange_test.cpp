@@ -1,5 +1,5 @@
 // Rearranging elements (translators/aten/rearrange.cpp).
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

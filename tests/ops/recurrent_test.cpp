@@ -1,6 +1,6 @@
 // Recurrent layers (translators/aten/recurrent.cpp): aten::lstm / gru / rnn_tanh /
 // rnn_relu with several layers, both directions, batch_first and given initial states.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

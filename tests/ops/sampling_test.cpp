@@ -1,5 +1,5 @@
 // Sampling grids (translators/aten/sampling.cpp).
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 
@@ -25,7 +25,7 @@ TEST_CASE("aten::grid_sampler: every mode, padding mode and align_corners (opset
                    {Shape({1, 1, 4, 4}), FloatData({1, 2, 2, 2}, std::vector<float>(grid.begin(), grid.begin() + 8))}, {},
                    AtOpset(15));
   REQUIRE_FALSE(r.ok);
-  CHECK_THAT(r.error, Catch::Contains("16-17"));
+  CHECK_THAT(r.error, ContainsText("16-17"));
 }
 
 TEST_CASE("aten::affine_grid_generator for 3-D grids", "[ops][sampling]") {
@@ -50,5 +50,5 @@ TEST_CASE("aten::grid_sampler_2d; volumetric grid_sampler_3d fails naming the op
   auto r = RunBody("sampling", "grid_sampler_3d", "torch.grid_sampler_3d(x, y, 0, 0, False)",
                    {Shape({1, 2, 3, 4, 4}), FloatData({1, 2, 2, 2, 3}, grid3)});
   REQUIRE_FALSE(r.ok);
-  CHECK_THAT(r.error, Catch::Contains("opset 20"));
+  CHECK_THAT(r.error, ContainsText("opset 20"));
 }

@@ -1,5 +1,5 @@
 // Sorting (translators/aten/sorting.cpp): values and indices compared with libtorch.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

@@ -4,7 +4,7 @@
 //
 // `torch.int64` etc. do not resolve in define()d code: dtypes are passed as ScalarType
 // codes (3 int32, 4 int64, 5 float16, 6 float32, 7 float64, 11 bool).
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
 

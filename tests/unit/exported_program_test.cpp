@@ -1,6 +1,6 @@
 // Pieces of the .pt2 reader that need no model file: symbolic expressions, schema unions,
 // dtypes and ATen schemas.
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "core/capture/exported_program/aten_schemas.h"
 #include "core/capture/exported_program/pt2_reader.h"

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "tests/support/catch.h"
 
 #include "core/capture/input_spec.h"
 #include "core/ir/ir.h"

@@ -152,11 +152,15 @@ void RegisterActivation(Registry& r) {
   });
   // aten::rrelu_with_noise(Tensor self, Tensor noise, Scalar lower, Scalar upper, bool training,
   //     Generator? generator): what rrelu decomposes to; the noise is only written in training.
-  r.Add("aten::rrelu_with_noise", [](TranslationContext& c) {
+  // rrelu_with_noise_functional (core ATen) also returns the noise, unchanged in eval.
+  auto rrelu_with_noise = [](TranslationContext& c) {
     if (c.ConstBool(4, "training")) throw UnsupportedError("rrelu in training mode draws random slopes");
     double slope = (c.ConstDouble(2, "lower") + c.ConstDouble(3, "upper")) / 2.0;
     c.SetOutput(0, c.Op("LeakyRelu", {c.Input(0)}, {{"alpha", static_cast<float>(slope)}}));
-  });
+    if (c.node().outputs.size() > 1) c.SetOutput(1, c.Op("Identity", {c.Input(1)}));
+  };
+  r.Add("aten::rrelu_with_noise", rrelu_with_noise);
+  r.Add("aten::rrelu_with_noise_functional", rrelu_with_noise);
   r.Add("aten::log_sigmoid", [](TranslationContext& c) {
     c.SetOutput(0, c.Op("Neg", {FloatKernelOp(c, c.OutDType(), "Softplus", {c.Op("Neg", {X(c)})})}));
   });

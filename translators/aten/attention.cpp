@@ -161,16 +161,6 @@ void TranslateFlashAttentionForCpu(TranslationContext& ctx) {
   }
 }
 
-// aten::_scaled_dot_product_attention(Tensor query, Tensor key, Tensor value,
-//     Tensor? attn_mask=None, float dropout_p=0.0, bool need_attn_weights=False,
-//     bool is_causal=False) -> (Tensor, Tensor)
-// torch 1.13's private form (torch._C._nn._scaled_dot_product_attention).
-void TranslateScaledDotProductAttention113(TranslationContext& ctx) {
-  SdpaResult r = ScaledDotProductAttention(ctx, {3, 4, 6, -1, -1});
-  ctx.SetOutput(0, r.output);
-  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, r.weights);
-}
-
 }  // namespace
 
 void RegisterAttention(Registry& r) {
@@ -178,7 +168,6 @@ void RegisterAttention(Registry& r) {
   r.Add("aten::_native_multi_head_attention", TranslateNativeMultiHeadAttention);
   r.Add("aten::scaled_dot_product_attention", TranslateScaledDotProductAttention);
   r.Add("aten::_scaled_dot_product_flash_attention_for_cpu", TranslateFlashAttentionForCpu);
-  r.Add("aten::_scaled_dot_product_attention", TranslateScaledDotProductAttention113);
 }
 
 }  // namespace t2o

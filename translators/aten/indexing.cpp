@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "translators/common/advanced_index.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -76,9 +77,9 @@ void TranslateScatterReduce(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Where", {touched, ctx.Op("Div", {reduced, safe}), x}));
 }
 
-// aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False)
-// x[idx] = v, x[i, j] = v (int64 index tensors on the leading dims) and x[mask] = v (a
-// bool mask shaped like x).
+// aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False):
+// x[mask] = v with a mask shaped like x is a Where; every other form (integer indices at any
+// dims, ':' between them, masks over some dims) scatters through ScatterND.
 void TranslateIndexPut(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   bool accumulate = ctx.ConstBool(3, "accumulate");
@@ -92,39 +93,15 @@ void TranslateIndexPut(TranslationContext& ctx) {
     index_values.assign(list.producer->inputs.begin(), list.producer->inputs.end());
   if (index_values.size() != indices.size())
     throw UnsupportedError("index_put needs the index list to be built in the graph");
-  for (const ir::Value* v : index_values)
-    if (!v || v->IsNone()) throw UnsupportedError("index_put with a None (':') index before an indexed dim is not supported");
-  if (index_values.size() == 1 && (index_values[0]->meta.dtype == DType::kBool || index_values[0]->meta.dtype == DType::kUInt8)) {
+  if (index_values.size() == 1 && !index_values[0]->IsNone() &&
+      (index_values[0]->meta.dtype == DType::kBool || index_values[0]->meta.dtype == DType::kUInt8) &&
+      static_cast<int64_t>(index_values[0]->meta.rank()) == ctx.Rank(0)) {
     std::string mask = ctx.Cast(indices[0], index_values[0]->meta.dtype, DType::kBool);
-    int64_t mask_rank = static_cast<int64_t>(index_values[0]->meta.rank());
-    if (mask_rank > ctx.Rank(0)) throw UnsupportedError("index_put: the boolean mask has more dims than the tensor");
-    if (mask_rank < ctx.Rank(0)) {
-      // A mask over the leading dims: scatter into the positions where it holds, the values
-      // broadcast to [count, trailing dims...].
-      std::string positions = NonZeroPositions(ctx, mask);
-      std::string count = ShapeSlice(ctx, positions, 0, 1);
-      std::string tail = ShapeSlice(ctx, x, mask_rank);
-      std::string updates = ctx.Op("Expand", {values, ctx.Op("Concat", {count, tail}, {{"axis", int64_t{0}}})});
-      Attrs attrs;
-      if (accumulate) attrs.push_back({"reduction", std::string("add")});
-      return ctx.SetOutput(0, ctx.Op("ScatterND", {x, positions, updates}, attrs));
-    }
     std::string v = accumulate ? ctx.Op("Add", {x, values}) : values;
     return ctx.SetOutput(0, Select(ctx, mask, v, x, dt));
   }
-  // ScatterND: indices [..., k] with the k index tensors stacked on a new last axis.
-  std::vector<std::string> parts;
-  for (size_t k = 0; k < indices.size(); ++k)
-    parts.push_back(Unsqueeze(ctx, ctx.Cast(indices[k], index_values[k]->meta.dtype, DType::kInt64), {-1}));
-  std::string stacked = parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", int64_t{-1}}});
-  // Values broadcast to index_shape + x.shape[k:].
-  std::string index_shape = ctx.Op("Shape", {indices[0]});
-  std::string tail = ShapeSlice(ctx, x, static_cast<int64_t>(indices.size()));
-  std::string target = ctx.Op("Concat", {index_shape, tail}, {{"axis", int64_t{0}}});
-  std::string updates = ctx.Op("Expand", {values, target});
-  Attrs attrs;
-  if (accumulate) attrs.push_back({"reduction", std::string("add")});
-  ctx.SetOutput(0, ctx.Op("ScatterND", {x, stacked, updates}, attrs));
+  AdvancedIndex index = PrepareAdvancedIndex(ctx, index_values, indices, ctx.Rank(0));
+  ctx.SetOutput(0, ScatterAdvanced(ctx, x, values, index, accumulate));
 }
 
 // aten::masked_select(Tensor self, Tensor mask) -> Tensor (1-D, data-dependent length)

@@ -1,6 +1,7 @@
 // Identity-like ops, dtype conversion, tensor creation and indexing.
 #include <limits>
 
+#include "translators/common/advanced_index.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -117,10 +118,9 @@ void TranslateEmbeddingBag(TranslationContext& ctx) {
     ctx.SetOutput(j, ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {0}, {})));
 }
 
-// aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor. Supported: one index
-// tensor (integer or 1-D boolean mask) at any dim, the others None (x[:, idx]), a boolean
-// mask over the leading dims (x[mask]), or several
-// integer indices on adjacent leading dims (GatherND after broadcasting).
+// aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor: one integer index at some
+// dim is a Gather; everything else (several indices, ':' between them, boolean masks) is
+// general advanced indexing through GatherND.
 void TranslateIndex(TranslationContext& ctx) {
   const ir::Node* list = ctx.InputValue(1).producer;
   if (!list || list->op != "prim::ListConstruct")
@@ -133,33 +133,15 @@ void TranslateIndex(TranslationContext& ctx) {
   if (present.size() == 1) {
     size_t k = present[0];
     const ir::Value* index = list->inputs[k];
-    std::string idx = names[k];
-    if (index->meta.dtype == DType::kBool) {
-      if (index->meta.rank() != 1) {
-        // x[mask] with a mask over the leading dims: the positions where it holds, [count, rank(mask)].
-        if (k != 0) throw UnsupportedError("boolean-mask indexing with a multi-dim mask after a ':' is not supported");
-        return ctx.SetOutput(0, ctx.Op("GatherND", {x, NonZeroPositions(ctx, idx)}));
-      }
-      idx = Squeeze(ctx, ctx.Op("NonZero", {idx}), {0});
-    } else if (index->meta.dtype != DType::kInt64) {
-      idx = ctx.Cast(idx, index->meta.dtype, DType::kInt64);
-    }
-    ctx.SetOutput(0, ctx.Op("Gather", {x, idx}, {{"axis", static_cast<int64_t>(k)}}));
-    return;
+    DType dt = index->meta.dtype;
+    if (dt != DType::kBool && dt != DType::kUInt8)
+      return ctx.SetOutput(0, ctx.Op("Gather", {x, ctx.Cast(names[k], dt, DType::kInt64)}, {{"axis", static_cast<int64_t>(k)}}));
+    if (index->meta.rank() == 1)  // a 1-D mask: the positions where it holds along dim k
+      return ctx.SetOutput(0, ctx.Op("Gather", {x, Squeeze(ctx, ctx.Op("NonZero", {ctx.Cast(names[k], dt, DType::kBool)}), {0})},
+                                     {{"axis", static_cast<int64_t>(k)}}));
   }
-  for (size_t j = 0; j < present.size(); ++j)
-    if (present[j] != j || list->inputs[j]->meta.dtype == DType::kBool)
-      throw UnsupportedError("aten::index with several index tensors is supported only on leading dims with integer indices");
-  // Broadcast the indices together, stack them on a new last axis and GatherND.
-  std::vector<std::string> idx;
-  for (size_t j = 0; j < present.size(); ++j) idx.push_back(ctx.Cast(names[j], list->inputs[j]->meta.dtype, DType::kInt64));
-  std::string shape = ShapeOf(ctx, idx[0]);
-  for (size_t j = 1; j < idx.size(); ++j)
-    shape = ShapeOf(ctx, ctx.Op("Add", {ctx.Op("Expand", {idx[0], shape}), idx[j]}));
-  std::vector<std::string> parts;
-  for (auto& i : idx) parts.push_back(Unsqueeze(ctx, ctx.Op("Expand", {i, shape}), {-1}));
-  std::string stacked = ctx.Op("Concat", parts, {{"axis", int64_t{-1}}});
-  ctx.SetOutput(0, ctx.Op("GatherND", {x, stacked}));
+  std::vector<const ir::Value*> entries(list->inputs.begin(), list->inputs.end());
+  ctx.SetOutput(0, GatherAdvanced(ctx, x, PrepareAdvancedIndex(ctx, entries, names, ctx.Rank(0))));
 }
 
 // aten::masked_select etc. would need dynamic output sizes; aten::arange with run-time bounds:
@@ -199,6 +181,7 @@ void RegisterTensorOps(Registry& r) {
   r.Add("aten::zeros_like", [](TranslationContext& c) { TranslateFullLike(c, 0.0); });
   r.Add("aten::ones_like", [](TranslationContext& c) { TranslateFullLike(c, 1.0); });
   r.Add("aten::empty_like", [](TranslationContext& c) { TranslateFullLike(c, 0.0); });
+  r.Add("aten::zero", [](TranslationContext& c) { TranslateFullLike(c, 0.0); });  // functional zero_()
   r.Add("aten::full_like", [](TranslationContext& c) { TranslateFullLike(c, std::nullopt); });
   r.Add("aten::fill", TranslateFill);
   r.Add("aten::zeros", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });
@@ -210,6 +193,8 @@ void RegisterTensorOps(Registry& r) {
   r.Add("aten::new_empty", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
   r.Add("aten::new_full", [](TranslationContext& c) { TranslateFull(c, 1, std::nullopt); });
   r.Add("aten::empty_strided", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });  // (size, stride, ...)
+  // (size, physical_layout, ...): what empty_like decomposes to; the layout is a stride order.
+  r.Add("aten::empty_permuted", [](TranslationContext& c) { TranslateFull(c, 0, 0.0); });
   r.Add("aten::new_empty_strided", [](TranslationContext& c) { TranslateFull(c, 1, 0.0); });
   // aten::copy(Tensor self, Tensor src, bool non_blocking=False): functionalized `self.copy_(src)`,
   // src broadcast to self's shape in self's dtype.
@@ -228,8 +213,8 @@ void RegisterTensorOps(Registry& r) {
   });
   // Run-time checks torch.export records (asserts, size constraints) have no outputs; like
   // torch.onnx.export, the ONNX model leaves them out.
-  for (const char* op : {"aten::_assert_async", "aten::_assert_scalar", "aten::sym_constrain_range",
-                         "aten::sym_constrain_range_for_size"})
+  for (const char* op : {"aten::_assert_async", "aten::_assert_scalar", "aten::_assert_tensor_metadata",
+                         "aten::sym_constrain_range", "aten::sym_constrain_range_for_size"})
     r.Add(op, [](TranslationContext&) {});
   // aten::linspace(Scalar start, Scalar end, int steps, *, dtype, layout, device, pin_memory)
   // with run-time arguments (static ones are folded at capture):

@@ -73,6 +73,7 @@ OperatorSchema Convert(const c10::FunctionSchema& s, bool known) {
   out.op = s.name();
   out.overload = s.overload_name();
   out.known_to_libtorch = known;
+  out.aliasing = AliasingOf(s);
   for (const auto& a : s.arguments()) {
     ArgumentSchema arg;
     arg.name = a.name();

@@ -24,6 +24,7 @@ struct OperatorSchema {
   std::string overload;  // "Tensor"; "" for default
   std::vector<ArgumentSchema> arguments;
   std::vector<ir::ValueKind> returns;
+  ir::Aliasing aliasing = ir::Aliasing::kNone;  // of the first argument (views, in-place ops)
   bool known_to_libtorch = true;  // false: only in our table of newer ops
 };
 

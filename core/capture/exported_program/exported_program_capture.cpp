@@ -9,6 +9,7 @@
 #include "core/capture/exported_program/program_builder.h"
 #include "core/capture/exported_program/pt2_reader.h"
 #include "core/capture/exported_program/reference.h"
+#include "core/ir/functionalize.h"
 #include "core/capture/exported_program/sym_expr.h"
 #include "core/capture/torch_interop.h"
 #include "core/capture/torchscript/inputs.h"
@@ -149,7 +150,7 @@ class Pt2Capture {
     for (size_t k = 0; k < users.size(); ++k) graph.inputs[k].target = result.input_paths[k];  // input_dict['tensor_x']
     result.example_inputs = ExampleInputs(graph_json, users, result.input_paths);
     ApplyDynamicShapes(graph, trees, arg_names, result);
-    graph.RebuildUses();
+    ir::Functionalize(graph);
     result.reference = MakeIrReference(graph);
     Log().info("captured ExportedProgram schema {}.{} ({}): {} nodes", contents_.schema_major, contents_.schema_minor,
                ModelFormatName(format_), graph.CountNodes());

@@ -356,6 +356,7 @@ void ProgramBuilder::ConvertNode(const json& node, const json& graph_json, ir::B
     }
   }
   ir::Node* n = graph_.AppendNode(block, op, overload, args, 0);
+  if (schema) n->aliasing = schema->aliasing;
   n->location = Location(node.value("metadata", json::object()));
   n->debug_text = text.str();
   DefineOutputs(n, node.at("outputs"), graph_json, block);

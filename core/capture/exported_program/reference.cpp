@@ -132,8 +132,8 @@ class IrReference : public ReferenceModel {
       RunAttention(node, env);
       return;
     }
-    if (op == "aten::_assert_async" || op == "aten::_assert_scalar" || op == "aten::sym_constrain_range" ||
-        op == "aten::sym_constrain_range_for_size")
+    if (op == "aten::_assert_async" || op == "aten::_assert_scalar" || op == "aten::_assert_tensor_metadata" ||
+        op == "aten::sym_constrain_range" || op == "aten::sym_constrain_range_for_size")
       return;  // run-time checks the ONNX model leaves out too
     // torch 2.x's batch norms = native_batch_norm: _no_training with training=False, the
     // no_stats overload without running statistics.

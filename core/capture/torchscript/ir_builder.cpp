@@ -310,7 +310,10 @@ void IrBuilder::ConvertBlock(jit::Block* block, ir::Block& out) {
     auto owned = std::make_unique<ir::Node>();
     ir::Node* n = owned.get();
     n->op = node->kind().toQualString();
-    if (auto schema = node->maybeSchema()) n->overload = schema->overload_name();
+    if (auto schema = node->maybeSchema()) {
+      n->overload = schema->overload_name();
+      n->aliasing = AliasingOf(*schema);
+    }
     for (size_t i = 0; i < node->inputs().size(); ++i) n->inputs.push_back(Use(node, i, node->input(i)));
     n->location = LocationOf(node, root_class_);
     std::ostringstream text;
