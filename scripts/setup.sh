@@ -4,7 +4,7 @@
 #   scripts/setup.sh --no-build only install
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 #
-#   Debian packages     compilers, protobuf, CLI11, spdlog, nlohmann-json, Catch2, libzip
+#   Debian packages     compilers, protobuf, CLI11, spdlog, nlohmann-json, Catch2, zlib
 #   .venv/              Python 3.11 + requirements/python.txt (torch 2.13.0 CPU: its
 #                       libtorch is what the tool links; onnx, onnxscript, onnxruntime)
 #   .venv-torchvision/  requirements/torchvision-<arch>.txt, for torchvision fixtures only
@@ -18,7 +18,7 @@ log() { echo "[setup] $*"; }
 # ------------------------------------------------------------------ Debian packages
 APT_PACKAGES=(
   build-essential ninja-build ccache pkg-config time
-  libprotobuf-dev protobuf-compiler libcli11-dev libspdlog-dev nlohmann-json3-dev catch2 libzip-dev
+  libprotobuf-dev protobuf-compiler libcli11-dev libspdlog-dev nlohmann-json3-dev catch2 zlib1g-dev
   nodejs npm
 )
 missing=()
@@ -56,7 +56,10 @@ make_venv() {
   [[ -x $dir/bin/python ]] || "$(find_python311)" -m venv "$dir"
   # --no-deps: every dependency is pinned in the file, so pip can never pull in a newer
   # torch (a CUDA build of several GB) for some package's range.
-  "$dir/bin/pip" install --quiet --no-deps --disable-pip-version-check -r "$req" 2>&1 | grep -v "^WARNING: Location" || true
+  local status=0
+  "$dir/bin/pip" install --quiet --no-deps --disable-pip-version-check -r "$req" >"$dir/.t2o-pip.log" 2>&1 || status=$?
+  grep -v "^WARNING: Location" "$dir/.t2o-pip.log" || true
+  [[ $status -eq 0 ]] || { echo "[setup] error: pip could not install $req (exit $status)" >&2; exit 1; }
   "$dir/bin/python" - "$req" <<'EOF'
 import sys, importlib.metadata as md, re
 for line in open(sys.argv[1]):
@@ -90,7 +93,8 @@ if [[ ! -f $ONNX_PREFIX/.t2o-built ]]; then
   mkdir -p "$ONNX_DEPS"
   if [[ ! -f $ONNX_DEPS/onnx-$ONNX_VERSION.tar.gz ]]; then
     "$ROOT/.venv/bin/pip" download --quiet --no-deps --no-build-isolation --no-binary onnx --require-hashes \
-      -r requirements/onnx-source.txt -d "$ONNX_DEPS" 2>&1 | grep -v "^WARNING: Location" || true
+      -r requirements/onnx-source.txt -d "$ONNX_DEPS" >"$ONNX_DEPS/download.log" 2>&1 ||
+      { grep -v "^WARNING: Location" "$ONNX_DEPS/download.log"; echo "[setup] error: cannot download the onnx sdist" >&2; exit 1; }
   fi
   rm -rf "$ONNX_DEPS/src" "$ONNX_DEPS/build"
   mkdir -p "$ONNX_DEPS/src"

@@ -66,7 +66,8 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
                                    std::vector<CaptureAttempt>* attempts);
 
 // A serialized ExportedProgram (.pt2, either layout); weights come from the file, the
-// reference outputs from running the captured ATen graph with libtorch's operators.
+// reference outputs from running the captured ATen graph with libtorch's operators (the
+// library is loaded when the reference first runs).
 CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat format, const CaptureOptions& options,
                                        std::vector<CaptureAttempt>* attempts);
 
@@ -75,5 +76,9 @@ std::vector<std::pair<std::string, TensorData>> LoadExportedProgramWeights(const
 
 // Parameters and buffers of a TorchScript model by fully qualified name (apply-weights).
 std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path);
+
+// A reference that runs `graph` node by node with libtorch's operators, loading libtorch
+// on its first run; `graph` must outlive it.
+std::unique_ptr<ReferenceModel> MakeLazyIrReference(const ir::Graph& graph);
 
 }  // namespace t2o

@@ -1,5 +1,3 @@
-#include <zip.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -7,6 +5,7 @@
 #include <string>
 
 #include "core/capture/capture.h"
+#include "core/capture/exported_program/zip_archive.h"
 #include "core/util/errors.h"
 
 namespace t2o {
@@ -20,43 +19,13 @@ std::string_view ModelFormatName(ModelFormat format) {
   return "?";
 }
 
-namespace {
-
-// A zip archive starts with a local file header; one that libzip cannot open was cut short
-// or damaged (torch.save writes the central directory last).
-bool StartsLikeZip(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  in.read(magic, 4);
-  return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
-}
-
-}  // namespace
-
 ModelFormat DetectModelFormat(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError("'" + path + "': no such file");
   if (std::filesystem::is_directory(path, ec)) throw InputError("'" + path + "' is a directory, not a model file");
-  int err = 0;
-  std::unique_ptr<zip_t, decltype(&zip_discard)> archive(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err),
-                                                         &zip_discard);
-  if (!archive) {
-    zip_error_t error;
-    zip_error_init_with_code(&error, err);
-    std::string reason = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    if (err == ZIP_ER_NOZIP && StartsLikeZip(path))
-      throw InputError("'" + path + "' is a damaged or truncated zip archive (" + reason + ")");
-    if (err == ZIP_ER_NOZIP)
-      throw InputError("'" + path + "' is not a PyTorch model: not a zip archive (expected a torch.jit.save or torch.export.save file)");
-    throw InputError("'" + path + "' is not a readable zip archive (" + reason + "); the file may be truncated or corrupt");
-  }
+  ZipArchive archive = ZipArchive::OpenFile(path);  // says "not a zip" or "damaged" itself
   std::set<std::string> leaf_names;  // names with the top-level folder stripped
-  zip_int64_t count = zip_get_num_entries(archive.get(), 0);
-  for (zip_int64_t i = 0; i < count; ++i) {
-    const char* name = zip_get_name(archive.get(), i, 0);
-    if (!name) continue;
-    std::string n = name;
+  for (const std::string& n : archive.names()) {
     leaf_names.insert(n);
     auto slash = n.find('/');
     if (slash != std::string::npos) leaf_names.insert(n.substr(slash + 1));

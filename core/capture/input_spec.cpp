@@ -1,5 +1,7 @@
 #include "core/capture/input_spec.h"
 
+#include <cmath>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -199,6 +201,39 @@ void WriteNpy(const std::string& path, const TensorData& data) {
   out.write(len_bytes, 2);
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
   out.write(reinterpret_cast<const char*>(data.bytes), static_cast<std::streamsize>(data.nbytes));
+}
+
+void CollectLeafSpecs(const InputTree& tree, std::vector<const TensorSpec*>& out) {
+  if (tree.kind == InputTree::Kind::kTensor) {
+    out.push_back(&tree.tensor);
+    return;
+  }
+  for (const auto& c : tree.children) CollectLeafSpecs(c, out);
+}
+
+ExampleGenerator::ExampleGenerator(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+
+double ExampleGenerator::Uniform() {  // splitmix64
+  uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return (static_cast<double>(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+TensorData ExampleGenerator::Make(const TensorSpec& spec) {
+  if (spec.data) return *spec.data;
+  int64_t n = 1;
+  for (int64_t d : spec.shape) n *= d;
+  std::vector<double> values(static_cast<size_t>(n));
+  for (auto& v : values) {
+    if (IsFloating(spec.dtype)) {  // Box-Muller
+      v = std::sqrt(-2.0 * std::log(Uniform())) * std::cos(6.283185307179586 * Uniform());
+    } else {
+      v = std::floor(Uniform() * (spec.dtype == DType::kBool ? 2 : 10));
+    }
+  }
+  return TensorData::FromDoubles(spec.dtype, spec.shape, values);
 }
 
 }  // namespace t2o

@@ -36,6 +36,21 @@ std::vector<int64_t> ParseShape(const std::string& text);
 // with a "shape" or "npy" key is a leaf). Accepts "@file" for a file.
 std::vector<InputTree> ParseInputSpecJson(const std::string& text_or_file);
 
+// The tensor specs of the tree's leaves, in order.
+void CollectLeafSpecs(const InputTree& tree, std::vector<const TensorSpec*>& out);
+
+// The spec's data, or random values of its shape and dtype (normal floats, integers in
+// [0, 10), bools), the same for the same seed.
+class ExampleGenerator {
+ public:
+  explicit ExampleGenerator(uint64_t seed);
+  TensorData Make(const TensorSpec& spec);
+
+ private:
+  uint64_t state_;
+  double Uniform();  // in (0, 1)
+};
+
 // Reads a .npy file (little-endian, C order).
 TensorData ReadNpy(const std::string& path);
 void WriteNpy(const std::string& path, const TensorData& data);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include <sstream>
 
@@ -29,7 +30,66 @@ float HalfToFloat(uint16_t h) {
 
 float BFloat16ToFloat(uint16_t b) { return BitsToFloat(static_cast<uint32_t>(b) << 16); }
 
+uint32_t FloatToBits(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return bits;
+}
+
+uint16_t FloatToBFloat16(float f) {
+  uint32_t bits = FloatToBits(f);
+  if ((bits & 0x7fffffff) > 0x7f800000) return static_cast<uint16_t>((bits >> 16) | 0x40);  // NaN
+  return static_cast<uint16_t>((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+}
+
+uint16_t FloatToHalf(float f) {
+  uint32_t bits = FloatToBits(f);
+  uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000);
+  uint32_t abs = bits & 0x7fffffff;
+  if (abs > 0x7f800000) return sign | 0x7e00;                  // NaN
+  if (abs >= 0x477ff000) return sign | 0x7c00;                 // overflows to inf
+  if (abs < 0x38800000) {                                      // a subnormal half (or zero)
+    float magnitude = BitsToFloat(abs) * 16777216.0f;          // in units of 2^-24
+    return sign | static_cast<uint16_t>(std::nearbyint(magnitude));
+  }
+  uint32_t rounded = abs + 0xfff + ((abs >> 13) & 1);
+  return sign | static_cast<uint16_t>((rounded - 0x38000000) >> 13);
+}
+
+template <typename T>
+TensorData Converted(DType dtype, std::vector<int64_t> shape, const std::vector<double>& values) {
+  std::vector<T> out(values.size());
+  for (size_t i = 0; i < values.size(); ++i) out[i] = static_cast<T>(values[i]);
+  return TensorData::FromVector(dtype, std::move(shape), std::move(out));
+}
+
 }  // namespace
+
+TensorData TensorData::FromDoubles(DType dtype, std::vector<int64_t> shape, const std::vector<double>& values) {
+  switch (dtype) {
+    case DType::kFloat32: return Converted<float>(dtype, std::move(shape), values);
+    case DType::kFloat64: return Converted<double>(dtype, std::move(shape), values);
+    case DType::kInt8: return Converted<int8_t>(dtype, std::move(shape), values);
+    case DType::kInt16: return Converted<int16_t>(dtype, std::move(shape), values);
+    case DType::kInt32: return Converted<int32_t>(dtype, std::move(shape), values);
+    case DType::kInt64: return Converted<int64_t>(dtype, std::move(shape), values);
+    case DType::kUInt8: return Converted<uint8_t>(dtype, std::move(shape), values);
+    case DType::kBool: {
+      std::vector<uint8_t> out(values.size());
+      for (size_t i = 0; i < values.size(); ++i) out[i] = values[i] != 0;
+      return FromVector(dtype, std::move(shape), std::move(out));
+    }
+    case DType::kFloat16:
+    case DType::kBFloat16: {
+      std::vector<uint16_t> out(values.size());
+      for (size_t i = 0; i < values.size(); ++i)
+        out[i] = dtype == DType::kFloat16 ? FloatToHalf(static_cast<float>(values[i])) : FloatToBFloat16(static_cast<float>(values[i]));
+      return FromVector(dtype, std::move(shape), std::move(out));
+    }
+    default: break;
+  }
+  throw std::invalid_argument("FromDoubles: unsupported dtype " + std::string(DTypeName(dtype)));
+}
 
 double TensorData::ElementAsDouble(int64_t i) const {
   switch (dtype) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/ir/dtype.h"
+#include "core/util/mapped_file.h"
 
 namespace t2o {
 
@@ -20,6 +21,8 @@ struct TensorData {
   std::shared_ptr<const void> owner;
   const uint8_t* bytes = nullptr;
   size_t nbytes = 0;
+  // Set when the bytes are an unmodified range of a mapped model file.
+  FileSpan source;
 
   int64_t numel() const {
     int64_t n = 1;
@@ -49,6 +52,9 @@ struct TensorData {
     if (nbytes) std::memcpy(copy.data(), src, nbytes);
     return FromVector(dtype, std::move(shape), std::move(copy));
   }
+
+  // A tensor of `dtype` holding `values` (converted; float16/bfloat16 rounded to nearest even).
+  static TensorData FromDoubles(DType dtype, std::vector<int64_t> shape, const std::vector<double>& values);
 
   // Reads element `i` converted to double / int64, whatever the dtype.
   double ElementAsDouble(int64_t i) const;
@@ -87,6 +93,7 @@ inline TensorData StridedView(const TensorData& storage, const std::vector<int64
   if (IsRowMajor(shape, strides)) {
     t.bytes = storage.bytes + offset * element;
     t.nbytes = static_cast<size_t>(t.numel()) * element;
+    if (t.source.file) t.source.offset += offset * element;
     return t;
   }
   int64_t numel = t.numel();

@@ -4,7 +4,12 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <cstdio>
 #include <filesystem>
@@ -88,6 +93,13 @@ struct ExternalPlan {
 
 constexpr size_t kExternalAlignment = 64;
 
+// Initializers whose bytes are not copied into the protobuf: the writer frames them by hand
+// and copies the bytes straight from their source into the file.
+struct StreamPlan {
+  size_t threshold = 64 * 1024;
+  std::vector<std::pair<int, const TensorData*>> tensors;  // (index among initializers, data)
+};
+
 void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::GraphProto* proto);
 
 void FillAttribute(const Attr& attr, const WriteOptions& options, ::onnx::AttributeProto* proto) {
@@ -143,8 +155,14 @@ void FillNode(const OnnxNode& node, const WriteOptions& options, ::onnx::NodePro
   AddMetadata(proto, node.metadata);
 }
 
-void FillInitializer(const Initializer& init, ExternalPlan* external, ::onnx::TensorProto* proto) {
-  if (external && init.data.nbytes >= external->threshold) {
+void FillInitializer(const Initializer& init, ExternalPlan* external, StreamPlan* stream, int index,
+                     ::onnx::TensorProto* proto) {
+  if (stream && init.data.nbytes >= stream->threshold) {
+    proto->set_name(init.name);
+    proto->set_data_type(DTypeToOnnx(init.data.dtype));
+    for (int64_t d : init.data.shape) proto->add_dims(d);
+    stream->tensors.emplace_back(index, &init.data);
+  } else if (external && init.data.nbytes >= external->threshold) {
     proto->set_name(init.name);
     proto->set_data_type(DTypeToOnnx(init.data.dtype));
     for (int64_t d : init.data.shape) proto->add_dims(d);
@@ -177,8 +195,8 @@ void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::Grap
   AddMetadata(proto, graph.metadata);
 }
 
-void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& options,
-                              ExternalPlan* external, ::onnx::GraphProto* proto) {
+void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& options, ExternalPlan* external,
+                              StreamPlan* stream, ::onnx::GraphProto* proto) {
   for (const auto& init : graph.initializers) {
     bool is_weight = init.is_weight;
     if (options.keep_initializers_as_inputs && is_weight) {
@@ -188,14 +206,13 @@ void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& option
       FillValueInfo(info, proto->add_input());
     }
     if (!options.include_initializers && is_weight) continue;
-    FillInitializer(init, external, proto->add_initializer());
+    int index = proto->initializer_size();
+    FillInitializer(init, external, stream, index, proto->add_initializer());
   }
 }
 
-}  // namespace
-
-void BuildModelProto(const OnnxModel& model, const WriteOptions& options,
-                     const std::string& data_file, ::onnx::ModelProto* proto) {
+void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::string& data_file,
+                ::onnx::ModelProto* proto, StreamPlan* stream) {
   ExternalPlan plan;
   plan.data_file = data_file;
   plan.threshold = options.external_threshold_bytes;
@@ -214,7 +231,14 @@ void BuildModelProto(const OnnxModel& model, const WriteOptions& options,
   }
   auto* graph = proto->mutable_graph();
   FillGraph(model.graph, options, graph);
-  FillTopLevelInitializers(model.graph, options, external, graph);
+  FillTopLevelInitializers(model.graph, options, external, stream, graph);
+}
+
+}  // namespace
+
+void BuildModelProto(const OnnxModel& model, const WriteOptions& options,
+                     const std::string& data_file, ::onnx::ModelProto* proto) {
+  BuildProto(model, options, data_file, proto, nullptr);
 }
 
 namespace {
@@ -264,19 +288,170 @@ void CheckModelProto(::onnx::ModelProto& proto) {
 
 namespace {
 
-void WriteExternalData(const ExternalPlan& plan, const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw ExportError("cannot write external data file '" + path + "'");
-  size_t position = 0;
-  static const char kZeros[kExternalAlignment] = {};
-  for (size_t i = 0; i < plan.tensors.size(); ++i) {
-    out.write(kZeros, static_cast<std::streamsize>(plan.offsets[i] - position));
-    out.write(reinterpret_cast<const char*>(plan.tensors[i]->bytes),
-              static_cast<std::streamsize>(plan.tensors[i]->nbytes));
-    position = plan.offsets[i] + plan.tensors[i]->nbytes;
+// An output file written with write(2) and copy_file_range(2): bytes that lie in a mapped
+// model file are copied file to file by the kernel, never read into this process.
+class OutputFile {
+ public:
+  OutputFile(const std::string& path, const std::string& target) : target_(target) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw ExportError("cannot write '" + target + "': " + std::strerror(errno));
   }
-  out.flush();
-  if (!out) throw ExportError("failed while writing external data file '" + path + "'");
+  ~OutputFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  void Write(const void* data, size_t n) {
+    const char* p = static_cast<const char*>(data);
+    while (n > 0) {
+      ssize_t done = ::write(fd_, p, n);
+      if (done < 0 && errno == EINTR) continue;
+      if (done <= 0) Fail();
+      p += done;
+      n -= static_cast<size_t>(done);
+      written_ += static_cast<size_t>(done);
+    }
+  }
+  void Write(const std::string& bytes) { Write(bytes.data(), bytes.size()); }
+  void Zeros(size_t n) {
+    static const char kZeros[kExternalAlignment] = {};
+    while (n > 0) {
+      size_t k = std::min(n, sizeof kZeros);
+      Write(kZeros, k);
+      n -= k;
+    }
+  }
+  // A tensor's bytes: from its mapped source file when it has one, else from memory.
+  void Write(const TensorData& t) {
+    size_t done = 0;
+    if (t.source.file) {
+      loff_t in = static_cast<loff_t>(t.source.offset);
+      while (done < t.nbytes) {
+        ssize_t k = ::copy_file_range(t.source.file->fd(), &in, fd_, nullptr, t.nbytes - done, 0);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;  // not supported here (or a short source): copy the rest from memory
+        done += static_cast<size_t>(k);
+        written_ += static_cast<size_t>(k);
+      }
+    }
+    Write(t.bytes + done, t.nbytes - done);
+  }
+  size_t written() const { return written_; }
+  void Close() {
+    if (::close(fd_) != 0) Fail();
+    fd_ = -1;
+  }
+
+ private:
+  [[noreturn]] void Fail() {
+    throw ExportError("failed while writing '" + target_ + "': " + std::strerror(errno) + " (disk full?)");
+  }
+  int fd_ = -1;
+  size_t written_ = 0;
+  std::string target_;
+};
+
+void WriteExternalData(const ExternalPlan& plan, const std::string& path) {
+  OutputFile out(path, path);
+  for (size_t i = 0; i < plan.tensors.size(); ++i) {
+    out.Zeros(plan.offsets[i] - out.written());
+    out.Write(*plan.tensors[i]);
+  }
+  out.Close();
+}
+
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// Serializes `proto` whose streamed initializers hold no bytes yet: the protobuf encoding
+// of the model without them, then each of them as an initializer entry (field 5 of the
+// graph, field 7 of the model) whose raw_data (field 9) is copied from its source. Fields
+// may come in any order in the protobuf wire format, so parsers read the result as one
+// ModelProto.
+void SerializeStreamed(::onnx::ModelProto& proto, const StreamPlan& plan, const fs::path& file, const std::string& target) {
+  ::onnx::GraphProto* graph = proto.mutable_graph();
+  std::vector<std::string> heads(plan.tensors.size());
+  std::vector<const TensorData*> data(plan.tensors.size());
+  for (size_t k = plan.tensors.size(); k-- > 0;) {  // from the back: indices stay valid
+    int index = plan.tensors[k].first;
+    heads[k] = graph->initializer(index).SerializeAsString();
+    data[k] = plan.tensors[k].second;
+    graph->mutable_initializer()->DeleteSubrange(index, 1);
+  }
+  std::string graph_bytes = graph->SerializeAsString();
+  std::unique_ptr<::onnx::GraphProto> held(proto.release_graph());
+  std::string model_bytes = proto.SerializeAsString();
+  proto.set_allocated_graph(held.release());
+
+  constexpr char kGraphTag = (7 << 3) | 2, kInitializerTag = (5 << 3) | 2, kRawDataTag = (9 << 3) | 2;
+  std::vector<size_t> tensor_sizes(heads.size());
+  size_t graph_size = graph_bytes.size();
+  for (size_t k = 0; k < heads.size(); ++k) {
+    tensor_sizes[k] = heads[k].size() + 1 + VarintSize(data[k]->nbytes) + data[k]->nbytes;
+    graph_size += 1 + VarintSize(tensor_sizes[k]) + tensor_sizes[k];
+  }
+  OutputFile out(file.string(), target);
+  std::string frame = model_bytes;
+  frame.push_back(kGraphTag);
+  PutVarint(frame, graph_size);
+  frame += graph_bytes;
+  out.Write(frame);
+  for (size_t k = 0; k < heads.size(); ++k) {
+    frame.clear();
+    frame.push_back(kInitializerTag);
+    PutVarint(frame, tensor_sizes[k]);
+    frame += heads[k];
+    frame.push_back(kRawDataTag);
+    PutVarint(frame, data[k]->nbytes);
+    out.Write(frame);
+    out.Write(*data[k]);
+  }
+  out.Close();
+}
+
+// CheckModelProto for a model whose streamed initializers have no bytes yet: the checker
+// sees them as external data (a '#' location is not looked up on disk), strict inference
+// needs only their shapes. Their byte counts were checked when the plan was made.
+void CheckStreamed(::onnx::ModelProto& proto, const StreamPlan& plan) {
+  auto* inits = proto.mutable_graph()->mutable_initializer();
+  for (const auto& [index, data] : plan.tensors) {
+    auto* t = inits->Mutable(index);
+    t->set_data_location(::onnx::TensorProto::EXTERNAL);
+    auto* location = t->add_external_data();
+    location->set_key("location");
+    location->set_value("#streamed");
+  }
+  std::exception_ptr failure;
+  try {
+    ::onnx::checker::check_model(proto);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  for (const auto& [index, data] : plan.tensors) {
+    inits->Mutable(index)->clear_data_location();
+    inits->Mutable(index)->clear_external_data();
+  }
+  try {
+    if (failure) std::rethrow_exception(failure);
+    InferShapesStrict(proto);
+  } catch (const std::exception& e) {
+    throw ExportError("ONNX checker rejected the model: " + OneLine(e.what()));
+  }
 }
 
 // A private directory next to the target; removed with whatever is left in it.
@@ -352,9 +527,14 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
   std::string data_name = target.filename().string() + ".data";
 
   ::onnx::ModelProto proto;
-  BuildModelProto(model, options, data_name, &proto);
+  StreamPlan stream;
+  BuildProto(model, options, data_name, &proto, options.external_data ? nullptr : &stream);
+  for (const auto& [index, data] : stream.tensors)
+    if (data->nbytes != static_cast<size_t>(data->numel()) * DTypeSize(data->dtype))
+      throw ExportError("internal: initializer " + proto.graph().initializer(index).name() + " holds " +
+                        std::to_string(data->nbytes) + " bytes for its shape");
   // Inline weights: check in memory before anything touches the disk.
-  if (!options.external_data) CheckModelProto(proto);
+  if (!options.external_data) CheckStreamed(proto, stream);
 
   // Everything is written into a private directory first and renamed into place at the
   // end, so a failure never leaves a partial model (or data file) at the target.
@@ -376,8 +556,10 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
     WriteExternalData(plan, data_tmp.string());
     result.data_path = (dir / data_name).string();
     result.data_bytes = fs::file_size(data_tmp);
+    SerializeTo(proto, model_tmp, path);
+  } else {
+    SerializeStreamed(proto, stream, model_tmp, path);
   }
-  SerializeTo(proto, model_tmp, path);
   result.model_bytes = fs::file_size(model_tmp);
   if (options.external_data) {
     // The checker resolves external data relative to the model file: check the copy in

@@ -39,7 +39,7 @@ TEST_CASE("schema unions, dtypes and versions", "[unit][pt2]") {
   CHECK_THROWS_WITH(DTypeFromSchema(29, "weight 'w'"), "weight 'w': unsupported dtype float8_e4m3fn");
 }
 
-TEST_CASE("ATen schemas fill omitted arguments; newer core ops are known", "[unit][pt2]") {
+TEST_CASE("the schema table has libtorch's ops, with defaults and alias annotations", "[unit][pt2]") {
   const OperatorSchema* add = FindOperatorSchema("aten::add", "Tensor");
   REQUIRE(add);
   REQUIRE(add->arguments.size() == 3);
@@ -49,7 +49,41 @@ TEST_CASE("ATen schemas fill omitted arguments; newer core ops are known", "[uni
   CHECK(std::get<int64_t>(*add->arguments[2].default_value) == 1);
   const OperatorSchema* bn = FindOperatorSchema("aten::_native_batch_norm_legit_no_training", "");
   REQUIRE(bn);
-  CHECK_FALSE(bn->known_to_libtorch);
   CHECK(bn->returns.size() == 3);
   CHECK(FindOperatorSchema("aten::add", "no_such_overload") == nullptr);
+  // Registered in C++ outside native_functions.yaml.
+  CHECK(FindOperatorSchema("aten::rrelu_with_noise_functional", "") != nullptr);
+  CHECK(FindOperatorSchema("aten::slice", "Tensor")->aliasing == ir::Aliasing::kView);
+  CHECK(FindOperatorSchema("aten::add_", "Tensor")->aliasing == ir::Aliasing::kInPlace);
+  CHECK(FindOperatorSchema("aten::split", "Tensor")->aliasing == ir::Aliasing::kViewList);
+  CHECK(FindOperatorSchema("aten::add", "Tensor")->aliasing == ir::Aliasing::kNone);
+}
+
+TEST_CASE("schema parsing: list defaults, optional lists, strings, returns", "[unit][pt2]") {
+  OperatorSchema conv = ParseOperatorSchema(
+      "aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, "
+      "bool ceil_mode=False) -> Tensor");
+  CHECK(conv.op == "aten::max_pool2d");
+  CHECK(conv.overload.empty());
+  REQUIRE(conv.arguments.size() == 6);
+  CHECK(conv.arguments[1].kind == ir::ValueKind::kIntList);
+  CHECK(std::get<std::vector<int64_t>>(*conv.arguments[2].default_value).empty());
+  CHECK(std::get<std::vector<int64_t>>(*conv.arguments[3].default_value) == std::vector<int64_t>{0, 0});
+  CHECK(std::get<std::vector<int64_t>>(*conv.arguments[4].default_value) == std::vector<int64_t>{1, 1});
+  CHECK_FALSE(std::get<bool>(*conv.arguments[5].default_value));
+  OperatorSchema index = ParseOperatorSchema("aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor");
+  CHECK(index.overload == "Tensor");
+  CHECK(index.arguments[1].kind == ir::ValueKind::kTensorList);
+  CHECK_FALSE(index.arguments[1].optional);
+  OperatorSchema pad = ParseOperatorSchema(
+      R"(aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor)");
+  CHECK(std::get<std::string>(*pad.arguments[2].default_value) == "constant");
+  CHECK(pad.arguments[3].optional);
+  CHECK(std::holds_alternative<ir::NoneValue>(*pad.arguments[3].default_value));
+  OperatorSchema quoted = ParseOperatorSchema(R"(aten::f(Tensor self, str s="\"'\\, x", Scalar a=0.5) -> (Tensor, Tensor b))");
+  CHECK(std::get<std::string>(*quoted.arguments[1].default_value) == "\"'\\, x");
+  CHECK(std::get<double>(*quoted.arguments[2].default_value) == 0.5);
+  CHECK(quoted.returns.size() == 2);
+  CHECK(ParseOperatorSchema("aten::_assert_scalar(Scalar self, str assert_msg) -> ()").returns.empty());
+  CHECK_THROWS(ParseOperatorSchema("aten::broken(Tensor self"));
 }

@@ -1,5 +1,7 @@
 // Rearranging elements: tile, repeat_interleave, tensor_split, pixel_shuffle,
 // pixel_unshuffle, channel_shuffle.
+#include <algorithm>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {

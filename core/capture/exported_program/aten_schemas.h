@@ -1,6 +1,6 @@
-// ATen operator schemas (argument names, kinds, defaults) from libtorch's registry, plus
-// the schemas of newer core ATen ops that libtorch 1.13 does not know. This header
-// includes no libtorch header.
+// Operator schemas (argument names, kinds, defaults, alias annotations) from a table of
+// libtorch's registered schemas generated at build time (scripts/gen_aten_schemas.py), so
+// that .pt2 programs are normalized without loading libtorch. No libtorch header.
 #pragma once
 
 #include <optional>
@@ -25,10 +25,13 @@ struct OperatorSchema {
   std::vector<ArgumentSchema> arguments;
   std::vector<ir::ValueKind> returns;
   ir::Aliasing aliasing = ir::Aliasing::kNone;  // of the first argument (views, in-place ops)
-  bool known_to_libtorch = true;  // false: only in our table of newer ops
 };
 
-// Null when neither libtorch nor our table has the overload ("" = default overload).
+// Null when the table has no such overload ("" = default overload).
 const OperatorSchema* FindOperatorSchema(const std::string& op, const std::string& overload);
+
+// Parses one schema in libtorch's notation ("aten::add.Tensor(Tensor self, Tensor other, *,
+// Scalar alpha=1) -> Tensor"); throws std::invalid_argument saying what is wrong.
+OperatorSchema ParseOperatorSchema(const std::string& text);
 
 }  // namespace t2o

@@ -1,5 +1,5 @@
-// CaptureExportedProgram: a .pt2 file -> our IR, example inputs and a libtorch reference.
-#include <torch/torch.h>
+// CaptureExportedProgram: a .pt2 file -> our IR, example inputs and a libtorch reference
+// (loaded only when it runs). No libtorch header.
 
 #include <chrono>
 #include <regex>
@@ -8,11 +8,8 @@
 #include "core/capture/capture.h"
 #include "core/capture/exported_program/program_builder.h"
 #include "core/capture/exported_program/pt2_reader.h"
-#include "core/capture/exported_program/reference.h"
 #include "core/ir/functionalize.h"
 #include "core/capture/exported_program/sym_expr.h"
-#include "core/capture/torch_interop.h"
-#include "core/capture/torchscript/inputs.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
 
@@ -151,7 +148,7 @@ class Pt2Capture {
     result.example_inputs = ExampleInputs(graph_json, users, result.input_paths);
     ApplyDynamicShapes(graph, trees, arg_names, result);
     ir::Functionalize(graph);
-    result.reference = MakeIrReference(graph);
+    result.reference = MakeLazyIrReference(graph);
     Log().info("captured ExportedProgram schema {}.{} ({}): {} nodes", contents_.schema_major, contents_.schema_minor,
                ModelFormatName(format_), graph.CountNodes());
     return result;
@@ -262,16 +259,16 @@ class Pt2Capture {
   std::vector<TensorData> ExampleInputs(const json& graph_json, const std::vector<ir::GraphInput>& users,
                                         const std::vector<std::string>& paths) {
     std::vector<TensorData> examples;
-    at::Generator gen = at::detail::createCPUGenerator(options_.seed);
+    ExampleGenerator gen(options_.seed);
     std::vector<const TensorSpec*> specs;
-    for (const auto& t : options_.input_trees) torchscript::CollectLeafSpecs(t, specs);
+    for (const auto& t : options_.input_trees) CollectLeafSpecs(t, specs);
     if (specs.empty())
       for (const auto& s : options_.flat_inputs) specs.push_back(&s);
     if (!specs.empty()) {
       if (specs.size() != users.size())
         throw UsageError("'" + path_ + "' takes " + std::to_string(users.size()) + " tensor input" +
                          (users.size() == 1 ? "" : "s") + " but " + std::to_string(specs.size()) + " were given");
-      for (const auto* s : specs) examples.push_back(torchscript::MakeExampleTensor(*s, gen));
+      for (const auto* s : specs) examples.push_back(gen.Make(*s));
     } else if (contents_.example_inputs) {
       FlattenExample(contents_.example_inputs, examples);
       if (examples.size() != users.size())
@@ -287,7 +284,7 @@ class Pt2Capture {
         for (const auto& s : sizes)
           spec.shape.push_back(s.contains("as_int") ? s["as_int"].get<int64_t>()
                                                     : s["as_expr"]["hint"]["as_int"].get<int64_t>());
-        examples.push_back(torchscript::MakeExampleTensor(spec, gen));
+        examples.push_back(gen.Make(spec));
       }
     }
     for (size_t k = 0; k < users.size(); ++k) {

@@ -38,9 +38,9 @@ std::pair<std::string, const json*> UnionMember(const json& u, const std::string
   throw InputError(where + ": empty schema union");
 }
 
-json ParseJsonRecord(const std::string& path, const std::string& record, const std::vector<uint8_t>& bytes) {
+json ParseJsonRecord(const std::string& path, const std::string& record, const ByteRange& bytes) {
   try {
-    return json::parse(bytes.begin(), bytes.end());
+    return json::parse(bytes.data, bytes.data + bytes.size);
   } catch (const json::exception& e) {
     std::string why = e.what();
     if (auto at = why.find("] "); at != std::string::npos) why = why.substr(at + 2);
@@ -67,28 +67,29 @@ TensorData RawWeight(const Bytes& bytes, const json& meta, const std::string& wh
   int64_t extent = StridedExtent(shape, strides);
   size_t element = DTypeSize(dt);
   size_t needed = extent ? static_cast<size_t>(offset + extent) * element : 0;
-  if (bytes->empty() && needed) {
+  if (bytes.empty() && needed) {
     Log().warn("{}: the weight file is empty (a fake weight); using zeros", where);
     int64_t numel = 1;
     for (int64_t d : shape) numel *= d;
     return TensorData::FromVector(dt, shape, std::vector<uint8_t>(numel * element, 0));
   }
-  if (bytes->size() < needed)
-    throw InputError(where + ": the weight file holds " + std::to_string(bytes->size()) + " bytes but its config needs " +
+  if (bytes.size < needed)
+    throw InputError(where + ": the weight file holds " + std::to_string(bytes.size) + " bytes but its config needs " +
                      std::to_string(needed) + " (" + std::string(DTypeName(dt)) + " sizes and strides as configured)");
   if (!IsRowMajor(shape, strides)) throw InputError(where + ": non-contiguous raw weights are not supported");
   TensorData storage;
   storage.dtype = dt;
-  storage.bytes = bytes->data();
-  storage.nbytes = bytes->size();
-  storage.owner = bytes;
+  storage.bytes = bytes.data;
+  storage.nbytes = bytes.size;
+  storage.owner = bytes.owner;
+  storage.source = bytes.span;
   return StridedView(storage, shape, strides, offset);
 }
 
 // A torch.save'd dict {name: tensor} (flat layout state dict / constants).
 void ReadTensorDict(const ZipArchive& zip, const std::string& record, std::map<std::string, TensorData>& out) {
   Bytes bytes = zip.Read(record);
-  if (bytes->empty()) return;  // an empty blob means "nothing"
+  if (bytes.empty()) return;  // an empty blob means "nothing"
   PyRef dict = LoadTorchSave(bytes, zip.label() + " " + record);
   if (dict->kind != PyObject::Kind::kDict)
     throw InputError(zip.label() + ": " + record + " holds a " + dict->Describe() + ", expected a dict of tensors");
@@ -104,7 +105,7 @@ void ReadTensorDict(const ZipArchive& zip, const std::string& record, std::map<s
 // A PT2 archive PayloadConfig ({"config": {fqn: {path_name, is_param, use_pickle, tensor_meta}}}).
 void ReadPayloads(const std::string& path, const ZipArchive& zip, const std::string& folder, const std::string& config_record,
                   std::map<std::string, TensorData>& out) {
-  json config = ParseJsonRecord(path, config_record, *zip.Read(config_record));
+  json config = ParseJsonRecord(path, config_record, zip.Read(config_record));
   std::map<std::string, Bytes> files;
   for (const auto& [fqn, entry] : config.at("config").items()) {
     std::string file = folder + entry.at("path_name").get<std::string>();
@@ -128,7 +129,7 @@ void ReadPayloads(const std::string& path, const ZipArchive& zip, const std::str
 PyRef ReadExampleInputs(const ZipArchive& zip, const std::string& record) {
   if (!zip.Has(record)) return nullptr;
   Bytes bytes = zip.Read(record);
-  if (bytes->empty()) return nullptr;
+  if (bytes.empty()) return nullptr;
   return LoadTorchSave(bytes, zip.label() + " " + record);
 }
 
@@ -155,7 +156,7 @@ Pt2Contents ReadPt2(const std::string& path, ModelFormat layout) {
   c.layout = layout;
   if (layout == ModelFormat::kExportedProgramFlat) {
     c.program_record = "serialized_exported_program.json";
-    c.program = ParseJsonRecord(path, c.program_record, *zip.Read(c.program_record));
+    c.program = ParseJsonRecord(path, c.program_record, zip.Read(c.program_record));
     CheckSchemaVersion(path, c);
     std::string state = zip.Has("serialized_state_dict.pt") ? "serialized_state_dict.pt" : "serialized_state_dict.json";
     if (!zip.Has(state))
@@ -179,7 +180,7 @@ Pt2Contents ReadPt2(const std::string& path, ModelFormat layout) {
     if (m == "model") model = m;
   if (models.size() > 1) Log().warn("'{}' holds {} programs; converting '{}'", path, models.size(), model);
   c.program_record = "models/" + model + ".json";
-  c.program = ParseJsonRecord(path, c.program_record, *zip.Read(prefix + c.program_record));
+  c.program = ParseJsonRecord(path, c.program_record, zip.Read(prefix + c.program_record));
   CheckSchemaVersion(path, c);
   std::string weights_config = prefix + "data/weights/" + model + "_weights_config.json";
   std::string weights_pickle = prefix + "data/weights/" + model + ".pt";

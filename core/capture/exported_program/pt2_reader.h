@@ -37,6 +37,6 @@ DType DTypeFromSchema(int scalar_type, const std::string& where);
 std::pair<std::string, const nlohmann::json*> UnionMember(const nlohmann::json& u, const std::string& where);
 
 // Parses a JSON record, naming the file and record on error.
-nlohmann::json ParseJsonRecord(const std::string& path, const std::string& record, const std::vector<uint8_t>& bytes);
+nlohmann::json ParseJsonRecord(const std::string& path, const std::string& record, const ByteRange& bytes);
 
 }  // namespace t2o

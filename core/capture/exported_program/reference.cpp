@@ -221,7 +221,7 @@ class IrReference : public ReferenceModel {
       }
       return kernels_.emplace(key, std::move(kernel)).first->second;
     }
-    throw ExportError("reference run: libtorch 1.13 has no operator " + node.Key() +
+    throw ExportError("reference run: libtorch has no operator " + node.Key() +
                       " to compute PyTorch's outputs (at " + node.location.Short() + ")");
   }
 
@@ -231,6 +231,8 @@ class IrReference : public ReferenceModel {
 
 }  // namespace
 
-std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph) { return std::make_unique<IrReference>(graph); }
+std::unique_ptr<ReferenceModel> MakeLibtorchIrReference(const ir::Graph& graph) {
+  return std::make_unique<IrReference>(graph);
+}
 
 }  // namespace t2o

@@ -9,7 +9,8 @@
 
 namespace t2o {
 
-// `graph` must outlive the returned runner (both live in one CapturedProgram).
-std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph);
+// `graph` must outlive the returned runner (both live in one CapturedProgram). Part of
+// libt2o_torch.so; the rest of the program reaches it through MakeLazyIrReference.
+std::unique_ptr<ReferenceModel> MakeLibtorchIrReference(const ir::Graph& graph);
 
 }  // namespace t2o

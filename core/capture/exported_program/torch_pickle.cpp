@@ -47,7 +47,7 @@ DType StorageDType(const std::string& global) {
 
 class Unpickler {
  public:
-  Unpickler(const ZipArchive& archive, std::string prefix, const std::vector<uint8_t>& pickle)
+  Unpickler(const ZipArchive& archive, std::string prefix, const ByteRange& pickle)
       : archive_(archive), prefix_(std::move(prefix)), data_(pickle) {}
 
   PyRef Run() {
@@ -154,8 +154,8 @@ class Unpickler {
     return {digits[b >> 4], digits[b & 15]};
   }
   uint8_t Byte() {
-    if (pos_ >= data_.size()) Fail("unexpected end of data");
-    return data_[pos_++];
+    if (pos_ >= data_.size) Fail("unexpected end of data");
+    return data_.data[pos_++];
   }
   uint64_t Le(int n) {
     uint64_t v = 0;
@@ -179,9 +179,9 @@ class Unpickler {
     PushInt(static_cast<int64_t>(v));
   }
   void PushString(uint64_t n) {
-    if (pos_ + n > data_.size()) Fail("string past the end of data");
+    if (n > data_.size || pos_ > data_.size - n) Fail("string past the end of data");
     auto s = Make(PyObject::Kind::kString);
-    s->text.assign(reinterpret_cast<const char*>(data_.data() + pos_), n);
+    s->text.assign(reinterpret_cast<const char*>(data_.data + pos_), n);
     pos_ += n;
     stack_.push_back(s);
   }
@@ -224,9 +224,10 @@ class Unpickler {
     Bytes bytes = cached != storages_.end() ? cached->second : archive_.Read(prefix_ + "data/" + storage->text);
     storages_[storage->text] = bytes;
     storage->tensor.dtype = storage->storage_dtype;
-    storage->tensor.bytes = bytes->data();
-    storage->tensor.nbytes = bytes->size();
-    storage->tensor.owner = bytes;
+    storage->tensor.bytes = bytes.data;
+    storage->tensor.nbytes = bytes.size;
+    storage->tensor.owner = bytes.owner;
+    storage->tensor.source = bytes.span;
     return storage;
   }
 
@@ -260,7 +261,7 @@ class Unpickler {
 
   const ZipArchive& archive_;
   std::string prefix_;
-  const std::vector<uint8_t>& data_;
+  const ByteRange& data_;
   size_t pos_ = 0;
   std::vector<PyRef> stack_;
   std::vector<size_t> marks_;
@@ -280,7 +281,7 @@ PyRef LoadTorchSave(Bytes data, const std::string& label) {
   if (pkl.empty()) throw InputError(label + " is not a torch.save archive (no data.pkl)");
   std::string prefix = pkl.substr(0, pkl.size() - 8);
   Bytes pickle = archive.Read(pkl);
-  return Unpickler(archive, prefix, *pickle).Run();
+  return Unpickler(archive, prefix, pickle).Run();
 }
 
 }  // namespace t2o

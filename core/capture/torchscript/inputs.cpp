@@ -180,25 +180,4 @@ void FlattenOutput(const c10::IValue& v, std::vector<TensorData>& out) {
   }
 }
 
-TensorData MakeExampleTensor(const TensorSpec& spec, at::Generator& gen) {
-  if (spec.data) return *spec.data;
-  at::ScalarType st = static_cast<at::ScalarType>(DTypeToTorch(spec.dtype));
-  at::Tensor t;
-  if (IsFloating(spec.dtype))
-    t = at::randn(spec.shape, gen, at::TensorOptions().dtype(at::kFloat)).to(st);
-  else if (spec.dtype == DType::kBool)
-    t = at::randint(0, 2, spec.shape, gen, at::TensorOptions().dtype(at::kLong)).to(st);
-  else
-    t = at::randint(0, 10, spec.shape, gen, at::TensorOptions().dtype(at::kLong)).to(st);
-  return TensorToData(t);
-}
-
-void CollectLeafSpecs(const InputTree& tree, std::vector<const TensorSpec*>& out) {
-  if (tree.kind == InputTree::Kind::kTensor) {
-    out.push_back(&tree.tensor);
-    return;
-  }
-  for (const auto& c : tree.children) CollectLeafSpecs(c, out);
-}
-
 }  // namespace t2o::torchscript

@@ -24,7 +24,5 @@ c10::IValue BuildIValue(const InputTree& tree, const c10::TypePtr& type, const s
                         size_t& next);
 void FlattenOutput(const c10::IValue& v, std::vector<TensorData>& out);
 
-TensorData MakeExampleTensor(const TensorSpec& spec, at::Generator& gen);
-void CollectLeafSpecs(const InputTree& tree, std::vector<const TensorSpec*>& out);
 
 }  // namespace t2o::torchscript

@@ -31,7 +31,7 @@
 #include <set>
 #include <sstream>
 
-#include "core/capture/capture.h"
+#include "core/capture/torchscript/capture.h"
 #include "core/capture/torch_interop.h"
 #include "core/capture/torchscript/dynamic.h"
 #include "core/capture/torchscript/inputs.h"
@@ -269,8 +269,10 @@ struct GraphRun {
 
 }  // namespace
 
-CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
-                                   std::vector<CaptureAttempt>* attempts) {
+namespace torchscript {
+
+CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& options,
+                              std::vector<CaptureAttempt>* attempts) {
   CapturedProgram result;
   {
     jit::Module module;
@@ -377,13 +379,13 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
     Log().debug("prepared TorchScript graph:\n{}", graph->toString());
 
     // Example inputs.
-    at::Generator gen = at::detail::createCPUGenerator(options.seed);
+    ExampleGenerator examples(options.seed);
     std::vector<const TensorSpec*> specs;
     for (const auto& t : trees) CollectLeafSpecs(t, specs);
     for (size_t i = 0; i < specs.size(); ++i) {
       if (!specs[i]->data && specs[i]->shape.empty() && options.input_trees.empty() && options.flat_inputs.empty())
         throw UsageError("no example input shape for '" + leaf_paths[i] + "'");
-      result.example_inputs.push_back(MakeExampleTensor(*specs[i], gen));
+      result.example_inputs.push_back(examples.Make(*specs[i]));
     }
     result.input_paths = leaf_paths;
 
@@ -486,7 +488,7 @@ CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions
   return result;
 }
 
-std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path) {
+std::vector<std::pair<std::string, TensorData>> LoadModuleWeights(const std::string& path) {
   jit::Module module;
   try {
     module = torch::jit::load(path);
@@ -503,4 +505,5 @@ std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std
   return weights;
 }
 
+}  // namespace torchscript
 }  // namespace t2o
