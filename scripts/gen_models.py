@@ -294,8 +294,9 @@ class Spec:
     torch.jit.trace (False is needed to trace dict outputs).
     """
 
-    def __init__(self, name, build, method="trace", strict=True):
+    def __init__(self, name, build, method="trace", strict=True, data_inputs=False):
         self.name, self.build, self.method, self.strict = name, build, method, strict
+        self.data_inputs = data_inputs  # write the example inputs as NAME.in<K>.npy too
 
 
 def build_mlp():
@@ -345,6 +346,13 @@ def make_tv_segmentation(name):
     return build
 
 
+def op_model_specs():
+    """The per-family op models of the .pt2 fixtures (pt2_op_models.py), traced too."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pt2_op_models
+    return [Spec(name, build, data_inputs=True) for name, (build, _) in pt2_op_models.OP_MODELS.items()]
+
+
 SPECS: Dict[str, Spec] = {}
 for _spec in (
     [Spec("mlp", build_mlp), Spec("mlp_nested", build_mlp_nested),
@@ -358,6 +366,7 @@ for _spec in (
     # Segmentation models return OrderedDict(out=...): strict=False keeps
     # the dict output in the traced graph.
     + [Spec(n, make_tv_segmentation(n), strict=False) for n in TV_SEGMENTATION]
+    + op_model_specs()
 ):
     SPECS[_spec.name] = _spec
 
@@ -493,6 +502,9 @@ def generate(spec: Spec, out_dir: str, show_ops: bool):
     atomic_write(pt_path, lambda p: torch.jit.save(jit_mod, p))
     atomic_write(os.path.join(out_dir, f"{spec.name}.args"),
                  lambda p: write_text(p, args_line(example) + "\n"))
+    if spec.data_inputs:  # inputs whose values matter (indices, divisors): converted with --input-data
+        for k, t in enumerate(flatten_tensors(example)):
+            atomic_write(os.path.join(out_dir, f"{spec.name}.in{k}.npy"), lambda p, t=t: np.save(p, t.numpy()))
 
     # Check the *saved* module on a fresh random input of the same shapes
     # (reuses the example structure, re-drawing each tensor).

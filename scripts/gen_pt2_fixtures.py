@@ -145,6 +145,17 @@ FIXTURES = {
                                 decompose=True),
     "vit_b_16_dyn": Fixture(batch_of(2, gen_models.make_tv_classifier("vit_b_16")), batch_dims),
     "swin_t_dyn": Fixture(batch_of(2, gen_models.make_tv_classifier("swin_t")), batch_dims),
+    # The rest of the torchvision zoo (the TorchScript e2e models), as users export them.
+    "resnet50": Fixture(gen_models.make_tv_classifier("resnet50"), strict=True),
+    "mobilenet_v3_small": Fixture(gen_models.make_tv_classifier("mobilenet_v3_small")),
+    "efficientnet_b0": Fixture(gen_models.make_tv_classifier("efficientnet_b0"), decompose=True),
+    "squeezenet1_1": Fixture(gen_models.make_tv_classifier("squeezenet1_1")),
+    "shufflenet_v2_x1_0": Fixture(gen_models.make_tv_classifier("shufflenet_v2_x1_0")),
+    "densenet121": Fixture(gen_models.make_tv_classifier("densenet121")),
+    "regnet_y_400mf": Fixture(gen_models.make_tv_classifier("regnet_y_400mf")),
+    "convnext_tiny": Fixture(gen_models.make_tv_classifier("convnext_tiny"), decompose=True),
+    "swin_t": Fixture(gen_models.make_tv_classifier("swin_t")),
+    "deeplabv3_mobilenet_v3_large": Fixture(gen_models.make_tv_segmentation("deeplabv3_mobilenet_v3_large")),
     "resnet18_features_dyn_hw": Fixture(
         build_resnet18_features,
         lambda args: ({2: Dim("height", min=64, max=1024), 3: Dim("width", min=64, max=1024)},)),

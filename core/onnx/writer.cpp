@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 
@@ -19,6 +20,7 @@
 #include <google/protobuf/unknown_field_set.h>
 
 #include "core/util/errors.h"
+#include "core/util/log.h"
 
 namespace t2o::onnx {
 namespace fs = std::filesystem;
@@ -378,6 +380,19 @@ size_t VarintSize(uint64_t v) {
   return n;
 }
 
+constexpr uint64_t kPage = 4096;
+
+// A TensorProto doc_string field (field 12) of exactly `n` bytes (n >= 2, n != 130, so that
+// its length is a minimal varint): padding that puts the raw bytes after it at the same
+// offset within a page as in their source file, which lets the kernel copy whole pages.
+std::string PaddingField(size_t n) {
+  std::string field(1, static_cast<char>((12 << 3) | 2));
+  size_t length = n - 1 - (n - 2 < 128 ? 1 : 2);
+  PutVarint(field, length);
+  field.append(length, ' ');
+  return field;
+}
+
 // Serializes `proto` whose streamed initializers hold no bytes yet: the protobuf encoding
 // of the model without them, then each of them as an initializer entry (field 5 of the
 // graph, field 7 of the model) whose raw_data (field 9) is copied from its source. Fields
@@ -385,9 +400,10 @@ size_t VarintSize(uint64_t v) {
 // ModelProto.
 void SerializeStreamed(::onnx::ModelProto& proto, const StreamPlan& plan, const fs::path& file, const std::string& target) {
   ::onnx::GraphProto* graph = proto.mutable_graph();
-  std::vector<std::string> heads(plan.tensors.size());
-  std::vector<const TensorData*> data(plan.tensors.size());
-  for (size_t k = plan.tensors.size(); k-- > 0;) {  // from the back: indices stay valid
+  size_t count = plan.tensors.size();
+  std::vector<std::string> heads(count);
+  std::vector<const TensorData*> data(count);
+  for (size_t k = count; k-- > 0;) {  // from the back: indices stay valid
     int index = plan.tensors[k].first;
     heads[k] = graph->initializer(index).SerializeAsString();
     data[k] = plan.tensors[k].second;
@@ -398,24 +414,52 @@ void SerializeStreamed(::onnx::ModelProto& proto, const StreamPlan& plan, const 
   std::string model_bytes = proto.SerializeAsString();
   proto.set_allocated_graph(held.release());
 
-  constexpr char kGraphTag = (7 << 3) | 2, kInitializerTag = (5 << 3) | 2, kRawDataTag = (9 << 3) | 2;
-  std::vector<size_t> tensor_sizes(heads.size());
-  size_t graph_size = graph_bytes.size();
-  for (size_t k = 0; k < heads.size(); ++k) {
-    tensor_sizes[k] = heads[k].size() + 1 + VarintSize(data[k]->nbytes) + data[k]->nbytes;
-    graph_size += 1 + VarintSize(tensor_sizes[k]) + tensor_sizes[k];
+  // The layout: every length is known before anything is written. The padding depends on
+  // where a tensor lands, which depends on the widths of the length varints before it, so
+  // the widths are settled by trying them in turn.
+  std::vector<size_t> pads(count), tensor_sizes(count);
+  size_t graph_width = 1;
+  for (;; ++graph_width) {
+    uint64_t offset = model_bytes.size() + 1 + graph_width + graph_bytes.size();
+    uint64_t graph_size = graph_bytes.size();
+    for (size_t k = 0; k < count; ++k) {
+      uint64_t n = data[k]->nbytes;
+      size_t raw_width = VarintSize(n);
+      for (size_t width = 1;; ++width) {
+        uint64_t unpadded = offset + 1 + width + heads[k].size() + 1 + raw_width;  // where the bytes would start
+        size_t pad = 0;
+        if (data[k]->source.file) {
+          pad = static_cast<size_t>((data[k]->source.offset % kPage + kPage - unpadded % kPage) % kPage);
+          if (pad == 1 || pad == 130) pad += kPage;
+        }
+        uint64_t size = heads[k].size() + pad + 1 + raw_width + n;
+        if (VarintSize(size) == width) {
+          pads[k] = pad;
+          tensor_sizes[k] = size;
+          offset = unpadded + pad + n;
+          graph_size += 1 + width + size;
+          break;
+        }
+      }
+    }
+    if (VarintSize(graph_size) == graph_width) break;
   }
+
+  constexpr char kGraphTag = (7 << 3) | 2, kInitializerTag = (5 << 3) | 2, kRawDataTag = (9 << 3) | 2;
+  uint64_t graph_size = graph_bytes.size();
+  for (size_t k = 0; k < count; ++k) graph_size += 1 + VarintSize(tensor_sizes[k]) + tensor_sizes[k];
   OutputFile out(file.string(), target);
   std::string frame = model_bytes;
   frame.push_back(kGraphTag);
   PutVarint(frame, graph_size);
   frame += graph_bytes;
   out.Write(frame);
-  for (size_t k = 0; k < heads.size(); ++k) {
+  for (size_t k = 0; k < count; ++k) {
     frame.clear();
     frame.push_back(kInitializerTag);
     PutVarint(frame, tensor_sizes[k]);
     frame += heads[k];
+    if (pads[k]) frame += PaddingField(pads[k]);
     frame.push_back(kRawDataTag);
     PutVarint(frame, data[k]->nbytes);
     out.Write(frame);
@@ -534,7 +578,10 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
       throw ExportError("internal: initializer " + proto.graph().initializer(index).name() + " holds " +
                         std::to_string(data->nbytes) + " bytes for its shape");
   // Inline weights: check in memory before anything touches the disk.
+  auto started = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   if (!options.external_data) CheckStreamed(proto, stream);
+  Log().debug("checked the model in {:.3f} s", seconds());
 
   // Everything is written into a private directory first and renamed into place at the
   // end, so a failure never leaves a partial model (or data file) at the target.
@@ -560,6 +607,8 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
   } else {
     SerializeStreamed(proto, stream, model_tmp, path);
   }
+  Log().debug("wrote {} ({} initializers streamed from the model file) after {:.3f} s", model_tmp.string(),
+              stream.tensors.size(), seconds());
   result.model_bytes = fs::file_size(model_tmp);
   if (options.external_data) {
     // The checker resolves external data relative to the model file: check the copy in

@@ -6,8 +6,13 @@ set -euo pipefail
 tool=$1 dir=$2 name=$3
 out=${4:-$dir/out}/$name
 mkdir -p "$out"
+# Example inputs: NAME.in<K>.npy where the fixture script wrote them (values that matter),
+# else random ones of the shapes in NAME.args.
+inputs=()
+for npy in "$dir/$name".in*.npy; do [[ -e $npy ]] && inputs+=(--input-data "$npy"); done
 # shellcheck disable=SC2046
-"$tool" "$dir/$name.pt" -o "$out/$name.onnx" $(cat "$dir/$name.args") --verify --artifacts-dir "$out"
+[[ ${#inputs[@]} -gt 0 ]] || read -r -a inputs <"$dir/$name.args"
+"$tool" "$dir/$name.pt" -o "$out/$name.onnx" "${inputs[@]}" --verify --artifacts-dir "$out"
 "${T2O_PYTHON:?set by CTest}" -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$out/$name.onnx"
 # Scripted models with data-dependent control flow: verify every branch input shipped.
 for npy in "$dir/${name}"_*.npy; do

@@ -226,3 +226,15 @@ TEST_CASE("aten::unsafe_split / unsafe_split_with_sizes / unsafe_chunk (RNN deco
   REQUIRE_VERIFIED(Run("unsafe_split_sizes", "torch.unsafe_split_with_sizes(x, [1, 4], 1)[1]", {Shape({2, 5, 3})}));
   REQUIRE_VERIFIED(Run("unsafe_chunk", "torch.unsafe_chunk(x, 3, -1)[2]", {Shape({2, 4, 6})}));
 }
+
+TEST_CASE("aten::as_strided: reshapes, overlapping windows, transposed reads, offsets", "[ops][shape]") {
+  REQUIRE_VERIFIED(Run("as_strided_reshape", "torch.as_strided(x * 2, [4, 3], [3, 1])", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("as_strided_keepdim", "torch.as_strided(x.mean([2, 3], keepdim=True), [2, 5, 1, 1], [5, 1, 5, 5])",
+                       {Shape({2, 5, 3, 3})}));
+  REQUIRE_VERIFIED(Run("as_strided_windows", "torch.as_strided(x + 1, [5, 3], [2, 1])", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("as_strided_transposed", "torch.as_strided(x - 1, [4, 3], [1, 4])", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("as_strided_offset", "torch.as_strided(x * 3, [2, 2], [4, 2], 1)", {Shape({3, 4})}));
+  auto r = Run("as_strided_past_end", "torch.as_strided(x * 3, [3, 4], [4, 1], 2)", {Shape({3, 4})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, ContainsText("as_strided reads element"));
+}

@@ -18,6 +18,40 @@ void TranslateReshapeAs(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Reshape", {ctx.Input(0), ShapeOf(ctx, ctx.Input(1))}));
 }
 
+// aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None):
+// reads self's elements as its row-major storage (ONNX tensors have no strides, and the
+// programs that call it view a contiguous tensor). A view that is the whole tensor in
+// another shape is a Reshape; any other is a Gather over the flat positions, computed at
+// export time (offset + sum of index * stride).
+void TranslateAsStrided(TranslationContext& ctx) {
+  std::vector<int64_t> in_shape = StaticShape(ctx, 0);
+  std::vector<int64_t> size = ctx.ConstInts(1, "size"), stride = ctx.ConstInts(2, "stride");
+  int64_t offset = ctx.OptionalConstInt(3, "storage_offset").value_or(0);
+  if (size.size() != stride.size()) throw UnsupportedError("as_strided: size and stride differ in length");
+  int64_t in_numel = 1, out_numel = 1;
+  for (int64_t d : in_shape) in_numel *= d;
+  for (int64_t d : size) out_numel *= d;
+  std::vector<int64_t> row_major(size.size(), 1);
+  for (size_t d = size.size(); d-- > 1;) row_major[d - 1] = row_major[d] * size[d];
+  bool plain = offset == 0 && out_numel == in_numel;
+  for (size_t d = 0; d < size.size(); ++d) plain = plain && (size[d] == 1 || stride[d] == row_major[d]);
+  if (plain) return ctx.SetOutput(0, Reshape(ctx, ctx.Input(0), size));
+  std::vector<int64_t> positions(static_cast<size_t>(out_numel));
+  std::vector<int64_t> index(size.size(), 0);
+  for (int64_t k = 0; k < out_numel; ++k) {
+    int64_t p = offset;
+    for (size_t d = 0; d < size.size(); ++d) p += index[d] * stride[d];
+    if (p < 0 || p >= in_numel)
+      throw UnsupportedError("as_strided reads element " + std::to_string(p) + " of a tensor of " + std::to_string(in_numel) +
+                             " (a view into a larger storage than the tensor itself)");
+    positions[static_cast<size_t>(k)] = p;
+    for (size_t d = size.size(); d-- > 0 && ++index[d] == size[d];) index[d] = 0;
+  }
+  std::string flat = Reshape(ctx, ctx.Input(0), {-1});
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, size, std::move(positions)));
+  ctx.SetOutput(0, ctx.Op("Gather", {flat, idx}, {{"axis", int64_t{0}}}));
+}
+
 // aten::flatten.using_ints(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor
 void TranslateFlatten(TranslationContext& ctx) {
   int64_t rank = ctx.Rank(0);
@@ -350,6 +384,7 @@ void TranslatePad(TranslationContext& ctx) {
 void RegisterShape(Registry& r) {
   r.SetFamily("shape");
   r.Add("aten::view", TranslateReshape);
+  r.Add("aten::as_strided", TranslateAsStrided);
   r.Add("aten::reshape", TranslateReshape);
   r.Add("aten::_unsafe_view", TranslateReshape);
   r.Add("aten::view_as", TranslateReshapeAs);
