@@ -340,6 +340,10 @@ class OutputFile {
     Write(t.bytes + done, t.nbytes - done);
   }
   size_t written() const { return written_; }
+  // Reserves the file's blocks up front (the size is known): the copies then only fill them.
+  void Reserve(uint64_t bytes) {
+    if (bytes) (void)::posix_fallocate(fd_, 0, static_cast<off_t>(bytes));  // a hint: failure is fine
+  }
   void Close() {
     if (::close(fd_) != 0) Fail();
     fd_ = -1;
@@ -356,6 +360,7 @@ class OutputFile {
 
 void WriteExternalData(const ExternalPlan& plan, const std::string& path) {
   OutputFile out(path, path);
+  if (!plan.tensors.empty()) out.Reserve(plan.offsets.back() + plan.tensors.back()->nbytes);
   for (size_t i = 0; i < plan.tensors.size(); ++i) {
     out.Zeros(plan.offsets[i] - out.written());
     out.Write(*plan.tensors[i]);
@@ -449,6 +454,7 @@ void SerializeStreamed(::onnx::ModelProto& proto, const StreamPlan& plan, const 
   uint64_t graph_size = graph_bytes.size();
   for (size_t k = 0; k < count; ++k) graph_size += 1 + VarintSize(tensor_sizes[k]) + tensor_sizes[k];
   OutputFile out(file.string(), target);
+  out.Reserve(model_bytes.size() + 1 + VarintSize(graph_size) + graph_size);
   std::string frame = model_bytes;
   frame.push_back(kGraphTag);
   PutVarint(frame, graph_size);

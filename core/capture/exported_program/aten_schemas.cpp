@@ -1,6 +1,8 @@
 #include "core/capture/exported_program/aten_schemas.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -275,19 +277,19 @@ OperatorSchema ParseOperatorSchema(const std::string& text_in) {
 
 const OperatorSchema* FindOperatorSchema(const std::string& op, const std::string& overload) {
   static std::mutex mutex;
-  static std::map<std::string, const char*> index;  // "aten::add.Tensor" -> its schema text
   static std::map<std::string, std::unique_ptr<OperatorSchema>> parsed;
   std::lock_guard<std::mutex> lock(mutex);
-  if (index.empty())
-    for (const char* text : kSchemas) {
-      std::string_view s(text);
-      index.emplace(std::string(Trim(s.substr(0, s.find('(')))), text);
-    }
   std::string key = overload.empty() ? op : op + "." + overload;
   if (auto it = parsed.find(key); it != parsed.end()) return it->second.get();
-  auto it = index.find(key);
+  // The table is sorted, and '(' sorts before every character of a name, so ordering the
+  // schemas by their text orders them by "ns::name.overload": a binary search finds one.
+  auto name_of = [](const char* text) { return std::string_view(text, std::strchr(text, '(') - text); };
+  const char* const* end = kSchemas + sizeof(kSchemas) / sizeof(kSchemas[0]);
+  const char* const* it = std::lower_bound(kSchemas, end, key, [&](const char* text, const std::string& k) {
+    return name_of(text) < std::string_view(k);
+  });
   std::unique_ptr<OperatorSchema> schema;
-  if (it != index.end()) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(it->second));
+  if (it != end && name_of(*it) == key) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(*it));
   return (parsed[key] = std::move(schema)).get();
 }
 

@@ -128,22 +128,12 @@ class IrReference : public ReferenceModel {
       for (size_t k = 0; k < node.outputs.size(); ++k) env[node.outputs[k]] = Get(env, branch.outputs[k]);
       return;
     }
-    if (op == "aten::scaled_dot_product_attention" || op == "aten::_scaled_dot_product_flash_attention_for_cpu") {
-      RunAttention(node, env);
-      return;
-    }
     if (op == "aten::_assert_async" || op == "aten::_assert_scalar" || op == "aten::_assert_tensor_metadata" ||
         op == "aten::sym_constrain_range" || op == "aten::sym_constrain_range_for_size")
       return;  // run-time checks the ONNX model leaves out too
-    // torch 2.x's batch norms = native_batch_norm: _no_training with training=False, the
-    // no_stats overload without running statistics.
-    bool no_training = op == "aten::_native_batch_norm_legit_no_training";
-    bool legit = no_training || op == "aten::_native_batch_norm_legit";
-    Kernel& kernel = legit ? Lookup("aten::native_batch_norm", "", node) : Lookup(node.op, node.overload, node);
+    Kernel& kernel = Lookup(node.op, node.overload, node);
     torch::jit::Stack stack;
     for (const ir::Value* in : node.inputs) stack.push_back(Get(env, in));
-    if (no_training) stack.insert(stack.begin() + 5, c10::IValue(false));
-    if (legit && node.overload == "no_stats") stack.insert(stack.begin() + 3, {c10::IValue(), c10::IValue()});
     for (size_t k = 0; k < stack.size() && k < kernel.tensor_args.size(); ++k)
       if (kernel.tensor_args[k] && stack[k].isScalar()) {
         // A Python number where the schema takes a Tensor (x + 1.0 as add.Tensor): a
@@ -169,36 +159,6 @@ class IrReference : public ReferenceModel {
                         std::to_string(node.outputs.size()) + " outputs");
     size_t first = stack.size() - node.outputs.size();
     for (size_t k = 0; k < node.outputs.size(); ++k) env[node.outputs[k]] = std::move(stack[first + k]);
-  }
-
-  // torch 2.x's attention ops, absent from libtorch 1.13: computed as documented for
-  // F.scaled_dot_product_attention (eval mode: dropout_p must be 0).
-  void RunAttention(const ir::Node& node, Env& env) {
-    bool flash = node.op == "aten::_scaled_dot_product_flash_attention_for_cpu";
-    auto arg = [&](size_t i) -> c10::IValue { return i < node.inputs.size() ? Get(env, node.inputs[i]) : c10::IValue(); };
-    at::Tensor q = arg(0).toTensor(), k = arg(1).toTensor(), v = arg(2).toTensor();
-    c10::IValue mask = arg(flash ? 5 : 3), scale = arg(6);
-    double dropout = arg(flash ? 3 : 4).toDouble();
-    bool causal = arg(flash ? 4 : 5).toBool();
-    bool gqa = !flash && node.inputs.size() > 7 && arg(7).toBool();
-    if (dropout != 0.0) throw ExportError("reference run: " + node.Key() + " with dropout_p > 0 is random");
-    if (gqa && q.size(-3) != k.size(-3)) {
-      k = k.repeat_interleave(q.size(-3) / k.size(-3), -3);
-      v = v.repeat_interleave(q.size(-3) / v.size(-3), -3);
-    }
-    double factor = scale.isNone() ? 1.0 / std::sqrt(static_cast<double>(q.size(-1))) : scale.toDouble();
-    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) * factor;
-    if (causal) {
-      at::Tensor keep = at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).tril();
-      scores = scores.masked_fill(keep.logical_not(), -std::numeric_limits<double>::infinity());
-    }
-    if (mask.isTensor()) {
-      at::Tensor m = mask.toTensor();
-      scores = m.scalar_type() == at::kBool ? scores.masked_fill(m.logical_not(), -std::numeric_limits<double>::infinity())
-                                            : scores + m;
-    }
-    env[node.outputs[0]] = at::matmul(at::softmax(scores, -1), v);
-    if (flash && node.outputs.size() > 1) env[node.outputs[1]] = at::logsumexp(scores, {-1}).to(at::kFloat);
   }
 
   struct Kernel {
