@@ -138,6 +138,8 @@ json InspectSummaryJson(const ConvertOptions& options, const InspectResult& resu
     ops.push_back({{"op", op}, {"count", use.count}, {"translator", use.translator.empty() ? json(nullptr) : json(use.translator)}});
   out["ops"] = ops;
   out["unsupported"] = IssuesJson(result.unsupported);
+  out["convertible_opsets"] = result.convertible_opsets;
+  out["form_boundary_opsets"] = result.form_boundary_opsets;
   return out;
 }
 
@@ -164,6 +166,16 @@ void PrintInspectHuman(const ConvertOptions& options, const InspectResult& resul
     std::printf("%zu node(s) without a translator at opset %d:\n%s", result.unsupported.size(), options.opset,
                 FormatIssues(result.unsupported).c_str());
   }
+  // Runs of consecutive opsets: "13-16, 18-26".
+  std::string runs;
+  const auto& o = result.convertible_opsets;
+  for (size_t i = 0; i < o.size();) {
+    size_t j = i;
+    while (j + 1 < o.size() && o[j + 1] == o[j] + 1) ++j;
+    runs += (runs.empty() ? "" : ", ") + std::to_string(o[i]) + (j > i ? "-" + std::to_string(o[j]) : "");
+    i = j + 1;
+  }
+  std::printf("converts at opsets: %s\n", runs.empty() ? "none (an op has no translator at any)" : runs.c_str());
 }
 
 }  // namespace t2o::cli

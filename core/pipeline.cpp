@@ -1,5 +1,7 @@
 #include "core/pipeline.h"
 
+#include "core/translate/op_list.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -280,6 +282,24 @@ InspectResult Inspect(const ConvertOptions& options) {
     result.aten_nodes = program.graph->CountNodes();
     DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, result.program);
     result.unsupported = FindUnsupportedNodes(*program.graph, BuiltinRegistry(), options.opset);
+    // Where the model converts: translated at every opset (a translator may refuse an
+    // argument that only later opsets can express, which the registry alone cannot tell).
+    std::set<int> convertible;
+    for (int opset : ConvertibleOpsets(BuiltinRegistry(), GraphOps(*program.graph))) {
+      TranslateOptions translate;
+      translate.opset = opset;
+      try {
+        TranslateGraph(*program.graph, BuiltinRegistry(), translate);
+        convertible.insert(opset);
+      } catch (const std::exception&) {
+      }
+    }
+    result.convertible_opsets.assign(convertible.begin(), convertible.end());
+    std::set<int> boundaries;
+    for (int opset : FormBoundaryOpsets(BuiltinRegistry(), GraphOps(*program.graph)))
+      if (convertible.count(opset)) boundaries.insert(opset);
+    if (!convertible.empty()) boundaries.insert({*convertible.begin(), *convertible.rbegin()});
+    result.form_boundary_opsets.assign(boundaries.begin(), boundaries.end());
     result.ok = true;
   } catch (const std::exception&) {
     RecordFailure(result.error, result.exit_code);
@@ -303,6 +323,7 @@ ConvertResult Convert(const ConvertOptions& options) {
       StageTimer t(result, "capture");
       program = Capture(options, result.format, &result.attempts);
       result.aten_nodes = program.graph->CountNodes();
+      result.aten_ops = GraphOps(*program.graph);
       if (options.report) DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, report);
     }
     if (options.dump_exported_program) DumpProgram(options, *program.graph, result);

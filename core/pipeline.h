@@ -76,6 +76,7 @@ struct ConvertResult {
   onnx::WriteResult written;
   size_t onnx_nodes = 0;
   size_t aten_nodes = 0;
+  std::vector<std::pair<std::string, std::string>> aten_ops;  // (op, overload) of every node, sorted, unique
   std::vector<OptimizePassSummary> optimize_passes;
   size_t onnx_nodes_before_optimize = 0;
   std::vector<OutputComparison> comparisons;
@@ -100,6 +101,8 @@ struct InspectResult {
   ReportData program;
   std::vector<NodeIssue> unsupported;  // nodes with no translator at the opset
   size_t aten_nodes = 0;
+  std::vector<int> convertible_opsets;    // where every op of the model has a translator
+  std::vector<int> form_boundary_opsets;  // of those, the first and last opset of each op form
 };
 InspectResult Inspect(const ConvertOptions& options);
 

@@ -2,6 +2,7 @@
 # Benchmark: torch2onnx against PyTorch's own exporters and against copying the file.
 #
 # Usage: scripts/bench.sh [--runs N] [--models "resnet50 vit_b_16 bert_base"] [--build-dir build]
+#                         [--part all|convert|opsets]
 #
 # For every model (written once by scripts/gen_bench_models.py into BUILD/bench-models as
 # MODEL.pt2 and MODEL.pt, random weights) it runs, N times each and interleaved:
@@ -14,23 +15,34 @@
 # measuring each whole process's wall time and peak RSS with GNU time, and prints the
 # medians with the ratios the targets are stated in (README, "Benchmark"). The table also
 # goes to BUILD/bench.md, raw numbers to BUILD/bench-raw.tsv, each run's log to BUILD/bench-out/.
+#
+# The opsets part (scripts/bench_opsets.py) then converts the torchvision zoo of the tests
+# (13 .pt2 programs, scripts/gen_pt2_fixtures.py, into BUILD/bench-models/zoo) and the
+# bench models at opsets 17, 18, 20 and 23 and counts their nodes (composed vs native
+# ONNX ops), and times ONNX Runtime inference of vit_b_16 and bert_base at opsets 17 and
+# 23 (BUILD/bench-opsets/opsets.md, appended to BUILD/bench.md).
 # Needs scripts/setup.sh to have run (it made .venv and .venv-torchvision).
 set -euo pipefail
 
 RUNS=5
 MODELS="resnet50 vit_b_16 bert_base"
 BUILD_DIR=build
+PART=all
+ZOO="resnet18 resnet50 mobilenet_v2 mobilenet_v3_small efficientnet_b0 squeezenet1_1 shufflenet_v2_x1_0 densenet121
+     regnet_y_400mf convnext_tiny vit_b_16 swin_t deeplabv3_mobilenet_v3_large"
 die() { echo "bench.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
     --models) MODELS=${2:?--models needs a value}; shift 2 ;;
     --build-dir) BUILD_DIR=${2:?--build-dir needs a value}; shift 2 ;;
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --part) PART=${2:?--part needs a value}; shift 2 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1'" ;;
   esac
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer (got '$RUNS')"
+[[ $PART =~ ^(all|convert|opsets)$ ]] || die "--part must be all, convert or opsets (got '$PART')"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=$ROOT/.venv/bin/python
@@ -82,6 +94,7 @@ run_one() {
   rm -f "$out" "$out.data" "$times"
 }
 
+if [[ $PART != opsets ]]; then
 printf 'model\ttool\trun\tstatus\twall_s\tpeak_rss_kib\n' >"$RAW"
 for model in $MODELS; do
   echo "== $model ($(($(cat "$MODELS_DIR/$model.weights") / 1048576)) MiB of weights)"
@@ -143,3 +156,25 @@ print("\n" + text)
 open(md_path, "w").write("# torch2onnx benchmark\n\n" + text)
 print(f"written {md_path} (raw: {raw})")
 EOF
+fi
+
+if [[ $PART != convert ]]; then
+  echo "== opsets: the zoo at opsets 17, 18, 20, 23; ONNX Runtime inference at 17 vs 23"
+  ZOO_DIR=$MODELS_DIR/zoo
+  # shellcheck disable=SC2086
+  "$TV_PY" "$ROOT/scripts/gen_pt2_fixtures.py" --out "$ZOO_DIR" $ZOO >/dev/null
+  zoo_files=() timed=()
+  for model in $ZOO; do zoo_files+=("$ZOO_DIR/$model.archive.pt2"); done
+  for model in $MODELS; do
+    zoo_files+=("$MODELS_DIR/$model.pt2")
+    [[ $model == resnet50 ]] || timed+=(--time "$MODELS_DIR/$model.pt2")
+  done
+  "$PY" "$ROOT/scripts/bench_opsets.py" --tool "$TOOL" --runner "$ROOT/tools/ort_runner/run.js" \
+    --out "$BUILD_DIR/bench-opsets" "${timed[@]}" "${zoo_files[@]}"
+  if [[ $PART == all ]]; then
+    { echo; cat "$BUILD_DIR/bench-opsets/opsets.md"; } >>"$MD"
+  else
+    { echo "# torch2onnx benchmark"; echo; cat "$BUILD_DIR/bench-opsets/opsets.md"; } >"$MD"
+  fi
+  echo "written $MD"
+fi

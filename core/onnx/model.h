@@ -65,10 +65,19 @@ struct OnnxGraph {
   Metadata metadata;
 };
 
+// The IR version a model of `opset` is written with: the one of the ONNX release that
+// introduced the opset (onnx.helper.VERSION_TABLE), and at least 10, the IR version that
+// added metadata_props to nodes, values and graphs (which every model carries).
+inline int64_t IrVersionFor(int opset) {
+  static const int64_t kFirstIr[] = {7, 7, 8, 8, 8, 8, 9, 9, 10, 10, 11, 12, 13, 13};  // opsets 13..26
+  int64_t ir = opset < 13 ? 7 : opset > 26 ? 13 : kFirstIr[opset - 13];
+  return ir < 10 ? 10 : ir;
+}
+
 struct OnnxModel {
   OnnxGraph graph;
   int opset = 17;
-  int64_t ir_version = 8;
+  int64_t ir_version = 10;
   std::string producer_name = "torch2onnx";
   std::string producer_version;
   Metadata metadata;  // model-level metadata_props

@@ -328,10 +328,16 @@ Result EvaluateArrays(const onnx::OnnxNode& node, const std::vector<std::optiona
     return std::vector<Array>{out};
   }
   if (op == "Concat") {
-    int64_t axis = Axis(IntAttr(node, "axis", 0), in[0]->shape.size());
+    // An ill-formed Concat (ranks differ, axis out of range) is left for the checker to name.
+    int64_t rank = static_cast<int64_t>(in[0]->shape.size());
+    int64_t axis = Axis(IntAttr(node, "axis", 0), rank);
+    if (axis < 0 || axis >= rank) return std::nullopt;
     std::vector<int64_t> shape = in[0]->shape;
     shape[axis] = 0;
-    for (const auto& a : in) shape[axis] += a->shape[axis];
+    for (const auto& a : in) {
+      if (!a || static_cast<int64_t>(a->shape.size()) != rank) return std::nullopt;
+      shape[axis] += a->shape[axis];
+    }
     Array out = Empty(in[0]->dtype, shape);
     int64_t outer = 1, inner = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= shape[d];

@@ -1,5 +1,8 @@
 #include "core/translate/op_list.h"
 
+#include <algorithm>
+#include <set>
+
 #include <map>
 #include <sstream>
 #include <vector>
@@ -37,6 +40,44 @@ std::string FormatOpList(const Registry& registry, std::optional<int> opset, boo
   os << "\n" << by_key.size() << " ops in all" << (opset ? " at opset " + std::to_string(*opset) : "")
      << "; a key without an overload covers every overload of the op.\n";
   return os.str();
+}
+
+namespace {
+
+bool Covers(const Registry& registry, const std::vector<OpKey>& ops, int opset) {
+  for (const auto& [op, overload] : ops) {
+    bool in_place = false;
+    if (!registry.FindAllowingInPlace(op, overload, opset, &in_place)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<int> ConvertibleOpsets(const Registry& registry, const std::vector<OpKey>& ops) {
+  std::vector<int> opsets;
+  for (int opset = kMinOpset; opset <= kMaxOpset; ++opset)
+    if (Covers(registry, ops, opset)) opsets.push_back(opset);
+  return opsets;
+}
+
+std::vector<int> FormBoundaryOpsets(const Registry& registry, const std::vector<OpKey>& ops) {
+  std::set<int> candidates{kMinOpset, kMaxOpset};
+  for (const auto& [op, overload] : ops)
+    for (const TranslatorEntry* e : registry.EntriesFor(op)) {
+      candidates.insert(std::max(e->range.since, kMinOpset));
+      candidates.insert(std::min(e->range.until, kMaxOpset));
+    }
+  std::vector<int> opsets;
+  for (int opset : candidates)
+    if (Covers(registry, ops, opset)) opsets.push_back(opset);
+  return opsets;
+}
+
+std::vector<OpKey> GraphOps(const ir::Graph& graph) {
+  std::set<OpKey> ops;
+  ir::ForEachNode(graph.top, [&](const ir::Node& n) { ops.emplace(n.op, n.overload); });
+  return {ops.begin(), ops.end()};
 }
 
 }  // namespace t2o

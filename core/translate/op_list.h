@@ -3,6 +3,10 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "core/ir/ir.h"
 
 #include "core/translate/registry.h"
 
@@ -11,5 +15,16 @@ namespace t2o {
 // One line per registry key ("aten::conv2d  13-17  conv_pool"), or a markdown table
 // grouped by translator family; with `opset`, only ops supported at that opset.
 std::string FormatOpList(const Registry& registry, std::optional<int> opset, bool markdown);
+
+using OpKey = std::pair<std::string, std::string>;  // (op, overload) of IR nodes
+
+// The opsets at which every op in `ops` has a translator.
+std::vector<int> ConvertibleOpsets(const Registry& registry, const std::vector<OpKey>& ops);
+// Of those, the lowest and the highest opset of every form (registered opset range) of
+// the ops: where a model using them is worth testing.
+std::vector<int> FormBoundaryOpsets(const Registry& registry, const std::vector<OpKey>& ops);
+
+// The (op, overload) pairs of every node of a graph, nested blocks included; sorted.
+std::vector<OpKey> GraphOps(const ir::Graph& graph);
 
 }  // namespace t2o

@@ -17,8 +17,11 @@ namespace t2o {
 class TranslationContext;
 
 constexpr int kMinOpset = 13;
-constexpr int kMaxOpset = 17;  // highest opset the bundled ONNX checker knows
-constexpr int kDefaultOpset = 17;
+// The highest opset both the bundled ONNX checker (1.23: 28) and ONNX Runtime 1.30 (26) know.
+constexpr int kMaxOpset = 26;
+// What torch.onnx.export(dynamo=True) writes by default in torch 2.13
+// (torch.onnx._constants.ONNX_DEFAULT_OPSET; e2e.cli.opset checks that they agree).
+constexpr int kDefaultOpset = 20;
 
 struct OpsetRange {
   int since = kMinOpset;

@@ -36,7 +36,14 @@ case $case in
     "$tool" "${mlp[@]}" --opset 13 --verify -q
     onnx_py mlp.onnx "assert m.opset_import[0].version == 13, m.opset_import"
     expect_error 2 "--opset 12 is not supported" mlp12.onnx -- "$tool" "$samples/mlp.pt" -o mlp12.onnx --input-shape 97,8 --opset 12
-    expect_error 2 "--opset 18 is not supported" mlp18.onnx -- "$tool" "$samples/mlp.pt" -o mlp18.onnx --input-shape 97,8 --opset 18
+    "$tool" "${mlp[@]}" --opset 26 --verify -q
+    onnx_py mlp.onnx "assert m.opset_import[0].version == 26, m.opset_import"
+    expect_error 2 "--opset 27 is not supported" mlp27.onnx -- "$tool" "$samples/mlp.pt" -o mlp27.onnx --input-shape 97,8 --opset 27
+    # The default is torch.onnx.export(dynamo=True)'s in the torch of .venv.
+    torch_default=$($py -c "from torch.onnx import _constants; print(_constants.ONNX_DEFAULT_OPSET)" 2>/dev/null)
+    "$tool" --version | grep -q "default opset $torch_default)" || fail "default opset is not torch's ($torch_default): $("$tool" --version)"
+    "$tool" "${mlp[@]}" -q
+    onnx_py mlp.onnx "assert m.opset_import[0].version == $torch_default, m.opset_import"
     ;;
   names)
     "$tool" "${mlp[@]}" --input-names features --output-names scores --verify -q
@@ -62,7 +69,8 @@ assert passes['no-op removal']['nodes_removed'] >= 1, passes"
     ;;
   list_ops)
     "$tool" --list-ops >ops.txt
-    grep -q "^aten::conv2d  *13-17  conv_pool" ops.txt || fail "aten::conv2d not listed"
+    grep -q "^aten::conv2d  *13-26  conv_pool" ops.txt || fail "aten::conv2d not listed"
+    grep -q "^aten::gelu  *13-19, 20-26  activation" ops.txt || fail "aten::gelu's two forms not listed"
     grep -q "^[0-9]* ops$" ops.txt || fail "no total"
     "$tool" --list-ops --opset 13 | grep -q "ops at opset 13" || fail "--opset not applied"
     expect_error 2 "--opset 12 is not supported" none.onnx -- "$tool" --list-ops --opset 12
@@ -123,7 +131,7 @@ assert passes['no-op removal']['nodes_removed'] >= 1, passes"
     $py -c "
 import json,sys
 s=json.load(open('summary.json'))
-assert s['status']=='ok' and s['exit_code']==0 and s['opset']==17, s
+assert s['status']=='ok' and s['exit_code']==0 and s['opset']==20, s
 assert s['output']['model'].endswith('mlp.onnx') and s['onnx_nodes']>0
 assert s['verification']['passed'] and s['verification']['outputs'][0]['max_abs_diff'] < 1e-4
 assert [t['stage'] for t in s['timings']][:2]==['detect format','capture']"

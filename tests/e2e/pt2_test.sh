@@ -107,6 +107,24 @@ PY
     expect_error "$dir/bad_json.pt2" "serialized_exported_program.json is not valid JSON"
     expect_error "$dir/bad_short_weight.pt2" "the weight file holds"
     ;;
+  *@*)  # MODEL.LAYOUT@forms (the opsets where the model's op forms begin and end) or @N,M,...
+    file=${case%@*} which=${case#*@}
+    name=${file%.*} layout=${file#*.}
+    if [[ $which == forms ]]; then
+      opsets=$("$tool" inspect "$dir/$name.$layout.pt2" --json |
+               $py -c "import json, sys; print(' '.join(map(str, json.load(sys.stdin)['form_boundary_opsets'])))")
+    else
+      opsets=${which//,/ }
+    fi
+    [[ -n $opsets ]] || { echo "no opset to convert $name at"; exit 1; }
+    for opset in $opsets; do
+      echo "== $name.$layout at opset $opset"
+      "$tool" "$dir/$name.$layout.pt2" -o "$out/${name}_$opset.onnx" --opset "$opset" --verify --artifacts-dir "$out/$opset"
+      check_model "$out/${name}_$opset.onnx"
+      $py -c "import onnx, sys; v = onnx.load(sys.argv[1], load_external_data=False).opset_import[0].version; assert v == int(sys.argv[2]), v" \
+        "$out/${name}_$opset.onnx" "$opset"
+      compare_eager "$out/$opset/${name}_${opset}_test_data_set_0" "$dir/$name"
+    done ;;
   *.*)
     name=${case%.*} layout=${case#*.}
     "$tool" "$dir/$name.$layout.pt2" -o "$out/$name.onnx" --verify --artifacts-dir "$out" --report

@@ -285,13 +285,21 @@ TEST_CASE("aten::_adaptive_avg_pool2d / _adaptive_avg_pool3d (the kernels torch.
   REQUIRE_VERIFIED(Run("_adaptive3d", "torch._adaptive_avg_pool3d(x, [2, 1, 3])", {Shape({1, 2, 4, 3, 7})}));
 }
 
-TEST_CASE("nearest-exact upsampling 1d/2d/3d; antialias fails naming the opset that has it", "[ops][conv_pool]") {
+TEST_CASE("nearest-exact upsampling 1d/2d/3d", "[ops][conv_pool]") {
   REQUIRE_VERIFIED(Run("nearest_exact1d", "torch._upsample_nearest_exact1d(x, [11], None)", {Shape({2, 3, 5})}));
   REQUIRE_VERIFIED(Run("nearest_exact2d_down", "torch._upsample_nearest_exact2d(x, [3, 5], None, None)", {Shape({1, 2, 7, 8})}));
   REQUIRE_VERIFIED(Run("nearest_exact2d_up", "torch._upsample_nearest_exact2d(x, [9, 13], None, None)", {Shape({1, 2, 4, 6})}));
   REQUIRE_VERIFIED(Run("nearest_exact3d", "torch._upsample_nearest_exact3d(x, [3, 5, 4], None, None, None)",
                        {Shape({1, 2, 2, 3, 6})}));
-  auto r = Run("bilinear_aa", "torch._upsample_bilinear2d_aa(x, [3, 3], False, None, None)", {Shape({1, 2, 8, 8})});
+}
+
+TEST_CASE("antialiased bilinear / bicubic interpolation from opset 18, an error naming it below", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("bilinear_aa", "torch._upsample_bilinear2d_aa(x, [3, 3], False, None, None)", {Shape({1, 2, 8, 8})}));
+  REQUIRE_VERIFIED(Run("bilinear_aa_vec", "torch._upsample_bilinear2d_aa(x, [5, 4], False, None)", {Shape({2, 3, 11, 9})}));
+  REQUIRE_VERIFIED(Run("bicubic_aa", "torch._upsample_bicubic2d_aa(x, [4, 3], False, None, None)", {Shape({1, 2, 9, 10})}));
+  REQUIRE_VERIFIED(Run("bilinear_aa_up", "torch._upsample_bilinear2d_aa(x, [9, 12], False, None, None)", {Shape({1, 1, 5, 6})}));
+  auto r = Run("bilinear_aa_17", "torch._upsample_bilinear2d_aa(x, [3, 3], False, None, None)", {Shape({1, 2, 8, 8})}, {},
+               AtOpset(17));
   REQUIRE_FALSE(r.ok);
-  CHECK_THAT(r.error, ContainsText("antialias") && ContainsText("opset 18"));
+  CHECK_THAT(r.error, ContainsText("_upsample_bilinear2d_aa") && ContainsText("18-26"));
 }

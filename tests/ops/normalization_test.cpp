@@ -104,3 +104,13 @@ TEST_CASE("aten::native_batch_norm (batch statistics and running statistics), at
   REQUIRE_VERIFIED(Run("native_gn", "torch.native_group_norm(x, self.w, self.b, 2, 6, 20, 3, 1e-5)[0]", {Shape({2, 6, 4, 5})}, g));
   REQUIRE_VERIFIED(Run("native_gn_stats", "torch.native_group_norm(x, None, None, 2, 6, 4, 2, 1e-5)[2]", {Shape({2, 6, 4})}));
 }
+
+TEST_CASE("aten::rms_norm: with and without weight and eps, one and several dims (RMSNormalization at 23)",
+          "[ops][normalization]") {
+  Params p{{"w", {8}}, {"w2", {3, 8}}};
+  REQUIRE_VERIFIED(Run("rms", "torch.rms_norm(x, [8], self.w, 1e-6)", {Shape({2, 5, 8})}, p));
+  REQUIRE_VERIFIED(Run("rms_default_eps", "torch.rms_norm(x, [8], self.w, None)", {Shape({2, 5, 8})}, p));
+  REQUIRE_VERIFIED(Run("rms_no_weight", "torch.rms_norm(x, [8], None, 1e-5)", {Shape({4, 8})}, p));
+  REQUIRE_VERIFIED(Run("rms_two_dims", "torch.rms_norm(x, [3, 8], self.w2, 1e-5)", {Shape({2, 3, 8})}, p));
+  REQUIRE_VERIFIED(Run("rms_f64", "torch.rms_norm(x, [8], None, None)", {Shape({3, 8}, DType::kFloat64)}));
+}

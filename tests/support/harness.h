@@ -17,7 +17,9 @@ struct TinyModel {
 };
 
 struct VerifyOptions {
-  int opset = kDefaultOpset;
+  // 0: at the lowest and the highest opset of every form (registered opset range) of every
+  // op the model uses, wherever all its ops have a form; else exactly this opset.
+  int opset = 0;
   Tolerance tolerance;
   bool require_nonzero_output = true;  // a comparison of zeros proves nothing
   std::string dynamic_shapes;                               // --dynamic-shapes
@@ -27,7 +29,8 @@ struct VerifyOptions {
 // Saves the model to a temporary .pt and returns its path.
 std::string SaveTinyModel(const TinyModel& model, const std::string& name);
 
-// Converts with --verify; the result carries comparisons and errors.
+// Converts with --verify; the result carries comparisons and errors (of the first opset
+// that failed, named in the error).
 ConvertResult ConvertTiny(const TinyModel& model, const std::string& name, const VerifyOptions& options = {});
 
 // `def forward(self, x, y, ...)` with one argument per input; `body` is one expression

@@ -1,12 +1,13 @@
 // Runs an ONNX model in ONNX Runtime (CPU) on tensors stored in the ONNX test-data
 // layout and writes the outputs the same way.
 //
-//   node run.js MODEL.onnx DIR [--outputs a,b] [--threads N]
+//   node run.js MODEL.onnx DIR [--outputs a,b] [--threads N] [--repeat N]
 //
 // Reads DIR/input_<i>.pb (TensorProto, raw_data) for the model's inputs in order, writes
 // DIR/output_<k>.pb for the requested outputs (default: all graph outputs), then prints
-// one JSON line: {"outputs": [...names], "load_ms": .., "run_ms": ..}. Errors go to stderr
-// with exit code 1.
+// one JSON line: {"outputs": [...names], "load_ms": .., "run_ms": ..}. With --repeat N the
+// first run is a warm-up and N more are timed: "run_ms" is their median, "runs_ms" all of
+// them (scripts/bench.sh). Errors go to stderr with exit code 1.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -93,10 +94,12 @@ async function main() {
   const args = process.argv.slice(2);
   if (args.length < 2) throw new Error('usage: node run.js MODEL.onnx DIR [--outputs a,b] [--threads N]');
   const [modelPath, dir] = args;
-  let wanted = null, threads = 0;
+  let wanted = null, threads = 0, repeat = 0;
   for (let i = 2; i < args.length; i++) {
     if (args[i] === '--outputs') wanted = args[++i].split(',').filter(Boolean);
     else if (args[i] === '--threads') threads = Number(args[++i]);
+    else if (args[i] === '--repeat') repeat = Number(args[++i]);
+    else throw new Error(`unknown argument '${args[i]}'`);
   }
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   if (threads > 0) options.intraOpNumThreads = threads;
@@ -115,7 +118,20 @@ async function main() {
   outputNames.forEach((name, k) => {
     fs.writeFileSync(path.join(dir, `output_${k}.pb`), encodeTensor(name, results[name]));
   });
-  process.stdout.write(JSON.stringify({ outputs: outputNames, load_ms: t1 - t0, run_ms: t2 - t1 }) + '\n');
+  const report = { outputs: outputNames, load_ms: t1 - t0, run_ms: t2 - t1 };
+  if (repeat > 0) {
+    const runs = [];
+    for (let r = 0; r < repeat; r++) {
+      const start = process.hrtime.bigint();
+      await session.run(feeds, outputNames);
+      runs.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const sorted = [...runs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    report.run_ms = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    report.runs_ms = runs;
+  }
+  process.stdout.write(JSON.stringify(report) + '\n');
 }
 
 main().catch(err => {

@@ -16,23 +16,31 @@ void TranslateHardtanh(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Clip", {X(ctx), C(ctx, lo), C(ctx, hi)}));
 }
 
-// aten::gelu(Tensor self, *, str approximate='none') -> Tensor. ONNX Gelu arrives in opset
-// 20, so compose it: exact 0.5x(1+erf(x/sqrt2)), or the tanh approximation.
-void TranslateGelu(TranslationContext& ctx) {
+// aten::gelu(Tensor self, *, str approximate='none') -> Tensor
+std::string GeluApproximate(TranslationContext& ctx) {
   std::string approximate = ctx.NumInputs() > 1 && !ctx.IsNone(1) ? ctx.ConstString(1, "approximate") : "none";
+  if (approximate != "none" && approximate != "tanh") throw UnsupportedError("aten::gelu: unknown approximate='" + approximate + "'");
+  return approximate;
+}
+
+// Composed below opset 20: exact 0.5x(1+erf(x/sqrt2)), or the tanh approximation.
+void TranslateGelu13(TranslationContext& ctx) {
   std::string x = X(ctx);
   std::string inner;
-  if (approximate == "tanh") {
+  if (GeluApproximate(ctx) == "tanh") {
     std::string cube = ctx.Op("Mul", {x, ctx.Op("Mul", {x, x})});
     std::string poly = ctx.Op("Add", {x, ctx.Op("Mul", {cube, C(ctx, 0.044715)})});
     inner = ctx.Op("Tanh", {ctx.Op("Mul", {poly, C(ctx, std::sqrt(2.0 / M_PI))})});
-  } else if (approximate == "none") {
-    inner = FloatKernelOp(ctx, ctx.OutDType(), "Erf", {ctx.Op("Mul", {x, C(ctx, M_SQRT1_2)})});
   } else {
-    throw UnsupportedError("aten::gelu: unknown approximate='" + approximate + "'");
+    inner = FloatKernelOp(ctx, ctx.OutDType(), "Erf", {ctx.Op("Mul", {x, C(ctx, M_SQRT1_2)})});
   }
   std::string half_x = ctx.Op("Mul", {x, C(ctx, 0.5)});
   ctx.SetOutput(0, ctx.Op("Mul", {half_x, ctx.Op("Add", {inner, C(ctx, 1.0)})}));
+}
+
+// ONNX Gelu (opset 20), with the same two forms.
+void TranslateGelu20(TranslationContext& ctx) {
+  ctx.SetOutput(0, FloatKernelOp(ctx, ctx.OutDType(), "Gelu", {X(ctx)}, {{"approximate", GeluApproximate(ctx)}}));
 }
 
 // aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor
@@ -75,7 +83,7 @@ void TranslateSoftplus(TranslationContext& ctx) {
 // aten::glu(Tensor self, int dim=-1) -> Tensor
 void TranslateGlu(TranslationContext& ctx) {
   int64_t dim = ctx.NumInputs() > 1 ? ctx.ConstInt(1, "dim") : -1;
-  auto halves = ctx.OpMulti("Split", {X(ctx)}, 2, {{"axis", dim}});
+  auto halves = SplitEvenly(ctx, X(ctx), dim, 2);
   ctx.SetOutput(0, ctx.Op("Mul", {halves[0], ctx.Op("Sigmoid", {halves[1]})}));
 }
 
@@ -109,12 +117,20 @@ void RegisterActivation(Registry& r) {
     const char* onnx;
   };
   static const Simple kSimple[] = {{"aten::relu", "Relu"},       {"aten::sigmoid", "Sigmoid"}, {"aten::tanh", "Tanh"},
-                                   {"aten::selu", "Selu"},       {"aten::softsign", "Softsign"},
-                                   {"aten::hardswish", "HardSwish"}};
+                                   {"aten::selu", "Selu"},       {"aten::softsign", "Softsign"}};
   for (const auto& s : kSimple) {
     std::string op = s.onnx;
     r.Add(s.aten, [op](TranslationContext& c) { c.SetOutput(0, FloatKernelOp(c, c.OutDType(), op, {X(c)})); });
   }
+  // ONNX HardSwish arrives in opset 14; before, x * hardsigmoid(x).
+  r.Add("aten::hardswish", {13, 13}, [](TranslationContext& c) {
+    std::string x = X(c);
+    std::string gate = FloatKernelOp(c, c.OutDType(), "HardSigmoid", {x}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}});
+    c.SetOutput(0, c.Op("Mul", {x, gate}));
+  });
+  r.Add("aten::hardswish", {14, kMaxOpset}, [](TranslationContext& c) {
+    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "HardSwish", {X(c)}));
+  });
   r.Add("aten::hardsigmoid", [](TranslationContext& c) {
     c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "HardSigmoid", {X(c)}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}}));
   });
@@ -124,11 +140,16 @@ void RegisterActivation(Registry& r) {
     std::string x = X(c);
     c.SetOutput(0, c.Op("Mul", {x, c.Op("Sigmoid", {x})}));
   });
-  r.Add("aten::mish", [](TranslationContext& c) {
+  // x * tanh(softplus(x)); ONNX Mish from opset 18.
+  r.Add("aten::mish", {13, 17}, [](TranslationContext& c) {
     std::string x = X(c);
     c.SetOutput(0, c.Op("Mul", {x, c.Op("Tanh", {FloatKernelOp(c, c.OutDType(), "Softplus", {x})})}));
   });
-  r.Add("aten::gelu", TranslateGelu);
+  r.Add("aten::mish", {18, kMaxOpset}, [](TranslationContext& c) {
+    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "Mish", {X(c)}));
+  });
+  r.Add("aten::gelu", {13, 19}, TranslateGelu13);
+  r.Add("aten::gelu", {20, kMaxOpset}, TranslateGelu20);
   r.Add("aten::softmax", [](TranslationContext& c) { TranslateSoftmax(c, "Softmax"); });
   r.Add("aten::_softmax", [](TranslationContext& c) { TranslateSoftmax(c, "Softmax"); });
   r.Add("aten::log_softmax", [](TranslationContext& c) { TranslateSoftmax(c, "LogSoftmax"); });

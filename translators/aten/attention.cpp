@@ -21,6 +21,19 @@ std::string SplitHeads(TranslationContext& ctx, const std::string& x, int64_t he
   return ctx.Op("Transpose", {split}, {{"perm", std::vector<int64_t>{0, 2, 1, 3}}});
 }
 
+// ONNX Runtime's Attention kernel needs the mask's last two dims to be exactly [L, S] (it
+// broadcasts only the batch and head dims), so a mask such as a key padding mask
+// [B, 1, 1, S] is expanded first; `static_match` says they are known to be [L, S] already.
+std::string MaskForAttention(TranslationContext& ctx, const std::string& mask, int64_t mask_rank,
+                             const std::string& q4, const std::string& k4, bool static_match) {
+  if (static_match) return mask;
+  std::vector<std::string> target;
+  if (mask_rank > 2) target.push_back(ctx.ConstInt64s(std::vector<int64_t>(static_cast<size_t>(mask_rank - 2), 1)));
+  target.push_back(ShapeSlice(ctx, q4, 2, 3));
+  target.push_back(ShapeSlice(ctx, k4, 2, 3));
+  return ctx.Op("Expand", {mask, ctx.Op("Concat", target, {{"axis", int64_t{0}}})});
+}
+
 // aten::_native_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim,
 //     int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias,
 //     Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True,
@@ -28,19 +41,29 @@ std::string SplitHeads(TranslationContext& ctx, const std::string& x, int64_t he
 // nn.MultiheadAttention's inference fast path (batch_first): inputs [B, L, E]; a boolean
 // mask marks positions to ignore: mask_type 1 is a key padding mask [B, S], 2 a merged
 // mask broadcastable to [B, H, L, S].
-void TranslateNativeMultiHeadAttention(TranslationContext& ctx) {
-  DType dt = ctx.OutDType(0);
-  int64_t embed = ctx.ConstInt(3, "embed_dim");
+struct MultiHeadInputs {
+  DType dtype;
+  int64_t embed = 0, head_dim = 0;
+  std::string q, k, v;  // [B, H, L|S, D]
+  std::string ignored;  // bool, broadcastable to [B, H, L, S]; empty without a mask
+  bool need_weights = false;
+};
+
+MultiHeadInputs ProjectMultiHead(TranslationContext& ctx) {
+  MultiHeadInputs in;
+  in.dtype = ctx.OutDType(0);
+  in.embed = ctx.ConstInt(3, "embed_dim");
   int64_t heads = ctx.ConstInt(4, "num_head");
-  if (heads <= 0 || embed % heads != 0) throw UnsupportedError("_native_multi_head_attention: embed_dim must be divisible by num_head");
+  if (heads <= 0 || in.embed % heads != 0) throw UnsupportedError("_native_multi_head_attention: embed_dim must be divisible by num_head");
   if (ctx.Rank(0) != 3) throw UnsupportedError("_native_multi_head_attention: inputs must be [batch, length, embed]");
-  int64_t head_dim = embed / heads;
-  std::string w = ctx.OperandAs(5, dt), b = ctx.OperandAs(6, dt);
-  std::string q = SplitHeads(ctx, Project(ctx, ctx.OperandAs(0, dt), w, b, 0, embed), heads, head_dim);
-  std::string k = SplitHeads(ctx, Project(ctx, ctx.OperandAs(1, dt), w, b, embed, embed), heads, head_dim);
-  std::string v = SplitHeads(ctx, Project(ctx, ctx.OperandAs(2, dt), w, b, 2 * embed, embed), heads, head_dim);
-  q = ctx.Op("Mul", {q, ctx.ConstScalar(1.0 / std::sqrt(static_cast<double>(head_dim)), dt)});
-  std::string scores = ctx.Op("MatMul", {q, ctx.Op("Transpose", {k}, {{"perm", std::vector<int64_t>{0, 1, 3, 2}}})});
+  in.head_dim = in.embed / heads;
+  std::string w = ctx.OperandAs(5, in.dtype), b = ctx.OperandAs(6, in.dtype);
+  auto project = [&](size_t input, int64_t first) {
+    return SplitHeads(ctx, Project(ctx, ctx.OperandAs(input, in.dtype), w, b, first, in.embed), heads, in.head_dim);
+  };
+  in.q = project(0, 0);
+  in.k = project(1, in.embed);
+  in.v = project(2, 2 * in.embed);
   if (!ctx.IsNone(9)) {
     if (ctx.Meta(9).dtype != DType::kBool)
       throw UnsupportedError("_native_multi_head_attention: only boolean masks are supported");
@@ -48,22 +71,50 @@ void TranslateNativeMultiHeadAttention(TranslationContext& ctx) {
     if (mask_type != 1 && mask_type != 2)
       throw UnsupportedError("_native_multi_head_attention: mask_type " + std::to_string(mask_type) +
                              " is not supported (1: key padding mask, 2: merged mask)");
-    std::string mask = ctx.Input(9);
-    if (mask_type == 1) mask = Unsqueeze(ctx, mask, {1, 2});  // [B, S] -> [B, 1, 1, S]
-    scores = ctx.Op("Where", {mask, ctx.ConstScalar(-std::numeric_limits<double>::infinity(), dt), scores});
+    in.ignored = ctx.Input(9);
+    if (mask_type == 1) in.ignored = Unsqueeze(ctx, in.ignored, {1, 2});  // [B, S] -> [B, 1, 1, S]
   }
-  std::string attn = ctx.Op("Softmax", {scores}, {{"axis", int64_t{-1}}});
-  std::string merged = ctx.Op("Transpose", {ctx.Op("MatMul", {attn, v})}, {{"perm", std::vector<int64_t>{0, 2, 1, 3}}});
-  merged = ctx.Op("Reshape", {merged, ctx.ConstInt64s({0, 0, embed})});
-  std::string proj = ctx.Op("Transpose", {ctx.OperandAs(7, dt)}, {{"perm", std::vector<int64_t>{1, 0}}});
-  ctx.SetOutput(0, ctx.Op("Add", {ctx.Op("MatMul", {merged, proj}), ctx.OperandAs(8, dt)}));
+  in.need_weights = ctx.node().outputs.size() > 1 && ctx.ConstBool(10, "need_weights");
+  return in;
+}
+
+// The output projection of the merged heads, and the weights output ([B, H, L, S] softmax,
+// averaged over heads on request; an empty tensor when not asked for, as PyTorch returns).
+void SetMultiHeadOutputs(TranslationContext& ctx, const MultiHeadInputs& in, const std::string& heads_out,
+                         const std::string& weights) {
+  std::string merged = ctx.Op("Transpose", {heads_out}, {{"perm", std::vector<int64_t>{0, 2, 1, 3}}});
+  merged = ctx.Op("Reshape", {merged, ctx.ConstInt64s({0, 0, in.embed})});
+  std::string proj = ctx.Op("Transpose", {ctx.OperandAs(7, in.dtype)}, {{"perm", std::vector<int64_t>{1, 0}}});
+  ctx.SetOutput(0, ctx.Op("Add", {ctx.Op("MatMul", {merged, proj}), ctx.OperandAs(8, in.dtype)}));
   if (ctx.node().outputs.size() < 2) return;
-  if (!ctx.ConstBool(10, "need_weights")) {  // PyTorch returns an empty tensor
+  if (!in.need_weights) {
     ctx.SetOutput(1, ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
     return;
   }
   bool average = ctx.ConstBool(11, "average_attn_weights");
-  ctx.SetOutput(1, average ? Reduce(ctx, "ReduceMean", attn, {1}, false) : attn);
+  ctx.SetOutput(1, average ? Reduce(ctx, "ReduceMean", weights, {1}, false) : weights);
+}
+
+void TranslateNativeMultiHeadAttention(TranslationContext& ctx) {
+  MultiHeadInputs in = ProjectMultiHead(ctx);
+  std::string q = ctx.Op("Mul", {in.q, ctx.ConstScalar(1.0 / std::sqrt(static_cast<double>(in.head_dim)), in.dtype)});
+  std::string scores = ctx.Op("MatMul", {q, ctx.Op("Transpose", {in.k}, {{"perm", std::vector<int64_t>{0, 1, 3, 2}}})});
+  if (!in.ignored.empty())
+    scores = ctx.Op("Where", {in.ignored, ctx.ConstScalar(-std::numeric_limits<double>::infinity(), in.dtype), scores});
+  std::string weights = ctx.Op("Softmax", {scores}, {{"axis", int64_t{-1}}});
+  SetMultiHeadOutputs(ctx, in, ctx.Op("MatMul", {weights, in.v}), weights);
+}
+
+// Opset 23: the attention itself is one ONNX Attention node (its mask marks the positions
+// that take part); the weights, when asked for, are its softmax output (qk_matmul_output
+// of mode 3).
+void TranslateNativeMultiHeadAttention23(TranslationContext& ctx) {
+  MultiHeadInputs in = ProjectMultiHead(ctx);
+  std::vector<std::string> inputs{in.q, in.k, in.v};
+  if (!in.ignored.empty()) inputs.push_back(MaskForAttention(ctx, ctx.Op("Not", {in.ignored}), 4, in.q, in.k, false));
+  if (!in.need_weights) return SetMultiHeadOutputs(ctx, in, ctx.Op("Attention", inputs), "");
+  auto outputs = ctx.OpMulti("Attention", inputs, 4, {{"qk_matmul_output_mode", int64_t{3}}});
+  SetMultiHeadOutputs(ctx, in, outputs[0], outputs[3]);
 }
 
 // Where the arguments of one scaled-dot-product-attention flavour sit in its schema.
@@ -152,22 +203,83 @@ void TranslateScaledDotProductAttention(TranslationContext& ctx) {
 //     -> (Tensor output, Tensor logsumexp)
 // What torch.export's decompositions leave of F.scaled_dot_product_attention on CPU; the
 // logsumexp is [..., L] in float32.
+const SdpaLayout kFlashForCpu{5, 3, 4, 6, -1};
+
+void SetLogsumexp(TranslationContext& ctx, const SdpaResult& r) {
+  if (ctx.node().outputs.size() < 2) return;
+  std::string lse = Reduce(ctx, "ReduceLogSumExp", r.scores, {-1}, false);
+  ctx.SetOutput(1, ctx.Cast(lse, ctx.OutDType(0), ctx.OutDType(1)));
+}
+
 void TranslateFlashAttentionForCpu(TranslationContext& ctx) {
-  SdpaResult r = ScaledDotProductAttention(ctx, {5, 3, 4, 6, -1});
+  SdpaResult r = ScaledDotProductAttention(ctx, kFlashForCpu);
   ctx.SetOutput(0, r.output);
-  if (ctx.node().outputs.size() > 1) {
-    std::string lse = Reduce(ctx, "ReduceLogSumExp", r.scores, {-1}, false);
-    ctx.SetOutput(1, ctx.Cast(lse, ctx.OutDType(0), ctx.OutDType(1)));
+  SetLogsumexp(ctx, r);
+}
+
+// ONNX Attention (opset 23): one node for [batch, heads, length, embed] inputs (rank 3
+// without heads is given a head axis), grouped-query attention included (key/value heads
+// dividing the query heads), a bool mask marking the positions that take part or a float
+// one added, is_causal aligned at the top left, and the scale: PyTorch's semantics. Other
+// ranks and masks of higher rank keep the composed form.
+bool NativeAttention(TranslationContext& ctx, const SdpaLayout& at) {
+  const std::string name = ctx.node().Key();
+  DType dt = ctx.OutDType(0);
+  int64_t rank = ctx.Rank(0);
+  bool has_mask = at.mask >= 0 && !ctx.IsNone(at.mask);
+  if (!IsFloating(dt) || (rank != 3 && rank != 4) || ctx.Rank(1) != rank || ctx.Rank(2) != rank ||
+      (has_mask && ctx.Rank(at.mask) > 4))
+    return false;
+  if (at.dropout >= 0 && ctx.ConstDouble(at.dropout, "dropout_p") != 0.0)
+    throw UnsupportedError(name + ": dropout_p > 0 drops random weights; export the model in eval mode (dropout_p=0)");
+  bool causal = at.causal >= 0 && ctx.ConstBool(at.causal, "is_causal");
+  if (causal && has_mask) throw UnsupportedError(name + ": is_causal=True with an attn_mask is not allowed");
+  bool gqa = at.gqa >= 0 && ctx.ConstBool(at.gqa, "enable_gqa");
+  auto hq = ctx.Meta(0).StaticDim(rank == 4 ? 1 : 0), hkv = ctx.Meta(1).StaticDim(rank == 4 ? 1 : 0);
+  if (rank == 4 && (!hq || !hkv || *hkv == 0 || *hq % *hkv != 0 || (*hq != *hkv && !gqa))) return false;
+  auto heads = [&](size_t i) {
+    std::string x = ctx.OperandAs(i, dt);
+    return rank == 3 ? Unsqueeze(ctx, x, {1}) : x;
+  };
+  std::vector<std::string> inputs{heads(0), heads(1), heads(2)};
+  if (has_mask) {
+    const auto& m = ctx.Meta(at.mask);
+    int64_t mask_rank = ctx.Rank(at.mask);
+    auto l = ctx.Meta(0).StaticDim(rank - 2), s = ctx.Meta(1).StaticDim(rank - 2);
+    bool exact = mask_rank >= 2 && l && s && m.StaticDim(mask_rank - 2) == l && m.StaticDim(mask_rank - 1) == s;
+    std::string mask = m.dtype == DType::kBool ? ctx.Input(at.mask) : ctx.OperandAs(at.mask, dt);
+    if (mask_rank < 2) mask = Unsqueeze(ctx, mask, {0}), mask_rank = 2;
+    inputs.push_back(MaskForAttention(ctx, mask, mask_rank, inputs[0], inputs[1], exact));
   }
+  Attrs attrs{{"is_causal", int64_t{causal}}};
+  std::optional<double> scale = at.scale >= 0 ? ctx.OptionalConstDouble(at.scale, "scale") : std::nullopt;
+  if (scale) attrs.push_back({"scale", static_cast<float>(*scale)});
+  std::string y = ctx.Op("Attention", inputs, attrs);
+  ctx.SetOutput(0, rank == 3 ? Squeeze(ctx, y, {1}) : y);
+  return true;
+}
+
+void TranslateScaledDotProductAttention23(TranslationContext& ctx) {
+  if (!NativeAttention(ctx, {3, 4, 5, 6, ctx.NumInputs() > 7 ? 7 : -1})) TranslateScaledDotProductAttention(ctx);
+}
+
+// The logsumexp output, which Attention does not give, is computed beside it (the
+// optimizer drops it when the program does not read it).
+void TranslateFlashAttentionForCpu23(TranslationContext& ctx) {
+  if (!NativeAttention(ctx, kFlashForCpu)) return TranslateFlashAttentionForCpu(ctx);
+  if (ctx.node().outputs.size() > 1) SetLogsumexp(ctx, ScaledDotProductAttention(ctx, kFlashForCpu));
 }
 
 }  // namespace
 
 void RegisterAttention(Registry& r) {
   r.SetFamily("attention");
-  r.Add("aten::_native_multi_head_attention", TranslateNativeMultiHeadAttention);
-  r.Add("aten::scaled_dot_product_attention", TranslateScaledDotProductAttention);
-  r.Add("aten::_scaled_dot_product_flash_attention_for_cpu", TranslateFlashAttentionForCpu);
+  r.Add("aten::_native_multi_head_attention", {13, 22}, TranslateNativeMultiHeadAttention);
+  r.Add("aten::_native_multi_head_attention", {23, kMaxOpset}, TranslateNativeMultiHeadAttention23);
+  r.Add("aten::scaled_dot_product_attention", {13, 22}, TranslateScaledDotProductAttention);
+  r.Add("aten::scaled_dot_product_attention", {23, kMaxOpset}, TranslateScaledDotProductAttention23);
+  r.Add("aten::_scaled_dot_product_flash_attention_for_cpu", {13, 22}, TranslateFlashAttentionForCpu);
+  r.Add("aten::_scaled_dot_product_flash_attention_for_cpu", {23, kMaxOpset}, TranslateFlashAttentionForCpu23);
 }
 
 }  // namespace t2o

@@ -268,42 +268,64 @@ void TranslateIm2Col(TranslationContext& ctx) {
 }
 
 // aten::col2im(Tensor self, int[2] output_size, int[2] kernel_size, int[2] dilation,
-//              int[2] padding, int[2] stride) (F.fold): the transposed convolution with the
-// same one-hot kernels sums overlapping taps, as fold does.
-void TranslateCol2Im(TranslationContext& ctx) {
-  auto out = PerDim(ctx.ConstInts(1, "output_size"), 2, 1);
-  auto k = PerDim(ctx.ConstInts(2, "kernel_size"), 2, 1);
-  auto dilation = PerDim(ctx.ConstInts(3, "dilation"), 2, 1);
-  auto padding = PerDim(ctx.ConstInts(4, "padding"), 2, 0);
-  auto stride = PerDim(ctx.ConstInts(5, "stride"), 2, 1);
+//              int[2] padding, int[2] stride) (F.fold)
+struct Col2ImArgs {
+  std::vector<int64_t> out, k, dilation, padding, stride;
+  std::string x;  // batched: [N, C * kh * kw, blocks]
+  bool unbatched;
+};
+
+Col2ImArgs ReadCol2Im(TranslationContext& ctx, const std::string& x) {
+  Col2ImArgs a{PerDim(ctx.ConstInts(1, "output_size"), 2, 1), PerDim(ctx.ConstInts(2, "kernel_size"), 2, 1),
+               PerDim(ctx.ConstInts(3, "dilation"), 2, 1),    PerDim(ctx.ConstInts(4, "padding"), 2, 0),
+               PerDim(ctx.ConstInts(5, "stride"), 2, 1),      x,
+               ctx.Rank(0) == 2};
+  if (a.unbatched) a.x = Unsqueeze(ctx, a.x, {0});
+  return a;
+}
+
+// The transposed convolution with the same one-hot kernels sums overlapping taps, as fold
+// does.
+void TranslateCol2Im13(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  std::string x = ctx.OperandAs(0, dt);
-  bool unbatched = ctx.Rank(0) == 2;
-  if (unbatched) x = Unsqueeze(ctx, x, {0});
+  Col2ImArgs a = ReadCol2Im(ctx, ctx.OperandAs(0, dt));
   int64_t rows = StaticTrailingDims(ctx, 0, 2)[0];
-  int64_t channels = rows / (k[0] * k[1]);
+  int64_t channels = rows / (a.k[0] * a.k[1]);
   std::vector<int64_t> blocks(2), output_padding(2);
   for (int d = 0; d < 2; ++d) {
-    blocks[d] = (out[d] + 2 * padding[d] - dilation[d] * (k[d] - 1) - 1) / stride[d] + 1;
-    int64_t produced = (blocks[d] - 1) * stride[d] - 2 * padding[d] + dilation[d] * (k[d] - 1) + 1;
-    output_padding[d] = out[d] - produced;
+    blocks[d] = (a.out[d] + 2 * a.padding[d] - a.dilation[d] * (a.k[d] - 1) - 1) / a.stride[d] + 1;
+    int64_t produced = (blocks[d] - 1) * a.stride[d] - 2 * a.padding[d] + a.dilation[d] * (a.k[d] - 1) + 1;
+    output_padding[d] = a.out[d] - produced;
   }
-  x = Reshape(ctx, x, {0, rows, blocks[0], blocks[1]});
-  std::string y = ctx.Op("ConvTranspose", {x, OneHotKernels(ctx, channels, k[0], k[1], dt)},
-                         {{"kernel_shape", k}, {"strides", stride}, {"dilations", dilation},
-                          {"pads", SymmetricPads(padding)}, {"group", channels}, {"output_padding", output_padding}});
-  ctx.SetOutput(0, unbatched ? Squeeze(ctx, y, {0}) : y);
+  std::string x = Reshape(ctx, a.x, {0, rows, blocks[0], blocks[1]});
+  std::string y = ctx.Op("ConvTranspose", {x, OneHotKernels(ctx, channels, a.k[0], a.k[1], dt)},
+                         {{"kernel_shape", a.k}, {"strides", a.stride}, {"dilations", a.dilation},
+                          {"pads", SymmetricPads(a.padding)}, {"group", channels}, {"output_padding", output_padding}});
+  ctx.SetOutput(0, a.unbatched ? Squeeze(ctx, y, {0}) : y);
+}
+
+// The same with ONNX Col2Im (opset 18).
+void TranslateCol2Im18(TranslationContext& ctx) {
+  Col2ImArgs a = ReadCol2Im(ctx, ctx.Input(0));
+  std::string y = ctx.Op("Col2Im", {a.x, ctx.ConstInt64s(a.out), ctx.ConstInt64s(a.k)},
+                         {{"dilations", a.dilation}, {"pads", SymmetricPads(a.padding)}, {"strides", a.stride}});
+  ctx.SetOutput(0, a.unbatched ? Squeeze(ctx, y, {0}) : y);
 }
 
 // aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners,
 //                               float[]? scale_factors) -> Tensor
 // aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors)
 // and the non-vec overloads (output_size, [align_corners,] scales_h, scales_w).
-void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool has_align_corners) {
+void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool has_align_corners, bool antialias = false) {
   std::string x = ctx.Input(0);
   int64_t rank = ctx.Rank(0);
   bool align = has_align_corners && ctx.ConstBool(2, "align_corners");
   Attrs attrs{{"mode", mode}};
+  // Resize's antialias (opset 18); PyTorch spreads the filter over the input pixels only.
+  if (antialias) {
+    attrs.push_back({"antialias", int64_t{1}});
+    attrs.push_back({"exclude_outside", int64_t{1}});
+  }
   if (mode == "nearest") {
     attrs.push_back({"coordinate_transformation_mode", std::string("asymmetric")});
     attrs.push_back({"nearest_mode", std::string("floor")});
@@ -315,7 +337,8 @@ void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool ha
              {"nearest_mode", std::string("round_prefer_ceil")}};
   } else {
     attrs.push_back({"coordinate_transformation_mode", std::string(align ? "align_corners" : "pytorch_half_pixel")});
-    if (mode == "cubic") attrs.push_back({"cubic_coeff_a", -0.75f});
+    // PyTorch's antialiased bicubic uses a = -0.5 (as PIL does), the plain one -0.75.
+    if (mode == "cubic") attrs.push_back({"cubic_coeff_a", antialias ? -0.5f : -0.75f});
   }
   // Static output size is known from the captured metadata; it is exact whatever mix
   // of size/scale the call used, and Resize with explicit sizes matches PyTorch when the
@@ -349,7 +372,8 @@ void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool ha
 void RegisterConvPool(Registry& r) {
   r.SetFamily("conv_pool");
   r.Add("aten::im2col", TranslateIm2Col);
-  r.Add("aten::col2im", TranslateCol2Im);
+  r.Add("aten::col2im", {13, 17}, TranslateCol2Im13);
+  r.Add("aten::col2im", {18, kMaxOpset}, TranslateCol2Im18);
   r.Add("aten::_convolution", TranslateConvolution);
   r.Add("aten::convolution", TranslateConvolution);
   r.Add("aten::conv1d", TranslateConvNd);
@@ -378,10 +402,9 @@ void RegisterConvPool(Registry& r) {
   r.Add("aten::upsample_bicubic2d", [](TranslationContext& c) { TranslateUpsample(c, "cubic", true); });
   for (std::string n : {"1", "2", "3"})
     r.Add("aten::_upsample_nearest_exact" + n + "d", [](TranslationContext& c) { TranslateUpsample(c, "nearest-exact", false); });
-  // interpolate(..., antialias=True)
-  for (std::string op : {"aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa"})
-    r.AddInexpressible(op, "interpolate with antialias=True needs ONNX Resize's antialias attribute (opset 18); "
-                           "this build writes opsets up to 17");
+  // interpolate(..., antialias=True): ONNX Resize has an antialias attribute from opset 18.
+  r.Add("aten::_upsample_bilinear2d_aa", {18, kMaxOpset}, [](TranslationContext& c) { TranslateUpsample(c, "linear", true, true); });
+  r.Add("aten::_upsample_bicubic2d_aa", {18, kMaxOpset}, [](TranslationContext& c) { TranslateUpsample(c, "cubic", true, true); });
 }
 
 }  // namespace t2o

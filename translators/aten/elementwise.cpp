@@ -204,9 +204,9 @@ Int64Bits BitsOf(TranslationContext& ctx, const std::string& x, const std::strin
   return {ctx.Op("Mod", {shifted, ctx.ConstInt64(2)}), ctx.Cast(negative, DType::kBool, DType::kInt64)};
 }
 
-// Integer and/or/xor at opsets without ONNX's Bitwise ops (added in opset 18, beyond what
-// the bundled checker knows): combined bit by bit on 0/1 values, then summed back. Exact
-// for every integer type (values are sign-extended to int64 and cast back).
+// Integer and/or/xor at opsets without ONNX's Bitwise ops (added in opset 18): combined bit
+// by bit on 0/1 values, then summed back. Exact for every integer type (values are
+// sign-extended to int64 and cast back).
 std::string IntegerBitwise(TranslationContext& ctx, const std::string& logical_op, DType dt) {
   std::string powers = PowersOfTwo(ctx);
   Int64Bits a = BitsOf(ctx, ctx.OperandAs(0, DType::kInt64), powers);
@@ -231,8 +231,8 @@ std::string IntegerBitwise(TranslationContext& ctx, const std::string& logical_o
 }
 
 // aten::bitwise_and / __and__ / __or__ / bitwise_not ...: logical ops on bools; on integers
-// ~x = -1 - x, and/or/xor bit by bit.
-void TranslateBitwise(TranslationContext& ctx, const std::string& logical_op) {
+// ~x = -1 - x, and/or/xor bit by bit (opsets 13-17).
+void TranslateBitwise13(TranslationContext& ctx, const std::string& logical_op) {
   DType dt = ctx.OutDType();
   if (dt == DType::kBool) return TranslateLogical(ctx, logical_op);
   if (!IsIntegral(dt)) throw UnsupportedError(ctx.node().Key() + " is defined for integer and bool tensors");
@@ -241,6 +241,16 @@ void TranslateBitwise(TranslationContext& ctx, const std::string& logical_op) {
     return ctx.SetOutput(0, ctx.Cast(inverted, DType::kInt64, dt));
   }
   ctx.SetOutput(0, IntegerBitwise(ctx, logical_op, dt));
+}
+
+// The same with ONNX BitwiseAnd/Or/Xor/Not (opset 18) on integers, operands promoted first.
+void TranslateBitwise18(TranslationContext& ctx, const std::string& logical_op) {
+  DType dt = ctx.OutDType();
+  if (dt == DType::kBool) return TranslateLogical(ctx, logical_op);
+  if (!IsIntegral(dt)) throw UnsupportedError(ctx.node().Key() + " is defined for integer and bool tensors");
+  std::vector<std::string> operands{ctx.OperandAs(0, dt)};
+  if (logical_op != "Not") operands.push_back(ctx.OperandAs(1, dt));
+  ctx.SetOutput(0, ctx.Op("Bitwise" + logical_op, operands));
 }
 
 // aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor
@@ -426,13 +436,13 @@ void RegisterElementwise(Registry& r) {
   r.Add("aten::logical_or", [](TranslationContext& c) { TranslateLogical(c, "Or"); });
   r.Add("aten::logical_xor", [](TranslationContext& c) { TranslateLogical(c, "Xor"); });
   r.Add("aten::logical_not", [](TranslationContext& c) { TranslateLogical(c, "Not"); });
-  r.Add("aten::bitwise_not", [](TranslationContext& c) { TranslateBitwise(c, "Not"); });
-  r.Add("aten::bitwise_and", [](TranslationContext& c) { TranslateBitwise(c, "And"); });
-  r.Add("aten::bitwise_or", [](TranslationContext& c) { TranslateBitwise(c, "Or"); });
-  r.Add("aten::bitwise_xor", [](TranslationContext& c) { TranslateBitwise(c, "Xor"); });
-  r.Add("aten::__and__", [](TranslationContext& c) { TranslateBitwise(c, "And"); });
-  r.Add("aten::__or__", [](TranslationContext& c) { TranslateBitwise(c, "Or"); });
-  r.Add("aten::__xor__", [](TranslationContext& c) { TranslateBitwise(c, "Xor"); });
+  // Integer bitwise ops: composed bit by bit below opset 18, ONNX Bitwise* from 18.
+  for (const auto& [key, op] : std::vector<std::pair<std::string, std::string>>{
+           {"aten::bitwise_not", "Not"}, {"aten::bitwise_and", "And"}, {"aten::bitwise_or", "Or"},
+           {"aten::bitwise_xor", "Xor"}, {"aten::__and__", "And"}, {"aten::__or__", "Or"}, {"aten::__xor__", "Xor"}}) {
+    r.Add(key, {13, 17}, [op = op](TranslationContext& c) { TranslateBitwise13(c, op); });
+    r.Add(key, {18, kMaxOpset}, [op = op](TranslationContext& c) { TranslateBitwise18(c, op); });
+  }
   r.Add("aten::__not__", [](TranslationContext& c) { TranslateLogical(c, "Not"); });
   r.Add("aten::where", TranslateWhere);
   r.Add("aten::masked_fill", TranslateMaskedFill);

@@ -51,23 +51,30 @@ void TranslateScatter(TranslationContext& ctx, const char* reduction) {
 //     bool include_self=True): reduce = sum | prod | mean | amax | amin. ScatterElements
 // reduces into `self`; include_self=False first resets the targets to the reduction's
 // identity, and mean divides by the number of values reduced into each position.
-void TranslateScatterReduce(TranslationContext& ctx) {
+void ScatterReduce(TranslationContext& ctx, bool has_max_min) {
   std::string reduce = ctx.ConstString(4, "reduce");
   bool include_self = ctx.ConstBool(5, "include_self");
   DType dt = ctx.OutDType();
-  if (reduce == "amax" || reduce == "amin")
-    throw UnsupportedError("scatter_reduce with reduce='" + reduce + "' needs ONNX ScatterElements max/min (opset 18); "
-                           "this build writes opsets up to 17");
-  if (reduce != "sum" && reduce != "prod" && reduce != "mean") throw UnsupportedError("scatter_reduce: unknown reduce='" + reduce + "'");
+  bool max_min = reduce == "amax" || reduce == "amin";
+  if (max_min && !has_max_min)
+    throw UnsupportedError("scatter_reduce with reduce='" + reduce + "' needs ONNX ScatterElements max/min (opset 18 or later)");
+  if (reduce != "sum" && reduce != "prod" && reduce != "mean" && !max_min)
+    throw UnsupportedError("scatter_reduce: unknown reduce='" + reduce + "'");
   if (reduce == "mean" && !IsFloating(dt)) throw UnsupportedError("scatter_reduce with reduce='mean' on integer tensors");
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
-  Attrs set{{"axis", dim}}, add{{"axis", dim}, {"reduction", std::string(reduce == "prod" ? "mul" : "add")}};
+  std::string onnx_reduction = reduce == "prod" ? "mul" : reduce == "amax" ? "max" : reduce == "amin" ? "min" : "add";
+  Attrs set{{"axis", dim}}, add{{"axis", dim}, {"reduction", onnx_reduction}};
   std::string x = ctx.OperandAs(0, dt), index = ctx.Input(2);
   std::string src = UpdatesLike(ctx, ctx.OperandAs(3, dt), 3, 2);
   auto filled = [&](const std::string& like, double value) {
     return ctx.Op("Expand", {ctx.ConstScalar(value, dt), ctx.Op("Shape", {like})});
   };
-  std::string base = include_self ? x : ctx.Op("ScatterElements", {x, index, filled(index, reduce == "prod" ? 1.0 : 0.0)}, set);
+  // Without self, the targets first take the reduction's identity: scattering src onto
+  // itself (ScatterElements with 'none' writes, so max/min of src alone) does it for max/min.
+  std::string base;
+  if (include_self) base = x;
+  else if (max_min) base = ctx.Op("ScatterElements", {x, index, src}, set);
+  else base = ctx.Op("ScatterElements", {x, index, filled(index, reduce == "prod" ? 1.0 : 0.0)}, set);
   std::string reduced = ctx.Op("ScatterElements", {base, index, src}, add);
   if (reduce != "mean") return ctx.SetOutput(0, reduced);
   Attrs count_attrs{{"axis", dim}, {"reduction", std::string("add")}};
@@ -319,7 +326,8 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::scatter.value", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
   r.Add("aten::scatter.reduce", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
   r.Add("aten::scatter.value_reduce", [](TranslationContext& c) { TranslateScatter(c, nullptr); });
-  r.Add("aten::scatter_reduce.two", {16, kMaxOpset}, TranslateScatterReduce);
+  r.Add("aten::scatter_reduce.two", {16, 17}, [](TranslationContext& c) { ScatterReduce(c, false); });
+  r.Add("aten::scatter_reduce.two", {18, kMaxOpset}, [](TranslationContext& c) { ScatterReduce(c, true); });
   // ScatterElements' reduction attribute arrived in opset 16.
   r.Add("aten::scatter_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateScatter(c, "add"); });
   r.Add("aten::index_put", [](TranslationContext& c) {

@@ -138,6 +138,86 @@ void TranslateNativeGroupNorm(TranslationContext& ctx) {
   ctx.SetOutput(2, Squeeze(ctx, ctx.Op("Reciprocal", {m.std}), {2}));
 }
 
+// ONNX GroupNormalization, opset 21 (the scale and bias per channel, as in PyTorch; the
+// opset-18 form took them per group). native_group_norm's mean/rstd outputs, when the
+// program reads them, still need the composed form.
+void GroupNormalization(TranslationContext& ctx, int64_t groups, double eps, size_t w_index, size_t b_index) {
+  DType dt = ctx.OutDType(0);
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("group_norm: the channel dimension must be static");
+  ctx.SetOutput(0, ctx.Op("GroupNormalization",
+                          {ctx.OperandAs(0, dt), ChannelParam(ctx, w_index, *channels, 1.0f, dt),
+                           ChannelParam(ctx, b_index, *channels, 0.0f, dt)},
+                          {{"num_groups", groups}, {"epsilon", static_cast<float>(eps)}, {"stash_type", int64_t{1}}}));
+}
+
+void TranslateGroupNorm21(TranslationContext& ctx) {
+  GroupNormalization(ctx, ctx.ConstInt(1, "num_groups"), ctx.ConstDouble(4, "eps"), 2, 3);
+}
+
+// mean/rstd [N, group] are computed beside the one node (the optimizer drops them when the
+// program does not read them).
+void TranslateNativeGroupNorm21(TranslationContext& ctx) {
+  int64_t groups = ctx.ConstInt(6, "group");
+  double eps = ctx.ConstDouble(7, "eps");
+  GroupNormalization(ctx, groups, eps, 1, 2);
+  if (ctx.node().outputs.size() < 3) return;
+  DType dt = ctx.OutDType(0);
+  std::string grouped = ctx.Op("Reshape", {ctx.OperandAs(0, dt), ctx.ConstInt64s({0, groups, -1})});
+  TrailingMoments m = MomentsFrom(ctx, grouped, 2, 3, eps, dt);
+  ctx.SetOutput(1, Squeeze(ctx, m.mean, {2}));
+  ctx.SetOutput(2, Squeeze(ctx, ctx.Op("Reciprocal", {m.std}), {2}));
+}
+
+// aten::rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None)
+// x / sqrt(mean(x^2 over the normalized dims) + eps) * weight; eps defaults to the dtype's
+// machine epsilon, as in PyTorch.
+struct RmsNormArgs {
+  int64_t axis;
+  double eps;
+  std::vector<int64_t> normalized_shape;
+};
+RmsNormArgs RmsNormArguments(TranslationContext& ctx) {
+  RmsNormArgs a;
+  a.normalized_shape = ctx.ConstInts(1, "normalized_shape");
+  a.axis = ctx.Rank(0) - static_cast<int64_t>(a.normalized_shape.size());
+  DType dt = ctx.OutDType(0);
+  double machine_eps = dt == DType::kFloat64 ? 2.220446049250313e-16 : dt == DType::kFloat16 ? 0.0009765625
+                     : dt == DType::kBFloat16 ? 0.0078125 : 1.1920928955078125e-07;
+  a.eps = ctx.IsNone(3) ? machine_eps : ctx.ConstDouble(3, "eps");
+  return a;
+}
+
+void TranslateRmsNorm13(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  RmsNormArgs a = RmsNormArguments(ctx);
+  std::vector<int64_t> axes;
+  for (int64_t k = a.axis; k < ctx.Rank(0); ++k) axes.push_back(k);
+  std::string x = ctx.OperandAs(0, dt);
+  std::string mean_square = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {x, x}), axes, true);
+  std::string rms = ctx.Op("Sqrt", {ctx.Op("Add", {mean_square, ctx.ConstScalar(a.eps, dt)})});
+  std::string y = ctx.Op("Div", {x, rms});
+  if (!ctx.IsNone(2)) y = ctx.Op("Mul", {y, ctx.OperandAs(2, dt)});
+  ctx.SetOutput(0, y);
+}
+
+// ONNX RMSNormalization (opset 23).
+void TranslateRmsNorm23(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  RmsNormArgs a = RmsNormArguments(ctx);
+  std::string scale;
+  if (!ctx.IsNone(2)) {
+    scale = ctx.OperandAs(2, dt);
+  } else {
+    int64_t n = 1;
+    for (int64_t d : a.normalized_shape) n *= d;
+    scale = ctx.Cast(ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, a.normalized_shape, std::vector<float>(n, 1.0f))),
+                     DType::kFloat32, dt);
+  }
+  ctx.SetOutput(0, ctx.Op("RMSNormalization", {ctx.OperandAs(0, dt), scale},
+                          {{"axis", a.axis}, {"epsilon", static_cast<float>(a.eps)}, {"stash_type", int64_t{1}}}));
+}
+
 // aten::native_batch_norm(input, weight?, bias?, running_mean?, running_var?, bool training,
 //     float momentum, float eps) -> (out, save_mean, save_invstd)
 // In training mode (instance norm without running statistics decomposes to it) the
@@ -201,8 +281,12 @@ void RegisterNormalization(Registry& r) {
   r.Add("aten::_native_batch_norm_legit", TranslateNativeBatchNorm);
   r.Add("aten::layer_norm", TranslateLayerNorm);
   r.Add("aten::native_layer_norm", TranslateLayerNorm);
-  r.Add("aten::group_norm", TranslateGroupNorm);
-  r.Add("aten::native_group_norm", TranslateNativeGroupNorm);
+  r.Add("aten::group_norm", {13, 20}, TranslateGroupNorm);
+  r.Add("aten::group_norm", {21, kMaxOpset}, TranslateGroupNorm21);
+  r.Add("aten::native_group_norm", {13, 20}, TranslateNativeGroupNorm);
+  r.Add("aten::native_group_norm", {21, kMaxOpset}, TranslateNativeGroupNorm21);
+  r.Add("aten::rms_norm", {13, 22}, TranslateRmsNorm13);
+  r.Add("aten::rms_norm", {23, kMaxOpset}, TranslateRmsNorm23);
   r.Add("aten::instance_norm", TranslateInstanceNorm);
 }
 

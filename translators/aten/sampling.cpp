@@ -1,22 +1,35 @@
-// Sampling grids: grid_sample (ONNX GridSample, opset 16) and affine_grid.
+// Sampling grids: grid_sample (ONNX GridSample, opsets 16 and 20) and affine_grid.
 #include "translators/common/helpers.h"
 
 namespace t2o {
 namespace {
 
 // aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners)
-void TranslateGridSample(TranslationContext& ctx) {
-  static const char* kModes[] = {"bilinear", "nearest", "bicubic"};
+// ONNX GridSample: 4-D input with modes bilinear/nearest/bicubic from opset 16; from opset
+// 20 also 5-D (volumetric) input, the modes then named linear/nearest/cubic.
+void GridSample(TranslationContext& ctx, const char* const* modes) {
   static const char* kPadding[] = {"zeros", "border", "reflection"};
   int64_t mode = ctx.ConstInt(2, "interpolation_mode");
   int64_t padding = ctx.ConstInt(3, "padding_mode");
   if (mode < 0 || mode > 2 || padding < 0 || padding > 2) throw UnsupportedError("grid_sample: unknown mode");
-  if (ctx.Rank(0) != 4) throw UnsupportedError("grid_sample on 5-D (volumetric) input: ONNX GridSample handles it from opset 20, "
-                                                   "above the opsets this build writes (up to 17)");
   DType dt = ctx.OutDType();
   ctx.SetOutput(0, ctx.Op("GridSample", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)},
-                          {{"mode", std::string(kModes[mode])}, {"padding_mode", std::string(kPadding[padding])},
+                          {{"mode", std::string(modes[mode])}, {"padding_mode", std::string(kPadding[padding])},
                            {"align_corners", int64_t{ctx.ConstBool(4, "align_corners")}}}));
+}
+
+void TranslateGridSample16(TranslationContext& ctx) {
+  static const char* kModes[] = {"bilinear", "nearest", "bicubic"};
+  if (ctx.Rank(0) != 4)
+    throw UnsupportedError("grid_sample on 5-D (volumetric) input needs ONNX GridSample of opset 20 or later");
+  GridSample(ctx, kModes);
+}
+
+void TranslateGridSample20(TranslationContext& ctx) {
+  static const char* kModes[] = {"linear", "nearest", "cubic"};
+  if (ctx.Rank(0) == 5 && ctx.ConstInt(2, "interpolation_mode") == 2)
+    throw UnsupportedError("grid_sample: bicubic interpolation of 5-D input (PyTorch has none either)");
+  GridSample(ctx, kModes);
 }
 
 // Normalized coordinates of `n` pixel centers in [-1, 1] (or of the corners with align_corners).
@@ -33,7 +46,7 @@ std::vector<float> Linspace(int64_t n, bool align_corners) {
 // aten::affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor
 // 2-D: size (N, C, H, W), theta (N, 2, 3) -> grid (N, H, W, 2) = base (H*W, 3) @ theta^T;
 // 3-D: size (N, C, D, H, W), theta (N, 3, 4) -> grid (N, D, H, W, 3) = base (D*H*W, 4) @ theta^T.
-void TranslateAffineGrid(TranslationContext& ctx) {
+void TranslateAffineGrid13(TranslationContext& ctx) {
   auto size = ctx.ConstInts(1, "size");
   bool align = ctx.ConstBool(2, "align_corners");
   if (size.size() != 4 && size.size() != 5)
@@ -58,14 +71,26 @@ void TranslateAffineGrid(TranslationContext& ctx) {
   ctx.SetOutput(0, Reshape(ctx, points, {size[0], h, w, 2}));
 }
 
+// ONNX AffineGrid (opset 20): the same, one node.
+void TranslateAffineGrid20(TranslationContext& ctx) {
+  auto size = ctx.ConstInts(1, "size");
+  if (size.size() != 4 && size.size() != 5)
+    throw UnsupportedError("affine_grid: size must have 4 (2-D) or 5 (3-D) entries");
+  DType dt = ctx.OutDType();
+  ctx.SetOutput(0, ctx.Op("AffineGrid", {ctx.OperandAs(0, dt), ctx.ConstInt64s(size)},
+                          {{"align_corners", int64_t{ctx.ConstBool(2, "align_corners")}}}));
+}
+
 }  // namespace
 
 void RegisterSampling(Registry& r) {
   r.SetFamily("sampling");
-  r.Add("aten::grid_sampler", {16, kMaxOpset}, TranslateGridSample);
-  r.Add("aten::grid_sampler_2d", {16, kMaxOpset}, TranslateGridSample);  // same arguments, 4-D input
-  r.Add("aten::grid_sampler_3d", {16, kMaxOpset}, TranslateGridSample);
-  r.Add("aten::affine_grid_generator", TranslateAffineGrid);
+  for (const char* op : {"aten::grid_sampler", "aten::grid_sampler_2d", "aten::grid_sampler_3d"}) {
+    r.Add(op, {16, 19}, TranslateGridSample16);
+    r.Add(op, {20, kMaxOpset}, TranslateGridSample20);
+  }
+  r.Add("aten::affine_grid_generator", {13, 19}, TranslateAffineGrid13);
+  r.Add("aten::affine_grid_generator", {20, kMaxOpset}, TranslateAffineGrid20);
 }
 
 }  // namespace t2o

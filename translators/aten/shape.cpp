@@ -1,6 +1,8 @@
 // Shape and view ops: reshape, permute, concatenate, split, slice, expand, pad.
 #include <limits>
 
+#include <optional>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -195,17 +197,36 @@ void TranslateSplit(TranslationContext& ctx) {
   EmitSplit(ctx, dim, sizes);
 }
 
+// The number of tensors a list result is unpacked into, when the graph says.
+std::optional<size_t> UnpackedCount(const TranslationContext& ctx) {
+  const ir::Value* list = ctx.node().outputs.at(0);
+  if (list->uses.size() == 1 && list->uses[0]->op == "prim::ListUnpack") return list->uses[0]->outputs.size();
+  return std::nullopt;
+}
+
 // aten::chunk(Tensor(a) self, int chunks, int dim=0) -> Tensor(a)[]
-void TranslateChunk(TranslationContext& ctx) {
+void TranslateChunk13(TranslationContext& ctx) {
   int64_t rank = ctx.Rank(0);
   int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
   auto total = ctx.Meta(0).StaticDim(dim);
-  if (!total) throw UnsupportedError("chunk along a dynamic dimension");
+  if (!total) throw UnsupportedError("chunk along a dynamic dimension needs ONNX Split's num_outputs (opset 18 or later)");
   int64_t chunks = ctx.ConstInt(1, "chunks");
   int64_t step = (*total + chunks - 1) / chunks;
   std::vector<int64_t> sizes;
   for (int64_t done = 0; done < *total; done += step) sizes.push_back(std::min(step, *total - done));
   EmitSplit(ctx, dim, sizes);
+}
+
+// From opset 18 a dynamic dim splits into as many pieces as the program unpacks
+// (ceil(size / chunks) each, the last smaller: torch.chunk's pieces when it makes that many).
+void TranslateChunk18(TranslationContext& ctx) {
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), ctx.Rank(0));
+  if (ctx.Meta(0).StaticDim(dim)) return TranslateChunk13(ctx);
+  std::optional<size_t> count = UnpackedCount(ctx);
+  if (!count) throw UnsupportedError("chunk along a dynamic dimension whose pieces are not unpacked into a fixed count");
+  if (*count != static_cast<size_t>(ctx.ConstInt(1, "chunks")))
+    throw UnsupportedError("chunk along a dynamic dimension into fewer pieces than asked (the traced size decided it)");
+  ctx.SetOutputBinding(0, ListOf(SplitEvenly(ctx, ctx.Input(0), dim, *count)));
 }
 
 // aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]
@@ -401,7 +422,8 @@ void RegisterShape(Registry& r) {
   r.Add("aten::stack", TranslateStack);
   r.Add("aten::split", TranslateSplit);
   r.Add("aten::split_with_sizes", TranslateSplit);
-  r.Add("aten::chunk", TranslateChunk);
+  r.Add("aten::chunk", {13, 17}, TranslateChunk13);
+  r.Add("aten::chunk", {18, kMaxOpset}, TranslateChunk18);
   r.Add("aten::unbind", TranslateUnbind);
   r.Add("aten::select", TranslateSelect);
   r.Add("aten::slice", TranslateSlice);

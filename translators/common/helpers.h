@@ -32,17 +32,26 @@ inline std::string Reshape(TranslationContext& ctx, const std::string& x, const 
   return ctx.Op("Reshape", {x, ctx.ConstInt64s(shape)});
 }
 
-// ReduceSum takes axes as an input since opset 13; the other Reduce* ops until opset 18
-// take them as an attribute. Empty axes = reduce everything.
+// A Reduce* node. Its form depends on the opset for every reduction alike, so this one
+// builder chooses it: ReduceSum takes the axes as an input from opset 13, the other
+// Reduce* ops from opset 18 (an attribute before). Empty axes = reduce everything.
 inline std::string Reduce(TranslationContext& ctx, const std::string& op, const std::string& x,
                           const std::vector<int64_t>& axes, bool keepdims) {
   Attrs attrs{{"keepdims", int64_t{keepdims}}};
-  if (op == "ReduceSum") {
-    if (axes.empty()) return ctx.Op(op, {x}, attrs);
-    return ctx.Op(op, {x, ctx.ConstInt64s(axes)}, attrs);
-  }
-  if (!axes.empty()) attrs.push_back({"axes", axes});
+  bool axes_input = op == "ReduceSum" || ctx.opset() >= 18;
+  if (axes.empty()) return ctx.Op(op, {x}, attrs);
+  if (axes_input) return ctx.Op(op, {x, ctx.ConstInt64s(axes)}, attrs);
+  attrs.push_back({"axes", axes});
   return ctx.Op(op, {x}, attrs);
+}
+
+// `parts` equal pieces of x along `axis` (the last one smaller when the size does not
+// divide): ONNX Split without sizes before opset 18, with num_outputs from 18 (where one
+// of the two is required).
+inline std::vector<std::string> SplitEvenly(TranslationContext& ctx, const std::string& x, int64_t axis, size_t parts) {
+  Attrs attrs{{"axis", axis}};
+  if (ctx.opset() >= 18) attrs.push_back({"num_outputs", static_cast<int64_t>(parts)});
+  return ctx.OpMulti("Split", {x}, parts, attrs);
 }
 
 // The shape of x as a 1-D int64 tensor, or one dimension of it as a 0-d tensor.
@@ -86,7 +95,7 @@ inline std::string Select(TranslationContext& ctx, const std::string& cond, cons
 // runs. Every other op keeps its precision.
 inline std::string FloatKernelOp(TranslationContext& ctx, DType dt, const std::string& op, std::vector<std::string> inputs,
                                  const Attrs& attrs = {}) {
-  static const std::set<std::string> kFloat32Only{"Erf",   "Elu",  "Selu", "Celu",  "Softplus", "Softsign",
+  static const std::set<std::string> kFloat32Only{"Erf",   "Elu",  "Selu", "Celu",  "Softplus", "Softsign", "Gelu", "Mish",
                                                   "HardSigmoid", "HardSwish", "ThresholdedRelu", "Tan", "Asin",
                                                   "Acos",  "Atan", "Sinh", "Cosh",  "Asinh",    "Acosh", "Atanh"};
   if (dt != DType::kFloat64 || !kFloat32Only.count(op)) return ctx.Op(op, inputs, attrs);
