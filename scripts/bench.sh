@@ -166,7 +166,7 @@ if [[ $PART != convert ]]; then
   zoo_files=() timed=()
   for model in $ZOO; do zoo_files+=("$ZOO_DIR/$model.archive.pt2"); done
   for model in $MODELS; do
-    zoo_files+=("$MODELS_DIR/$model.pt2")
+    [[ " $ZOO " == *" $model "* ]] || zoo_files+=("$MODELS_DIR/$model.pt2")  # the same architecture is in the zoo
     [[ $model == resnet50 ]] || timed+=(--time "$MODELS_DIR/$model.pt2")
   done
   "$PY" "$ROOT/scripts/bench_opsets.py" --tool "$TOOL" --runner "$ROOT/tools/ort_runner/run.js" \
