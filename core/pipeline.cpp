@@ -189,8 +189,19 @@ std::vector<TensorData> ResizeInputs(const ir::Graph& graph, const std::vector<T
     }
     out.push_back(std::move(data));
   }
-  for (const auto& [name, size] : assignment)
-    if (!used.count(name)) throw UsageError("--verify-dims: no input has a dynamic dim named '" + name + "'");
+  for (const auto& [name, size] : assignment) {
+    if (used.count(name)) continue;
+    std::set<std::string> dims;
+    for (const auto& in : graph.inputs)
+      if (in.kind == ir::InputKind::kUserInput)
+        for (const auto& d : in.value->meta.shape)
+          if (const auto* symbol = std::get_if<std::string>(&d)) dims.insert(*symbol);
+    std::string known;
+    for (const auto& d : dims) known += (known.empty() ? "" : ", ") + d;
+    throw UsageError("--verify-dims: no input has a dynamic dim named '" + name + "' (" +
+                     (known.empty() ? std::string("the inputs have no dynamic dims") : "the inputs' dynamic dims: " + known) +
+                     ")");
+  }
   return out;
 }
 

@@ -13,30 +13,9 @@ py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
 # sym NAME DIM: the program's symbol for the named Dim (torch.export picks symbol names).
 sym() { $py -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$dir/$1.symbols.json" "$2"; }
 
-check_model() { $py -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$1"; }
-
-# ONNX Runtime's outputs (test data set written by --verify) against NAME.out<K>.npy.
-compare_eager() {  # DATASET_DIR NPY_PREFIX
-  $py - "$1" "$2" <<'PY'
-import glob, sys
-import numpy as np
-from onnx import TensorProto, numpy_helper
-dataset, prefix = sys.argv[1], sys.argv[2]
-expected = sorted(glob.glob(prefix + ".out*.npy"), key=lambda p: int(p[len(prefix) + 4:-4]))
-assert expected, f"no {prefix}.out*.npy"
-for k, path in enumerate(expected):
-    ref = np.load(path)
-    t = TensorProto()
-    t.ParseFromString(open(f"{dataset}/output_{k}.pb", "rb").read())
-    got = numpy_helper.to_array(t)
-    assert got.shape == ref.shape, (path, got.shape, ref.shape)
-    scale = float(np.abs(ref).max())
-    assert scale > 1e-3, f"{path}: output ~0 (max |ref| {scale}), comparison would be meaningless"
-    diff = float(np.abs(got.astype(np.float64) - ref).max())
-    assert diff <= 1e-4 + 1e-3 * scale, f"{path}: ONNX Runtime differs from eager PyTorch by {diff}"
-    print(f"{path}: eager PyTorch vs ONNX Runtime max abs diff {diff:.3g} (max |ref| {scale:.3g})")
-PY
-}
+# check_model, compare_eager
+# shellcheck source=tests/e2e/common.sh
+source "$(dirname "$0")/common.sh"
 
 expect_error() {  # FILE EXPECTED_TEXT
   local onnx=$out/$(basename "$1" .pt2).onnx rc=0

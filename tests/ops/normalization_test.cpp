@@ -114,3 +114,10 @@ TEST_CASE("aten::rms_norm: with and without weight and eps, one and several dims
   REQUIRE_VERIFIED(Run("rms_two_dims", "torch.rms_norm(x, [3, 8], self.w2, 1e-5)", {Shape({2, 3, 8})}, p));
   REQUIRE_VERIFIED(Run("rms_f64", "torch.rms_norm(x, [8], None, None)", {Shape({3, 8}, DType::kFloat64)}));
 }
+
+// nn.utils.weight_norm / parametrizations.weight_norm (wav2vec2's positional convolution).
+TEST_CASE("aten::_weight_norm over every dim but one", "[ops][normalization]") {
+  Params p{{"v", {4, 3, 5}}, {"g0", {4, 1, 1}}, {"g2", {1, 1, 5}}};
+  REQUIRE_VERIFIED(Run("weight_norm_0", "torch.conv1d(x, torch._weight_norm(self.v, self.g0, 0))", {Shape({2, 3, 9})}, p));
+  REQUIRE_VERIFIED(Run("weight_norm_2", "torch.conv1d(x, torch._weight_norm(self.v, self.g2, 2))", {Shape({2, 3, 9})}, p));
+}

@@ -140,3 +140,12 @@ TEST_CASE("aten::var_mean / std_mean; aten::cummax / cummin with ties, several d
   REQUIRE_VERIFIED(Run("cummin_ties", "torch.cummin(x, -1)[1] * 10 + torch.cummin(x, -1)[0]",
                        {IntData({2, 6}, {3, 1, 1, 4, 0, 0, -2, 5, -2, -3, 7, -3})}));
 }
+
+// Whisper's decoder takes torch.diff of position ids.
+TEST_CASE("aten::diff: n, dim, prepend and append, int and bool", "[ops][reduction]") {
+  REQUIRE_VERIFIED(Run("diff", "torch.diff(x)", {Shape({3, 6})}));
+  REQUIRE_VERIFIED(Run("diff_n2_dim0", "torch.diff(x, 2, 0)", {Shape({5, 3})}));
+  REQUIRE_VERIFIED(Run("diff_pre_app", "torch.diff(x, 1, 1, y, y * 2.0)", {Shape({2, 4}), Shape({2, 2})}));
+  REQUIRE_VERIFIED(Run("diff_int", "torch.diff((x * 10.0).long(), 1, -1)", {Shape({2, 7})}));
+  REQUIRE_VERIFIED(Run("diff_bool", "torch.diff(x > 0.0).long()", {Shape({4, 9})}));
+}

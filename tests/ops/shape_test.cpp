@@ -176,6 +176,16 @@ TEST_CASE("aten::expand / expand_as / repeat", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("repeat_int", "x.repeat(3)", {Shape({4}, DType::kInt64)}));
 }
 
+// DeBERTa-v2 repeats its relative-position tensor by the batch size: repeats computed at
+// run time (ONNX Tile with a computed repeats input).
+TEST_CASE("aten::repeat with repeats computed at run time", "[ops][shape]") {
+  VerifyOptions dynamic;
+  dynamic.dynamic_shapes = R"([{}, {"0": "n"}])";
+  dynamic.verify_dims = {{{"n", 5}}};
+  REQUIRE_VERIFIED(Run("repeat_dyn", "x.repeat(y.size(0), 2)", {Shape({2, 3}), Shape({3})}, {}, dynamic));
+  REQUIRE_VERIFIED(Run("repeat_dyn_extra", "x.repeat(y.size(0), 1, 2)", {Shape({2, 3}), Shape({2})}, {}, dynamic));
+}
+
 TEST_CASE("aten::roll on one dim, several dims and flattened", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("roll_1", "torch.roll(x, [1], [1])", {Shape({2, 5})}));
   REQUIRE_VERIFIED(Run("roll_int_args", "torch.roll(x, 2, 0)", {Shape({4, 3})}));

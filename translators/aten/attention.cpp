@@ -245,8 +245,13 @@ bool NativeAttention(TranslationContext& ctx, const SdpaLayout& at) {
   if (has_mask) {
     const auto& m = ctx.Meta(at.mask);
     int64_t mask_rank = ctx.Rank(at.mask);
-    auto l = ctx.Meta(0).StaticDim(rank - 2), s = ctx.Meta(1).StaticDim(rank - 2);
-    bool exact = mask_rank >= 2 && l && s && m.StaticDim(mask_rank - 2) == l && m.StaticDim(mask_rank - 1) == s;
+    // The same number or the same symbol (one size within a program).
+    auto same_dim = [](const ir::TensorMeta& a, int64_t i, const ir::TensorMeta& b, int64_t j) {
+      return a.shape_known && b.shape_known && i >= 0 && j >= 0 && static_cast<size_t>(i) < a.shape.size() &&
+             static_cast<size_t>(j) < b.shape.size() && a.shape[static_cast<size_t>(i)] == b.shape[static_cast<size_t>(j)];
+    };
+    bool exact = mask_rank >= 2 && same_dim(m, mask_rank - 2, ctx.Meta(0), rank - 2) &&
+                 same_dim(m, mask_rank - 1, ctx.Meta(1), rank - 2);
     std::string mask = m.dtype == DType::kBool ? ctx.Input(at.mask) : ctx.OperandAs(at.mask, dt);
     if (mask_rank < 2) mask = Unsqueeze(ctx, mask, {0}), mask_rank = 2;
     inputs.push_back(MaskForAttention(ctx, mask, mask_rank, inputs[0], inputs[1], exact));

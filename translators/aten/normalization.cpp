@@ -271,6 +271,20 @@ void TranslateInstanceNorm(TranslationContext& ctx) {
                           {{"epsilon", static_cast<float>(eps)}}));
 }
 
+// aten::_weight_norm(Tensor v, Tensor g, int dim=0) -> Tensor (nn.utils.weight_norm and
+// its parametrization): v * g / ||v||, the norm over every dim but `dim` (dim -1: over all).
+void TranslateWeightNorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = ctx.ConstInt(2, "dim");
+  std::vector<int64_t> axes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (dim == -1 || d != NormalizeAxis(dim, rank)) axes.push_back(d);
+  std::string v = ctx.OperandAs(0, dt);
+  std::string norm = Reduce(ctx, "ReduceL2", v, axes, true);
+  ctx.SetOutput(0, ctx.Op("Mul", {v, ctx.Op("Div", {ctx.OperandAs(1, dt), norm})}));
+}
+
 }  // namespace
 
 void RegisterNormalization(Registry& r) {
@@ -288,6 +302,7 @@ void RegisterNormalization(Registry& r) {
   r.Add("aten::rms_norm", {13, 22}, TranslateRmsNorm13);
   r.Add("aten::rms_norm", {23, kMaxOpset}, TranslateRmsNorm23);
   r.Add("aten::instance_norm", TranslateInstanceNorm);
+  r.Add("aten::_weight_norm", TranslateWeightNorm);
 }
 
 }  // namespace t2o

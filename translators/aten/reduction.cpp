@@ -1,4 +1,6 @@
-// Reductions: sum, mean, max/min, argmax, var/std, logsumexp, cumsum.
+// Reductions: sum, mean, max/min, argmax, var/std, logsumexp, cumsum, diff.
+#include <limits>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -154,6 +156,29 @@ void TranslateCumsum(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("CumSum", {ctx.OperandAs(0, ctx.OutDType()), ctx.ConstInt64(dim)}));
 }
 
+// aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None):
+// n times the difference of neighbours along dim (xor for bool), after concatenating
+// prepend and append.
+void TranslateDiff(TranslationContext& ctx) {
+  int64_t n = ctx.ConstInt(1, "n");
+  int64_t rank = ctx.Rank(0);
+  if (rank == 0) throw UnsupportedError("aten::diff: needs a tensor of at least one dim");
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  DType dt = ctx.OutDType();
+  std::vector<std::string> parts;
+  if (auto before = ctx.OptionalInput(3)) parts.push_back(ctx.OperandAs(3, dt));
+  parts.push_back(ctx.OperandAs(0, dt));
+  if (auto after = ctx.OptionalInput(4)) parts.push_back(ctx.OperandAs(4, dt));
+  std::string x = parts.size() == 1 ? parts[0] : ctx.Op("Concat", parts, {{"axis", dim}});
+  constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
+  for (int64_t k = 0; k < n; ++k) {
+    std::string next = ctx.Op("Slice", {x, ctx.ConstInt64s({1}), ctx.ConstInt64s({kEnd}), ctx.ConstInt64s({dim})});
+    std::string prev = ctx.Op("Slice", {x, ctx.ConstInt64s({0}), ctx.ConstInt64s({-1}), ctx.ConstInt64s({dim})});
+    x = ctx.Op(dt == DType::kBool ? "Xor" : "Sub", {next, prev});
+  }
+  ctx.SetOutput(0, n == 0 ? ctx.Op("Identity", {x}) : x);
+}
+
 // aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None): ONNX has no CumProd, so
 // a static-length dim becomes a chain of exact multiplications.
 void TranslateCumprod(TranslationContext& ctx) {
@@ -207,6 +232,7 @@ void RegisterReduction(Registry& r) {
   r.Add("aten::cummin", [](TranslationContext& c) { TranslateCumExtreme(c, false); });
   r.Add("aten::logsumexp", TranslateLogSumExp);
   r.Add("aten::cumsum", TranslateCumsum);
+  r.Add("aten::diff", TranslateDiff);
   r.Add("aten::cumprod", TranslateCumprod);
   r.Add("aten::all", [](TranslationContext& c) { TranslateAllAny(c, true); });
   r.Add("aten::any", [](TranslationContext& c) { TranslateAllAny(c, false); });

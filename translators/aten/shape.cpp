@@ -302,16 +302,26 @@ void TranslateExpandAs(TranslationContext& ctx) {
 
 // aten::repeat(Tensor self, SymInt[] repeats) -> Tensor
 void TranslateRepeat(TranslationContext& ctx) {
-  auto repeats = ctx.ConstInts(1, "repeats");
+  // PyTorch needs at least one repeat per dim; extra leading repeats add dims, so the output
+  // rank is the number of repeats (also when they are computed at run time).
   int64_t rank = ctx.Rank(0);
+  int64_t out_rank = static_cast<int64_t>(ctx.OutMeta(0).shape.size());
+  std::string repeats;
+  if (ctx.IsConstant(1)) {
+    auto values = ctx.ConstInts(1, "repeats");
+    out_rank = static_cast<int64_t>(values.size());
+    repeats = ctx.ConstInt64s(values);
+  } else {
+    if (!ctx.OutMeta(0).shape_known) throw UnsupportedError("aten::repeat: repeats computed at run time need a known output rank");
+    repeats = ctx.IntListInput(1);
+  }
   std::string x = ctx.Input(0);
-  int64_t extra = static_cast<int64_t>(repeats.size()) - rank;
-  if (extra > 0) {
+  if (out_rank > rank) {
     std::vector<int64_t> axes;
-    for (int64_t k = 0; k < extra; ++k) axes.push_back(k);
+    for (int64_t k = 0; k < out_rank - rank; ++k) axes.push_back(k);
     x = Unsqueeze(ctx, x, axes);
   }
-  ctx.SetOutput(0, ctx.Op("Tile", {x, ctx.ConstInt64s(repeats)}));
+  ctx.SetOutput(0, ctx.Op("Tile", {x, repeats}));
 }
 
 // aten::roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor
