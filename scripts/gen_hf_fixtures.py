@@ -7,7 +7,11 @@ sizes (2 layers, real head layouts: grouped-query attention where the architectu
 RoPE, RMSNorm, SwiGLU, relative position buckets, sliding windows), random weights as the
 library initialises them (nothing is downloaded), eval mode, the KV cache off
 (`use_cache=False`: a cache object is not a tensor output). A wrapper takes the tensors as
-plain arguments and returns the first output (hidden states or logits). For each NAME:
+plain arguments and returns the first output (hidden states or logits). The `*_kv` models
+are decoder steps with their cache as tensors: input_ids [batch, seq] and each layer's past
+key and value [batch, kv_heads, past, head_dim] in, logits and the present keys and values
+(past + seq long) out; one ONNX model serves the prefill (an empty past) and every decode
+step. For each NAME:
 
     DIR/NAME.pt2        torch.export.export (non-strict) with dynamic batch and sequence
                         dims (torch.export.Dim), torch.export.save
@@ -17,6 +21,8 @@ plain arguments and returns the first output (hidden states or logits). For each
                         own symbols at another batch and sequence length
     DIR/NAME.pt.args    the same for the .pt: --input-data, --dynamic-shapes naming the
                         dims, --verify-dims
+    DIR/NAME.generate.json  (`*_kv`) a prompt and the 16 tokens eager PyTorch generates
+                        from it greedily through the same step function
 
 Existing files are kept unless --force.
 """
@@ -101,13 +107,52 @@ class Single(torch.nn.Module):
         return self.model(**{self.keyword: x}, return_dict=False)[0]
 
 
+class DecoderStep(torch.nn.Module):
+    """A decoder-only LM with its two layers' KV cache as plain tensors."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, past_key_0, past_value_0, past_key_1, past_value_1):
+        cache = hf.DynamicCache(ddp_cache_data=[(past_key_0, past_value_0), (past_key_1, past_value_1)],
+                                config=self.model.config)
+        out = self.model(input_ids=input_ids, past_key_values=cache, use_cache=True, return_dict=True)
+        layers = out.past_key_values.layers
+        return out.logits, layers[0].keys, layers[0].values, layers[1].keys, layers[1].values
+
+
+def greedy(step, prompt, kv_heads, head_dim, new_tokens=16):
+    """Tokens generated greedily from `prompt` [1, n] by `step`, starting from an empty past."""
+    past = [torch.zeros(1, kv_heads, 0, head_dim) for _ in range(4)]
+    ids, tokens = prompt, []
+    for _ in range(new_tokens):
+        logits, *past = step(ids, *past)
+        ids = logits[:, -1:].argmax(-1)
+        tokens.append(int(ids))
+    return tokens
+
+
 def batch(maximum=64):
     return Dim("batch", min=1, max=maximum)
 
 
 def build(name):
-    """(wrapper, example inputs, dynamic_shapes, names of the dims per input, other sizes)."""
+    """(wrapper, example inputs, dynamic_shapes, names of the dims per input, the other sizes
+    to verify at: one dict per --verify-dims run)."""
     text = text_models()
+    if name.endswith("_kv") and name[:-3] in text:
+        config = text[name[:-3]]().config
+        config.use_cache = True
+        model = type(text[name[:-3]]())(config)
+        heads = getattr(config, "num_key_value_heads", None) or config.num_attention_heads
+        head_dim = config.hidden_size // config.num_attention_heads
+        b, s, p = batch(), Dim("seq", min=1, max=256), Dim("past", min=0, max=1024)
+        past = {0: b, 2: p}
+        inputs = (torch.randint(0, VOCAB, (2, 3)),) + tuple(torch.randn(2, heads, 5, head_dim) for _ in range(4))
+        return (DecoderStep(model), inputs, ({0: b, 1: s}, past, past, past, past),
+                [{"0": "batch", "1": "seq"}] + [{"0": "batch", "2": "past"}] * 4,
+                [{"past": 0}, {"past": 9, "seq": 1}])
     if name in text:
         seq_max = 64 if name == "clip_text" else 512
         b, s = batch(), Dim("seq", min=2, max=seq_max)
@@ -115,7 +160,7 @@ def build(name):
         mask = torch.ones(2, 16, dtype=torch.long)
         mask[1, 12:] = 0  # padding in the second sequence
         return (Text(text[name]()), (ids, mask), ({0: b, 1: s}, {0: b, 1: s}),
-                [{"0": "batch", "1": "seq"}] * 2, {"batch": 3, "seq": 7})
+                [{"0": "batch", "1": "seq"}] * 2, [{"batch": 3, "seq": 7}])
     if name in ("t5", "bart"):
         if name == "t5":
             model = hf.T5ForConditionalGeneration(small(
@@ -130,7 +175,7 @@ def build(name):
         inputs = (torch.randint(0, VOCAB, (2, 16)), torch.ones(2, 16, dtype=torch.long), torch.randint(0, VOCAB, (2, 9)))
         return (Seq2Seq(model), inputs, ({0: b, 1: s}, {0: b, 1: s}, {0: b, 1: t}),
                 [{"0": "batch", "1": "seq"}, {"0": "batch", "1": "seq"}, {"0": "batch", "1": "tgt"}],
-                {"batch": 3, "seq": 11, "tgt": 5})
+                [{"batch": 3, "seq": 11, "tgt": 5}])
     if name == "whisper":
         model = hf.WhisperForConditionalGeneration(small(
             hf.WhisperConfig, vocab_size=VOCAB, d_model=64, encoder_layers=2, decoder_layers=2,
@@ -140,13 +185,13 @@ def build(name):
         b, t = batch(), Dim("tgt", min=2, max=64)
         inputs = (torch.randn(2, 16, 100), torch.randint(0, VOCAB, (2, 9)))
         return (Speech(model), inputs, ({0: b}, {0: b, 1: t}), [{"0": "batch"}, {"0": "batch", "1": "tgt"}],
-                {"batch": 3, "tgt": 5})
+                [{"batch": 3, "tgt": 5}])
     if name == "wav2vec2":
         model = hf.Wav2Vec2Model(small(
             hf.Wav2Vec2Config, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128,
             conv_dim=(32, 32, 32), conv_stride=(5, 2, 2), conv_kernel=(10, 3, 3), num_conv_pos_embeddings=16,
             num_conv_pos_embedding_groups=4))
-        return (Single(model, "input_values"), (torch.randn(2, 4000),), ({0: batch()},), [{"0": "batch"}], {"batch": 3})
+        return (Single(model, "input_values"), (torch.randn(2, 4000),), ({0: batch()},), [{"0": "batch"}], [{"batch": 3}])
     vision = {
         "vit": lambda: hf.ViTModel(small(hf.ViTConfig, hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
                                          intermediate_size=128, image_size=32, patch_size=8)),
@@ -156,11 +201,12 @@ def build(name):
     }
     if name in vision:
         return (Single(vision[name](), "pixel_values"), (torch.randn(2, 3, 32, 32),), ({0: batch()},),
-                [{"0": "batch"}], {"batch": 3})
+                [{"0": "batch"}], [{"batch": 3}])
     raise SystemExit(f"gen_hf_fixtures: unknown model '{name}' (known: {' '.join(MODELS)})")
 
 
-MODELS = list(text_models()) + ["t5", "bart", "whisper", "wav2vec2", "vit", "clip_vision"]
+MODELS = list(text_models()) + ["t5", "bart", "whisper", "wav2vec2", "vit", "clip_vision", "gpt2_kv", "llama_kv",
+                                 "qwen2_kv"]
 
 
 def program_symbols(program, dim_names):
@@ -188,23 +234,33 @@ def write(name, out, force):
         torch.export.save(program, os.path.join(out, name + ".pt2"))
         traced = torch.jit.trace(wrapper, inputs, strict=False, check_trace=False)
         torch.jit.save(traced, os.path.join(out, name + ".pt"))
-    scale = float(expected.abs().max())
+    outputs = expected if isinstance(expected, tuple) else (expected,)
+    scale = float(outputs[0].abs().max())
     assert scale > 1e-2, f"{name}: output ~0 (max |out| {scale})"
     inputs_args = []
     for k, x in enumerate(inputs):
         path = os.path.join(out, f"{name}.in{k}.npy")
         np.save(path, x.numpy())
         inputs_args += ["--input-data", path]
-    np.save(os.path.join(out, name + ".out0.npy"), expected.numpy())
+    for k, y in enumerate(outputs):
+        np.save(os.path.join(out, f"{name}.out{k}.npy"), y.numpy())
     symbols = program_symbols(program, dim_names)
-    pt2_dims = ",".join(f"{symbols[d]}={size}" for d, size in other.items())
-    pt_dims = ",".join(f"{d}={size}" for d, size in other.items())
+    pt2_runs, pt_runs = [], []
+    for sizes in other:
+        pt2_runs += ["--verify-dims", ",".join(f"{symbols[d]}={size}" for d, size in sizes.items())]
+        pt_runs += ["--verify-dims", ",".join(f"{d}={size}" for d, size in sizes.items())]
     with open(os.path.join(out, name + ".pt2.args"), "w") as f:
-        f.write(f"--verify-dims {pt2_dims}\n")
+        f.write(" ".join(pt2_runs) + "\n")
     with open(os.path.join(out, name + ".pt.args"), "w") as f:
-        f.write(" ".join(inputs_args + ["--dynamic-shapes", json.dumps(dim_names, separators=(",", ":")),
-                                        "--verify-dims", pt_dims]) + "\n")
-    print(f"{name}: {tuple(expected.shape)}, max |out| {scale:.3g}; .pt2 dims {symbols}")
+        f.write(" ".join(inputs_args + ["--dynamic-shapes", json.dumps(dim_names, separators=(",", ":"))] + pt_runs)
+                + "\n")
+    if isinstance(wrapper, DecoderStep):
+        prompt = torch.randint(0, VOCAB, (1, 6))
+        with torch.no_grad():
+            tokens = greedy(wrapper, prompt, inputs[1].shape[1], inputs[1].shape[3])
+        with open(os.path.join(out, name + ".generate.json"), "w") as f:
+            json.dump({"prompt": prompt[0].tolist(), "tokens": tokens}, f)
+    print(f"{name}: {tuple(outputs[0].shape)}, max |out| {scale:.3g}; .pt2 dims {symbols}")
 
 
 def main(argv=None):

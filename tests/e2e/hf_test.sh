@@ -3,8 +3,9 @@
 #   hf_test.sh TOOL FIXTURES WORK NAME.FORMAT     (FORMAT: pt2 or pt)
 # Converts at the default opset and at 23 (ONNX Attention), each with --verify at the
 # export size and at another batch and sequence length (NAME.FORMAT.args), runs the ONNX
-# checker and compares ONNX Runtime's outputs with the eager PyTorch output the fixture
-# script saved.
+# checker and compares ONNX Runtime's outputs with the eager PyTorch outputs the fixture
+# script saved. A decoder step (`*_kv`) also generates 16 tokens greedily in ONNX Runtime,
+# which must equal PyTorch's (tests/e2e/generate_check.py).
 set -euo pipefail
 tool=$1 dir=$2 work=$3 case=$4
 name=${case%.*} format=${case##*.}
@@ -24,4 +25,7 @@ for opset in default 23; do
     --artifacts-dir "$out/$opset"
   check_model "$out/${name}_$opset.onnx"
   compare_eager "$out/$opset/${name}_${opset}_test_data_set_0" "$dir/$name"
+  if [[ -f $dir/$name.generate.json ]]; then
+    $py "$(dirname "$0")/generate_check.py" "$out/${name}_$opset.onnx" "$dir/$name.generate.json"
+  fi
 done

@@ -71,6 +71,12 @@ TEST_CASE("aten::unsqueeze / squeeze", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("squeeze_to_0d", "x.squeeze() * 2.0", {Shape({1, 1})}));
 }
 
+// A KV cache layer before its first update is torch.empty(0); cat skips such tensors.
+TEST_CASE("aten::cat skips 1-D empty tensors beside tensors of higher rank", "[ops][shape]") {
+  REQUIRE_VERIFIED(Run("cat_legacy_empty", "torch.cat([torch.zeros(0), x], -2)", {Shape({2, 3, 4})}));
+  REQUIRE_VERIFIED(Run("cat_legacy_empty_mid", "torch.cat([x, torch.zeros(0), x * 2.0], 0)", {Shape({2, 3})}));
+}
+
 TEST_CASE("aten::cat with dims, negative dims and mixed dtypes", "[ops][shape]") {
   REQUIRE_VERIFIED(Run("cat_0", "torch.cat([x, y], 0)", {Shape({2, 3}), Shape({4, 3})}));
   REQUIRE_VERIFIED(Run("cat_1", "torch.cat([x, y, x], 1)", {Shape({2, 3}), Shape({2, 5})}));

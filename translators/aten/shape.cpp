@@ -156,11 +156,22 @@ std::vector<std::string> PromotedTensorList(TranslationContext& ctx, size_t i, D
   return parts;
 }
 
+// PyTorch's cat skips 1-D tensors of size 0 whatever the other tensors' rank (the legacy
+// empty tensor, e.g. a KV cache layer before its first update); ONNX Concat would refuse
+// the rank mismatch.
 void TranslateCat(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   int64_t rank = static_cast<int64_t>(ctx.OutMeta(0).rank());
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
-  std::vector<std::string> parts = PromotedTensorList(ctx, 0, dt);
+  std::vector<std::string> all = PromotedTensorList(ctx, 0, dt), parts;
+  const ir::Node* list = ctx.InputValue(0).producer;
+  for (size_t k = 0; k < all.size(); ++k) {
+    const ir::Value* element = list && list->op == "prim::ListConstruct" && k < list->inputs.size() ? list->inputs[k] : nullptr;
+    bool legacy_empty = rank != 1 && element && element->meta.shape_known && element->meta.rank() == 1 &&
+                        element->meta.StaticDim(0) == 0;
+    if (!legacy_empty) parts.push_back(all[k]);
+  }
+  if (parts.empty()) throw UnsupportedError("aten::cat: every tensor is empty");
   if (parts.size() == 1) return ctx.SetOutput(0, ctx.Op("Identity", {parts[0]}));
   ctx.SetOutput(0, ctx.Op("Concat", parts, {{"axis", dim}}));
 }
