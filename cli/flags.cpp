@@ -76,8 +76,11 @@ void AddConvertFlags(CLI::App& app, CliFlags& f) {
                  "With --verify: one more verification run with dynamic dims set to these sizes, e.g. "
                  "batch=3 or height=320,width=480; repeat for more runs")
       ->allow_extra_args(false);
-  app.add_option("--atol", f.atol, "Absolute tolerance for --verify")->capture_default_str();
-  app.add_option("--rtol", f.rtol, "Relative tolerance for --verify")->capture_default_str();
+  f.atol_option = app.add_option("--atol", f.atol,
+                                 "Absolute tolerance for --verify (float16 outputs: 1e-2 and bfloat16: 5e-2 "
+                                 "unless given)")->capture_default_str();
+  f.rtol_option = app.add_option("--rtol", f.rtol, "Relative tolerance for --verify (float16: 1e-2, bfloat16: 5e-2)")
+                      ->capture_default_str();
   app.add_flag("--report", f.report,
                "Write a markdown report (<model>_onnx_export_<time>_<status>.md) into the artifacts dir");
   app.add_flag("--profile", f.profile, "Time and peak memory of each pipeline stage (stderr and report)");
@@ -172,7 +175,8 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
   }
   if (!options.verify_dims.empty() && !f.verify) throw UsageError("--verify-dims needs --verify");
   if (f.atol < 0 || f.rtol < 0) throw UsageError("--atol and --rtol must not be negative");
-  options.tolerance = {f.atol, f.rtol};
+  bool given = (f.atol_option && f.atol_option->count() > 0) || (f.rtol_option && f.rtol_option->count() > 0);
+  options.tolerance = {f.atol, f.rtol, given};
   options.artifacts_dir = f.artifacts_dir;
   options.report = f.report;
   options.profile = f.profile;

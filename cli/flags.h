@@ -24,6 +24,8 @@ struct CliFlags {
   bool verify = false;
   std::vector<std::string> verify_dims;
   double atol = 1e-4, rtol = 1e-3;
+  CLI::Option* atol_option = nullptr;  // to tell a given tolerance from the default
+  CLI::Option* rtol_option = nullptr;
   bool report = false, profile = false, dump_exported_program = false;
   std::string artifacts_dir = ".";
   uint64_t seed = 0;

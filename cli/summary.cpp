@@ -24,7 +24,14 @@ json IssuesJson(const std::vector<NodeIssue>& issues) {
 json ComparisonJson(const OutputComparison& c) {
   return {{"name", c.name},           {"type", c.expected_type},     {"max_abs_diff", c.max_abs_diff},
           {"max_rel_diff", c.max_rel_diff}, {"reference_abs_max", c.expected_abs_max},
-          {"mismatched", c.mismatched}, {"numel", c.numel},           {"passed", c.passed}};
+          {"mismatched", c.mismatched}, {"numel", c.numel},           {"passed", c.passed},
+          {"atol", c.atol},             {"rtol", c.rtol}};
+}
+
+std::string ShortTolerance(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 }  // namespace
@@ -80,9 +87,12 @@ void PrintConvertHuman(const ConvertOptions& options, const ConvertResult& resul
   if (!quiet && !result.comparisons.empty()) {
     std::printf("verification (atol=%g, rtol=%g):\n", options.tolerance.atol, options.tolerance.rtol);
     for (const auto& c : result.comparisons)
-      std::printf("  %-24s %-22s max_abs_diff=%.3e max_rel_diff=%.3e |ref|max=%.3e  %s\n", c.name.c_str(),
+      std::printf("  %-24s %-22s max_abs_diff=%.3e max_rel_diff=%.3e |ref|max=%.3e  %s%s\n", c.name.c_str(),
                   c.expected_type.c_str(), c.max_abs_diff, c.max_rel_diff, c.expected_abs_max,
-                  c.passed ? "OK" : "MISMATCH");
+                  c.passed ? "OK" : "MISMATCH",
+                  c.atol == options.tolerance.atol && c.rtol == options.tolerance.rtol
+                      ? ""
+                      : (" (atol=" + ShortTolerance(c.atol) + " rtol=" + ShortTolerance(c.rtol) + ")").c_str());
     const Divergence& d = result.divergence;
     if (d.searched && !d.value.empty()) {
       std::printf("first diverging value: %s = %s at %s (max abs diff %.3e over %zu compared values)\n",

@@ -247,7 +247,7 @@ void Verify(const ConvertOptions& options, CapturedProgram& program, const Verif
                   "verification failed: output '" + c.name + "' differs from PyTorch (max abs diff " +
                       ShortNumber(c.max_abs_diff) + ", max rel diff " + ShortNumber(c.max_rel_diff) + ", " +
                       std::to_string(c.mismatched) + " of " + std::to_string(c.numel) + " elements outside atol=" +
-                      ShortNumber(options.tolerance.atol) + " rtol=" + ShortNumber(options.tolerance.rtol) +
+                      ShortNumber(c.atol) + " rtol=" + ShortNumber(c.rtol) +
                       (c.note.empty() ? "" : "; " + c.note) + ")" + first);
 }
 

@@ -11,7 +11,8 @@ plain arguments and returns the first output (hidden states or logits). The `*_k
 are decoder steps with their cache as tensors: input_ids [batch, seq] and each layer's past
 key and value [batch, kv_heads, past, head_dim] in, logits and the present keys and values
 (past + seq long) out; one ONNX model serves the prefill (an empty past) and every decode
-step. For each NAME:
+step. The `*_fp16` models have float16 weights and float inputs (`model.half()`). For each
+NAME:
 
     DIR/NAME.pt2        torch.export.export (non-strict) with dynamic batch and sequence
                         dims (torch.export.Dim), torch.export.save
@@ -26,15 +27,16 @@ step. For each NAME:
 
 Existing files are kept unless --force.
 """
-import argparse
 import json
 import os
 import sys
 
-import numpy as np
 import torch
 import transformers as hf
 from torch.export import Dim
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_export import export_fixture, fixture_main  # noqa: E402
 
 VOCAB = 1000
 
@@ -141,6 +143,10 @@ def build(name):
     """(wrapper, example inputs, dynamic_shapes, names of the dims per input, the other sizes
     to verify at: one dict per --verify-dims run)."""
     text = text_models()
+    if name.endswith("_fp16"):  # the same model with float16 weights and float inputs
+        wrapper, inputs, dynamic_shapes, dim_names, other = build(name[: -len("_fp16")])
+        inputs = tuple(x.half() if x.is_floating_point() else x for x in inputs)
+        return wrapper.half(), inputs, dynamic_shapes, dim_names, other
     if name.endswith("_kv") and name[:-3] in text:
         config = text[name[:-3]]().config
         config.use_cache = True
@@ -206,73 +212,19 @@ def build(name):
 
 
 MODELS = list(text_models()) + ["t5", "bart", "whisper", "wav2vec2", "vit", "clip_vision", "gpt2_kv", "llama_kv",
-                                 "qwen2_kv"]
+                                 "qwen2_kv", "bert_fp16", "llama_fp16", "vit_fp16"]
 
 
-def program_symbols(program, dim_names):
-    """Our dim names -> the symbols torch.export gave them (`batch` -> `s43`)."""
-    placeholders = [n for n in program.graph.nodes if n.op == "placeholder"]
-    user = [n for n in placeholders if n.name in program.graph_signature.user_inputs]
-    symbols = {}
-    for node, names in zip(user, dim_names):
-        shape = node.meta["val"].shape
-        for axis, dim in names.items():
-            symbols.setdefault(dim, str(shape[int(axis)]))
-    return symbols
-
-
-def write(name, out, force):
-    if not force and all(os.path.exists(os.path.join(out, name + ext)) for ext in (".pt2", ".pt", ".pt.args")):
-        print(f"{name}: kept")
-        return
-    torch.manual_seed(0)
+def write(name, out):
     wrapper, inputs, dynamic_shapes, dim_names, other = build(name)
-    wrapper.eval()
-    with torch.no_grad():
-        expected = wrapper(*inputs)
-        program = torch.export.export(wrapper, inputs, dynamic_shapes=dynamic_shapes, strict=False)
-        torch.export.save(program, os.path.join(out, name + ".pt2"))
-        traced = torch.jit.trace(wrapper, inputs, strict=False, check_trace=False)
-        torch.jit.save(traced, os.path.join(out, name + ".pt"))
-    outputs = expected if isinstance(expected, tuple) else (expected,)
-    scale = float(outputs[0].abs().max())
-    assert scale > 1e-2, f"{name}: output ~0 (max |out| {scale})"
-    inputs_args = []
-    for k, x in enumerate(inputs):
-        path = os.path.join(out, f"{name}.in{k}.npy")
-        np.save(path, x.numpy())
-        inputs_args += ["--input-data", path]
-    for k, y in enumerate(outputs):
-        np.save(os.path.join(out, f"{name}.out{k}.npy"), y.numpy())
-    symbols = program_symbols(program, dim_names)
-    pt2_runs, pt_runs = [], []
-    for sizes in other:
-        pt2_runs += ["--verify-dims", ",".join(f"{symbols[d]}={size}" for d, size in sizes.items())]
-        pt_runs += ["--verify-dims", ",".join(f"{d}={size}" for d, size in sizes.items())]
-    with open(os.path.join(out, name + ".pt2.args"), "w") as f:
-        f.write(" ".join(pt2_runs) + "\n")
-    with open(os.path.join(out, name + ".pt.args"), "w") as f:
-        f.write(" ".join(inputs_args + ["--dynamic-shapes", json.dumps(dim_names, separators=(",", ":"))] + pt_runs)
-                + "\n")
+    export_fixture(name, out, wrapper, inputs, dynamic_shapes, dim_names, other)
     if isinstance(wrapper, DecoderStep):
         prompt = torch.randint(0, VOCAB, (1, 6))
         with torch.no_grad():
             tokens = greedy(wrapper, prompt, inputs[1].shape[1], inputs[1].shape[3])
         with open(os.path.join(out, name + ".generate.json"), "w") as f:
             json.dump({"prompt": prompt[0].tolist(), "tokens": tokens}, f)
-    print(f"{name}: {tuple(outputs[0].shape)}, max |out| {scale:.3g}; .pt2 dims {symbols}")
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--force", action="store_true")
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"default: all of {' '.join(MODELS)}")
-    args = parser.parse_args(argv)
-    os.makedirs(args.out, exist_ok=True)
-    for name in args.names or MODELS:
-        write(name, args.out, args.force)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fixture_main(__doc__.split("\n")[0], MODELS, write))

@@ -13,9 +13,19 @@ std::string TypeString(const TensorData& t) {
   return os.str();
 }
 
+Tolerance Tolerance::For(DType dtype) const {
+  if (given) return *this;
+  if (dtype == DType::kFloat16) return {1e-2, 1e-2, false};
+  if (dtype == DType::kBFloat16) return {5e-2, 5e-2, false};
+  return *this;
+}
+
 OutputComparison CompareTensors(const std::string& name, const TensorData& expected,
-                                const TensorData& actual, const Tolerance& tol) {
+                                const TensorData& actual, const Tolerance& base) {
+  const Tolerance tol = base.For(expected.dtype);
   OutputComparison c;
+  c.atol = tol.atol;
+  c.rtol = tol.rtol;
   c.name = name;
   c.expected_type = TypeString(expected);
   c.actual_type = TypeString(actual);

@@ -11,6 +11,10 @@ namespace t2o {
 struct Tolerance {
   double atol = 1e-4;
   double rtol = 1e-3;
+  bool given = false;  // by the user: then it holds for every dtype
+  // The tolerance for outputs of `dtype`: half-precision outputs carry their rounding
+  // through every layer, so by default they get wider bounds (float16 1e-2, bfloat16 5e-2).
+  Tolerance For(DType dtype) const;
 };
 
 struct OutputComparison {
@@ -21,6 +25,7 @@ struct OutputComparison {
   double max_rel_diff = 0;  // |a - e| / (|e| + 1e-7), as torch.onnx reports it
   double expected_abs_max = 0;  // magnitude of the reference output
   int64_t mismatched = 0;       // elements outside atol + rtol * |expected|
+  double atol = 0, rtol = 0;    // the tolerance applied (Tolerance::For the output's dtype)
   int64_t numel = 0;
   bool shape_matches = true;
   bool passed = true;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Hugging Face transformers models (scripts/gen_hf_fixtures.py) from both formats.
+# Library models from both formats: Hugging Face transformers (scripts/gen_hf_fixtures.py)
+# and timm (scripts/gen_timm_fixtures.py).
 #   hf_test.sh TOOL FIXTURES WORK NAME.FORMAT     (FORMAT: pt2 or pt)
 # Converts at the default opset and at 23 (ONNX Attention), each with --verify at the
-# export size and at another batch and sequence length (NAME.FORMAT.args), runs the ONNX
+# export size and at another batch (and sequence length) (NAME.FORMAT.args), runs the ONNX
 # checker and compares ONNX Runtime's outputs with the eager PyTorch outputs the fixture
 # script saved. A decoder step (`*_kv`) also generates 16 tokens greedily in ONNX Runtime,
 # which must equal PyTorch's (tests/e2e/generate_check.py).

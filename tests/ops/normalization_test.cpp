@@ -30,6 +30,19 @@ TEST_CASE("aten::batch_norm (inference) on 2-D, 3-D, 4-D and 5-D inputs", "[ops]
   REQUIRE_VERIFIED(Run("bn_op13", bn, {Shape({2, 3, 4, 4})}, p4, AtOpset(13)));
 }
 
+// training=True normalizes by the batch statistics, with or without running ones; timm's
+// weight-standardized convolutions (nf_resnet, BiT) call it on their weights in eval mode.
+TEST_CASE("aten::batch_norm with training=True uses the batch statistics", "[ops][normalization]") {
+  Params p{{"w", {4, 3, 3}}, {"g", {4}}, {"rm", {3}}, {"rv", {3}}};
+  REQUIRE_VERIFIED(Run("bn_train_weights",
+                       "torch.conv1d(x, torch.batch_norm(self.w.reshape(1, 4, -1), self.g, None, None, None, True, 0.0, "
+                       "1e-5, False).reshape(4, 3, 3))",
+                       {Shape({2, 3, 9})}, p));
+  REQUIRE_VERIFIED(Run("bn_train_running",
+                       std::string("torch.batch_norm(x, None, None, self.rm.clone(), ") + kVar + ", True, 0.1, 1e-5, False)",
+                       {Shape({4, 3, 5})}, p));
+}
+
 TEST_CASE("aten::batch_norm without affine parameters", "[ops][normalization]") {
   Params p{{"rm", {4}}, {"rv", {4}}};
   REQUIRE_VERIFIED(Run("bn_noaffine", std::string("torch.batch_norm(x, None, None, self.rm, ") + kVar + ", False, 0.1, 1e-5, False)",

@@ -19,12 +19,39 @@ std::string PerChannel(TranslationContext& ctx, const std::string& p, int64_t ra
   return trailing.empty() ? p : Unsqueeze(ctx, p, trailing);
 }
 
+// Training-mode batch norm: input 0 normalized by its own mean and biased variance over
+// every axis but the channels (1), then scaled and shifted by inputs 1 and 2 (None: 1, 0).
+// Running statistics, if any, are only updated by it, which an inference graph drops.
+struct BatchStatistics {
+  std::string y, mean, invstd;  // mean and invstd keep the reduced axes
+};
+
+BatchStatistics NormalizeByBatchStatistics(TranslationContext& ctx, double eps) {
+  DType dt = ctx.OutDType(0);
+  int64_t rank = ctx.Rank(0);
+  auto channels = ctx.Meta(0).StaticDim(1);
+  if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
+  std::vector<int64_t> axes{0};
+  for (int64_t k = 2; k < rank; ++k) axes.push_back(k);
+  std::string x = ctx.OperandAs(0, dt);
+  BatchStatistics r;
+  r.mean = Reduce(ctx, "ReduceMean", x, axes, true);
+  std::string centered = ctx.Op("Sub", {x, r.mean});
+  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
+  r.invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})})});
+  std::string scale = PerChannel(ctx, ChannelParam(ctx, 1, *channels, 1.0f, dt), rank);
+  std::string shift = PerChannel(ctx, ChannelParam(ctx, 2, *channels, 0.0f, dt), rank);
+  r.y = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Mul", {centered, r.invstd}), scale}), shift});
+  return r;
+}
+
 // aten::batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
 //                  eps, cudnn_enabled) -> Tensor
 void TranslateBatchNorm(TranslationContext& ctx) {
   DType dt = ctx.OutDType(0);
-  if (ctx.ConstBool(5, "training") && (ctx.IsNone(3) || ctx.IsNone(4)))
-    throw UnsupportedError("batch_norm in training mode without running statistics (call model.eval() before saving)");
+  // training=True normalizes by the batch's statistics, with or without running ones (timm's
+  // weight-standardized convolutions call it so on their weights, in eval mode too).
+  if (ctx.ConstBool(5, "training")) return ctx.SetOutput(0, NormalizeByBatchStatistics(ctx, ctx.ConstDouble(7, "eps")).y);
   auto channels = ctx.Meta(0).StaticDim(1);
   if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
   double eps = ctx.ConstDouble(7, "eps");
@@ -231,24 +258,11 @@ void TranslateNativeBatchNorm(TranslationContext& ctx) {
     if (no_stats) throw UnsupportedError("batch_norm without running statistics in eval mode has nothing to normalize with");
     return TranslateNativeBatchNormNoTraining(ctx, eps_index);
   }
-  DType dt = ctx.OutDType(0);
-  int64_t rank = ctx.Rank(0);
-  auto channels = ctx.Meta(0).StaticDim(1);
-  if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
-  std::vector<int64_t> axes{0};
-  for (int64_t k = 2; k < rank; ++k) axes.push_back(k);
-  std::string x = ctx.OperandAs(0, dt);
-  std::string mean = Reduce(ctx, "ReduceMean", x, axes, true);
-  std::string centered = ctx.Op("Sub", {x, mean});
-  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
-  std::string invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(ctx.ConstDouble(eps_index, "eps"), dt)})})});
-  std::string scale = PerChannel(ctx, ChannelParam(ctx, 1, *channels, 1.0f, dt), rank);
-  std::string shift = PerChannel(ctx, ChannelParam(ctx, 2, *channels, 0.0f, dt), rank);
-  std::string y = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Mul", {centered, invstd}), scale}), shift});
-  ctx.SetOutput(0, y);
+  BatchStatistics stats = NormalizeByBatchStatistics(ctx, ctx.ConstDouble(eps_index, "eps"));
+  ctx.SetOutput(0, stats.y);
   if (ctx.node().outputs.size() < 3) return;
-  ctx.SetOutput(1, Reshape(ctx, mean, {-1}));
-  ctx.SetOutput(2, Reshape(ctx, invstd, {-1}));
+  ctx.SetOutput(1, Reshape(ctx, stats.mean, {-1}));
+  ctx.SetOutput(2, Reshape(ctx, stats.invstd, {-1}));
 }
 
 // aten::instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
