@@ -131,6 +131,15 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
       auto dtype = DTypeFromName(f.dtypes[i]);
       if (!dtype) throw UsageError("--input-dtype: unknown dtype '" + f.dtypes[i] + "'");
       spec.dtype = *dtype;
+      // .npy has no bfloat16: such inputs come as float32 files, converted here.
+      if (spec.data && spec.data->dtype != *dtype) {
+        if (!IsFloating(spec.data->dtype) || !IsFloating(*dtype))
+          throw UsageError("--input-dtype " + f.dtypes[i] + " for '" + f.data_files[i] + "', which holds " +
+                           std::string(DTypeName(spec.data->dtype)) + ": only floating-point data converts");
+        std::vector<double> values(static_cast<size_t>(spec.data->numel()));
+        for (size_t k = 0; k < values.size(); ++k) values[k] = spec.data->ElementAsDouble(static_cast<int64_t>(k));
+        spec.data = TensorData::FromDoubles(*dtype, spec.data->shape, values);
+      }
     }
     options.capture.flat_inputs.push_back(spec);
   }

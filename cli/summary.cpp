@@ -64,6 +64,7 @@ json ConvertSummaryJson(const ConvertOptions& options, const ConvertResult& resu
     for (const auto& c : result.comparisons) outputs.push_back(ComparisonJson(c));
     out["verification"] = {{"passed", result.verified}, {"atol", options.tolerance.atol},
                            {"rtol", options.tolerance.rtol}, {"outputs", outputs}};
+    if (!result.verify_note.empty()) out["verification"]["note"] = result.verify_note;
     const Divergence& d = result.divergence;
     if (d.searched) {
       json first = {{"values_compared", d.values_compared}};
@@ -86,6 +87,7 @@ json ConvertSummaryJson(const ConvertOptions& options, const ConvertResult& resu
 void PrintConvertHuman(const ConvertOptions& options, const ConvertResult& result, bool quiet) {
   if (!quiet && !result.comparisons.empty()) {
     std::printf("verification (atol=%g, rtol=%g):\n", options.tolerance.atol, options.tolerance.rtol);
+    if (!result.verify_note.empty()) std::printf("  %s\n", result.verify_note.c_str());
     for (const auto& c : result.comparisons)
       std::printf("  %-24s %-22s max_abs_diff=%.3e max_rel_diff=%.3e |ref|max=%.3e  %s%s\n", c.name.c_str(),
                   c.expected_type.c_str(), c.max_abs_diff, c.max_rel_diff, c.expected_abs_max,

@@ -81,6 +81,7 @@ struct ConvertResult {
   size_t onnx_nodes_before_optimize = 0;
   std::vector<OutputComparison> comparisons;
   bool verified = false;
+  std::string verify_note;  // how verification ran, when not the plain way
   Divergence divergence;
   std::vector<StageTiming> timings;
   std::string report_path;

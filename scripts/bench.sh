@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: torch2onnx against PyTorch's own exporters and against copying the file.
 #
-# Usage: scripts/bench.sh [--runs N] [--models "resnet50 vit_b_16 bert_base"] [--build-dir build]
+# Usage: scripts/bench.sh [--runs N] [--models "resnet50 vit_b_16 bert_base llama_1b"] [--build-dir build]
 #                         [--part all|convert|opsets]
 #
 # For every model (written once by scripts/gen_bench_models.py into BUILD/bench-models as
@@ -25,7 +25,7 @@
 set -euo pipefail
 
 RUNS=5
-MODELS="resnet50 vit_b_16 bert_base"
+MODELS="resnet50 vit_b_16 bert_base llama_1b"
 BUILD_DIR=build
 PART=all
 ZOO="resnet18 resnet50 mobilenet_v2 mobilenet_v3_small efficientnet_b0 squeezenet1_1 shufflenet_v2_x1_0 densenet121
@@ -79,8 +79,9 @@ run_one() {
     legacy.pt) cmd=("$PY" "$ROOT/scripts/torch_onnx_peer.py" --legacy "$base.pt" -o "$out" "${args[@]}") ;;
     cp.pt2) cmd=(cp "$base.pt2" "$out") ;;
   esac
+  if [[ $tool == *.pt && ! -e $base.pt ]]; then return; fi  # a .pt2-only model (llama_1b)
   rm -f "$out" "$out.data"
-  cat "$base.pt2" "$base.pt" >/dev/null  # the page cache is warm for every tool alike
+  for f in "$base.pt2" "$base.pt"; do [[ ! -e $f ]] || cat "$f" >/dev/null; done  # a warm page cache for every tool
   local status=0
   "$TIME" -f "%e %M" -o "$times" "${cmd[@]}" >"$log" 2>&1 || status=$?
   local wall rss
@@ -130,6 +131,8 @@ for model in models:
     weights = int(open(os.path.join(models_dir, model + ".weights")).read()) / 2**20
     ours = med(model, "torch2onnx.pt2")
     for tool in ["torch2onnx.pt2", "torch2onnx.pt", "dynamo.pt2", "dynamo.pt", "legacy.pt", "cp.pt2"]:
+        if (model, tool) not in rows:  # not run for this model (a .pt2-only model has no .pt)
+            continue
         m = med(model, tool)
         if m is None:
             n = len(rows.get((model, tool), []))
@@ -145,9 +148,9 @@ for model in models:
         checks.append(f"{model}: {dyn[0] / ours[0]:.1f}x faster than dynamo.pt2 (target >= 10x), "
                       f"{ours[1] / dyn[1]:.2f}x its peak memory (target <= 0.5x)")
     if ours and cp:
-        checks.append(f"{model}: {ours[0] / cp[0]:.2f}x the time of cp (target <= 2x on vit_b_16); peak RSS "
-                      f"{ours[1]:.0f} MiB for {weights:.0f} MiB of weights (bound 1.3x weights + 200 MiB = "
-                      f"{1.3 * weights + 200:.0f} MiB)")
+        checks.append(f"{model}: {ours[0] / cp[0]:.2f}x the time of cp (target <= 2x on vit_b_16 and llama_1b); "
+                      f"peak RSS {ours[1]:.0f} MiB for {weights:.0f} MiB of weights = {ours[1] / weights:.2f}x "
+                      f"(bounds: 1.3x weights + 200 MiB = {1.3 * weights + 200:.0f} MiB; llama_1b 1.5x)")
 header = (f"{time.strftime('%Y-%m-%d %H:%M')}, {runs} runs per tool, interleaved; medians of whole-process wall "
           f"time and peak RSS (GNU time), {os.cpu_count()} cores. {tool_version}; peers: torch {torch.__version__}, "
           f"onnxscript {onnxscript.__version__}.")
@@ -166,6 +169,7 @@ if [[ $PART != convert ]]; then
   zoo_files=() timed=()
   for model in $ZOO; do zoo_files+=("$ZOO_DIR/$model.archive.pt2"); done
   for model in $MODELS; do
+    [[ $model != llama_1b ]] || continue  # the big-model case is for conversion speed and memory only
     [[ " $ZOO " == *" $model "* ]] || zoo_files+=("$MODELS_DIR/$model.pt2")  # the same architecture is in the zoo
     [[ $model == resnet50 ]] || timed+=(--time "$MODELS_DIR/$model.pt2")
   done

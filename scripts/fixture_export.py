@@ -34,6 +34,10 @@ def is_current(out, name):
     return all(os.path.exists(os.path.join(out, name + ext)) for ext in (".pt2", ".pt", ".pt.args"))
 
 
+def numpy_of(t):
+    return (t.float() if t.dtype == torch.bfloat16 else t).numpy()
+
+
 def export_fixture(name, out, module, inputs, dynamic_shapes, dim_names, other):
     """Writes NAME.pt2, NAME.pt, NAME.in<K>.npy, NAME.out<K>.npy and the two .args files
     (see the module docstring); returns the eager outputs."""
@@ -47,13 +51,18 @@ def export_fixture(name, out, module, inputs, dynamic_shapes, dim_names, other):
     outputs = expected if isinstance(expected, tuple) else (expected,)
     scale = float(outputs[0].abs().max())
     assert scale > 1e-2, f"{name}: output ~0 (max |out| {scale})"
-    inputs_args = []
+    # .npy has no bfloat16: such tensors are saved as float32 (exactly), and the .pt gets
+    # --input-dtype for every input so that torch2onnx converts them back.
+    inputs_args, dtype_args = [], []
     for k, x in enumerate(inputs):
         path = os.path.join(out, f"{name}.in{k}.npy")
-        np.save(path, x.numpy())
+        np.save(path, numpy_of(x))
         inputs_args += ["--input-data", path]
+        dtype_args += ["--input-dtype", str(x.dtype).removeprefix("torch.")]
+    if any(x.dtype == torch.bfloat16 for x in inputs):
+        inputs_args += dtype_args
     for k, y in enumerate(outputs):
-        np.save(os.path.join(out, f"{name}.out{k}.npy"), y.numpy())
+        np.save(os.path.join(out, f"{name}.out{k}.npy"), numpy_of(y))
     symbols = program_symbols(program, dim_names)
     pt2_runs, pt_runs = [], []
     for sizes in other:
@@ -69,13 +78,19 @@ def export_fixture(name, out, module, inputs, dynamic_shapes, dim_names, other):
 
 
 def fixture_main(description, models, write_one, argv=None):
-    """The generators' command line: --out DIR [--force] [NAME ...]; `write_one(name, out)`
+    """The generators' command line: --out DIR [--force] [NAME ...] (or --list); `write_one(name, out)`
     writes one model (seeded), skipped when its files exist unless --force."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
     parser.add_argument("--force", action="store_true")
+    parser.add_argument("--list", action="store_true", help="print the model names and exit")
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"default: all of {' '.join(models)}")
     args = parser.parse_args(argv)
+    if args.list:
+        print(" ".join(models))
+        return
+    if not args.out:
+        parser.error("--out is required")
     os.makedirs(args.out, exist_ok=True)
     for name in args.names or models:
         if not args.force and is_current(args.out, name):

@@ -5,7 +5,7 @@
 
 Writes into DIR:
   unsupported_ops.pt  a traced model calling two ops torch2onnx has no translator for
-                      (torch.fft.rfft in `spectrum`, torch.linalg.det in `det`), input 2x4x4
+                      (torch.special.zeta in `zeta`, torch.linalg.det in `det`), input 2x4x4
   string_input.pt     a scripted model whose forward takes a `str` argument
   not_a_zip.pt        a text file
   truncated.pt        the first half of a valid TorchScript file
@@ -21,9 +21,9 @@ import zipfile
 import torch
 
 
-class Spectrum(torch.nn.Module):
+class Zeta(torch.nn.Module):
     def forward(self, x):
-        return torch.fft.rfft(x, dim=-1).abs()
+        return torch.special.zeta(x.abs() + 2.0, 1.5)
 
 
 class Det(torch.nn.Module):
@@ -34,13 +34,13 @@ class Det(torch.nn.Module):
 class UnsupportedOps(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.spectrum = Spectrum()
+        self.zeta = Zeta()
         self.det = Det()
         self.fc = torch.nn.Linear(4, 4)
 
     def forward(self, x):
         y = self.fc(x)
-        return self.spectrum(y).sum(-1) + self.det(y).unsqueeze(-1)
+        return self.zeta(y).sum(-1) + self.det(y).unsqueeze(-1)
 
 
 class Redundant(torch.nn.Module):

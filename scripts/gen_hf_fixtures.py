@@ -11,7 +11,8 @@ plain arguments and returns the first output (hidden states or logits). The `*_k
 are decoder steps with their cache as tensors: input_ids [batch, seq] and each layer's past
 key and value [batch, kv_heads, past, head_dim] in, logits and the present keys and values
 (past + seq long) out; one ONNX model serves the prefill (an empty past) and every decode
-step. The `*_fp16` models have float16 weights and float inputs (`model.half()`). For each
+step. The `*_fp16` and `*_bf16` models have float16 / bfloat16 weights and float inputs
+(`model.half()`, `model.bfloat16()`; bfloat16 tensors are saved as float32 .npy). For each
 NAME:
 
     DIR/NAME.pt2        torch.export.export (non-strict) with dynamic batch and sequence
@@ -143,10 +144,11 @@ def build(name):
     """(wrapper, example inputs, dynamic_shapes, names of the dims per input, the other sizes
     to verify at: one dict per --verify-dims run)."""
     text = text_models()
-    if name.endswith("_fp16"):  # the same model with float16 weights and float inputs
-        wrapper, inputs, dynamic_shapes, dim_names, other = build(name[: -len("_fp16")])
-        inputs = tuple(x.half() if x.is_floating_point() else x for x in inputs)
-        return wrapper.half(), inputs, dynamic_shapes, dim_names, other
+    for suffix, dtype in (("_fp16", torch.float16), ("_bf16", torch.bfloat16)):
+        if name.endswith(suffix):  # the same model with half-precision weights and float inputs
+            wrapper, inputs, dynamic_shapes, dim_names, other = build(name[: -len(suffix)])
+            inputs = tuple(x.to(dtype) if x.is_floating_point() else x for x in inputs)
+            return wrapper.to(dtype), inputs, dynamic_shapes, dim_names, other
     if name.endswith("_kv") and name[:-3] in text:
         config = text[name[:-3]]().config
         config.use_cache = True
@@ -212,7 +214,7 @@ def build(name):
 
 
 MODELS = list(text_models()) + ["t5", "bart", "whisper", "wav2vec2", "vit", "clip_vision", "gpt2_kv", "llama_kv",
-                                 "qwen2_kv", "bert_fp16", "llama_fp16", "vit_fp16"]
+                                 "qwen2_kv", "bert_fp16", "llama_fp16", "vit_fp16", "bert_bf16", "llama_bf16", "vit_bf16"]
 
 
 def write(name, out):

@@ -234,6 +234,24 @@ class Creation(nn.Module):
                 x.bool(), i.float(), i.double(), self.emb(i.abs()))
 
 
+class Spectral(nn.Module):
+    """torch.fft in every direction and normalization, 1-D and n-D, with complex arithmetic
+    and views in between; outputs real (abs, view_as_real, irfft)."""
+
+    def forward(self, x, y):  # x: [2, 3, 16], y: [2, 3, 8]
+        spec = torch.fft.rfft(x)
+        full = torch.fft.fft(x, norm="ortho")
+        both = torch.fft.fft2(x + 0.5 * torch.fft.ifft(y, n=16).real.sum(-1, keepdim=True))
+        z = torch.complex(x[..., :8], y)
+        prod = z * torch.fft.fft(y, norm="forward") - z / (z.conj() + 2)
+        return (spec.abs(), torch.view_as_real(full), torch.view_as_real(both.transpose(1, 2)[:, 1:, ::2]),
+                torch.fft.irfft(spec, n=16), torch.fft.irfft(spec[..., :5], norm="ortho"),
+                torch.fft.irfftn(torch.fft.rfftn(x, dim=(0, 2)), s=(2, 16), dim=(0, 2)),
+                torch.view_as_real(prod).flatten(-2), prod.imag,
+                torch.fft.rfft(x, norm="forward").real.unsqueeze(1), torch.stft(x.flatten(0, 1), 8, 4, window=torch.hann_window(8),
+                                                                               return_complex=True).abs())
+
+
 def _inputs(*shapes, seed=0):
     gen = torch.Generator().manual_seed(seed)
     return tuple(torch.randn(s, generator=gen) for s in shapes)
@@ -286,6 +304,10 @@ def build_shape_index():
     return ShapeIndex().eval(), (x, torch.tensor([2, 0, 3]), x[..., 0] > 0)
 
 
+def build_spectral():
+    return Spectral().eval(), _inputs((2, 3, 16), (2, 3, 8))
+
+
 def build_creation():
     return Creation().eval(), _inputs((3, 4)) + (_ints((3, 4), -5, 6, 4),)
 
@@ -303,4 +325,5 @@ OP_MODELS = {
     "ops_reduction": (build_reductions, ["x", "i"]),
     "ops_shape_index": (build_shape_index, ["x", "idx", "mask"]),
     "ops_creation": (build_creation, ["x", "i"]),
+    "ops_spectral": (build_spectral, ["x", "y"]),
 }

@@ -20,6 +20,7 @@ void RegisterRearrange(Registry& r);
 void RegisterNorms(Registry& r);
 void RegisterRecurrent(Registry& r);
 void RegisterSampling(Registry& r);
+void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
 void RegisterControlFlow(Registry& r);
 
@@ -41,6 +42,7 @@ const Registry& BuiltinRegistry() {
     RegisterNorms(r);
     RegisterRecurrent(r);
     RegisterSampling(r);
+    RegisterSpectral(r);
     RegisterContainers(r);
     RegisterControlFlow(r);
     // The *_copy forms (functionalized views) and _unsafe_ forms compute the same values.

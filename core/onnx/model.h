@@ -37,6 +37,7 @@ struct OnnxNode {
   std::vector<std::string> outputs;
   std::vector<Attr> attrs;
   Metadata metadata;
+  const ir::Node* origin = nullptr;  // the ATen node whose translator emitted it (not written)
 
   const Attr* FindAttr(const std::string& attr_name) const;
 };

@@ -83,8 +83,9 @@ void DescribeProgram(const ir::Graph& graph, const Registry& registry, int opset
     OpUse& use = data.aten_ops[node.Key()];
     use.count++;
     bool in_place = false;
-    if (const TranslatorEntry* e = registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place)) {
-      use.translator = e->key + (in_place ? " (in-place)" : "") + " [" + e->family + "]";
+    if (const TranslatorEntry* e =
+            registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place, OnComplexTensors(node))) {
+      use.translator = e->key + (e->complex ? " (complex)" : "") + (in_place ? " (in-place)" : "") + " [" + e->family + "]";
     } else {
       bool folded = !node.outputs.empty();
       for (const ir::Value* o : node.outputs) folded = folded && o->constant.has_value();
@@ -189,6 +190,7 @@ std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResu
   if (!result.comparisons.empty()) {
     md << "\n## Verification results\n\natol " << options.tolerance.atol << ", rtol " << options.tolerance.rtol
        << " (elementwise |onnx - torch| <= atol + rtol * |torch|)\n\n"
+       << (result.verify_note.empty() ? "" : result.verify_note + ".\n\n")
        << "| output | type | max abs diff | max rel diff | max abs of reference | mismatched | result |\n|---|---|---|---|---|---|---|\n";
     for (const auto& c : result.comparisons)
       md << "| `" << c.name << "` | `" << c.expected_type << "` | " << std::scientific << std::setprecision(3)

@@ -261,6 +261,9 @@ std::string TranslationContext::ScalarInput(size_t i, DType dtype) {
   const ir::Value& v = InputValue(i);
   if (v.constant) {
     if (auto* t = std::get_if<TensorData>(&*v.constant)) return Cast(Constant(*t), t->dtype, dtype);
+    // Integers stay exact (through a double, INT64_MAX, slicing's "to the end", would overflow).
+    if (auto* n = std::get_if<int64_t>(&*v.constant); n && (IsIntegral(dtype) || dtype == DType::kBool))
+      return Cast(ConstInt64(*n), DType::kInt64, dtype);
     return ConstScalar(ConstDouble(i, "scalar"), dtype);
   }
   std::string name = Materialize(v);
@@ -301,6 +304,7 @@ std::vector<std::string> TranslationContext::OpMulti(const std::string& op_type,
   n.name = n.outputs.empty() ? FreshName("node_" + op_type) : "node_" + n.outputs[0];
   n.attrs = std::move(attrs);
   n.metadata = node_metadata_;
+  n.origin = node_;
   current_graph().nodes.push_back(std::move(n));
   return current_graph().nodes.back().outputs;
 }
@@ -425,9 +429,11 @@ onnx::Metadata TranslationContext::NodeMetadata(const ir::Node& node) const {
 
 void TranslationContext::TranslateNode(const ir::Node& node) {
   bool in_place = false;
-  const TranslatorEntry* entry = registry_.FindAllowingInPlace(node.op, node.overload, opset_, &in_place);
+  const bool complex = OnComplexTensors(node);
+  const TranslatorEntry* entry = registry_.FindAllowingInPlace(node.op, node.overload, opset_, &in_place, complex);
   if (!entry) {
-    failures_.push_back({&node, "no translator for " + node.Key() + " at opset " + std::to_string(opset_)});
+    failures_.push_back({&node, "no translator for " + node.Key() + (complex ? " on complex tensors" : "") + " at opset " +
+                                    std::to_string(opset_)});
     return;
   }
   const ir::Node* saved_node = node_;

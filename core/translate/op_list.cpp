@@ -13,7 +13,7 @@ std::string FormatOpList(const Registry& registry, std::optional<int> opset, boo
   // key -> its entries (a key may have several opset ranges)
   std::map<std::string, std::vector<const TranslatorEntry*>> by_key;
   for (const TranslatorEntry* e : registry.All())
-    if (!opset || e->range.Contains(*opset)) by_key[e->key].push_back(e);
+    if (!opset || e->range.Contains(*opset)) by_key[e->key + (e->complex ? " (complex)" : "")].push_back(e);
   auto ranges = [](const std::vector<const TranslatorEntry*>& entries) {
     std::string text;
     for (const auto* e : entries)
@@ -46,8 +46,10 @@ namespace {
 
 bool Covers(const Registry& registry, const std::vector<OpKey>& ops, int opset) {
   for (const auto& [op, overload] : ops) {
-    bool in_place = false;
-    if (!registry.FindAllowingInPlace(op, overload, opset, &in_place)) return false;
+    bool in_place = false;  // the op-level view: a real or a complex form
+    if (!registry.FindAllowingInPlace(op, overload, opset, &in_place) &&
+        !registry.FindAllowingInPlace(op, overload, opset, &in_place, /*complex=*/true))
+      return false;
   }
   return true;
 }

@@ -3,10 +3,16 @@
 #include <regex>
 #include <stdexcept>
 
+#include "core/ir/ir.h"
+
 namespace t2o {
 
 void Registry::Add(const std::string& key, OpsetRange range, TranslatorFn fn) {
-  AddEntry(TranslatorEntry{key, range, std::move(fn), family_});
+  AddEntry(TranslatorEntry{key, range, std::move(fn), family_, false});
+}
+
+void Registry::AddComplex(const std::string& key, OpsetRange range, TranslatorFn fn) {
+  AddEntry(TranslatorEntry{key, range, std::move(fn), family_, true});
 }
 
 void Registry::AddEntry(TranslatorEntry entry) {
@@ -21,18 +27,18 @@ void Registry::AddEntry(TranslatorEntry entry) {
     throw std::logic_error("translator key '" + key + "': empty opset range");
   auto& list = entries_[key];
   for (const auto& existing : list)
-    if (range.since <= existing.range.until && existing.range.since <= range.until)
+    if (existing.complex == entry.complex && range.since <= existing.range.until && existing.range.since <= range.until)
       throw std::logic_error("translator key '" + key + "' registered twice for overlapping opsets");
   list.push_back(std::move(entry));
 }
 
 const TranslatorEntry* Registry::Find(const std::string& op, const std::string& overload,
-                                      int opset) const {
+                                      int opset, bool complex) const {
   auto search = [&](const std::string& key) -> const TranslatorEntry* {
     auto it = entries_.find(key);
     if (it == entries_.end()) return nullptr;
     for (const auto& entry : it->second)
-      if (entry.range.Contains(opset)) return &entry;
+      if (entry.complex == complex && entry.range.Contains(opset)) return &entry;
     return nullptr;
   };
   if (!overload.empty())
@@ -41,12 +47,12 @@ const TranslatorEntry* Registry::Find(const std::string& op, const std::string& 
 }
 
 const TranslatorEntry* Registry::FindAllowingInPlace(const std::string& op, const std::string& overload,
-                                                     int opset, bool* in_place) const {
+                                                     int opset, bool* in_place, bool complex) const {
   *in_place = false;
-  if (auto* entry = Find(op, overload, opset)) return entry;
+  if (auto* entry = Find(op, overload, opset, complex)) return entry;
   bool dunder = op.size() > 2 && op.compare(op.size() - 2, 2, "__") == 0;
   if (op.empty() || op.back() != '_' || dunder) return nullptr;
-  auto* entry = Find(op.substr(0, op.size() - 1), overload, opset);
+  auto* entry = Find(op.substr(0, op.size() - 1), overload, opset, complex);
   *in_place = entry != nullptr;
   return entry;
 }
@@ -84,6 +90,13 @@ std::vector<const TranslatorEntry*> Registry::All() const {
   for (const auto& [key, list] : entries_)
     for (const auto& entry : list) all.push_back(&entry);
   return all;
+}
+
+bool OnComplexTensors(const ir::Node& node) {
+  for (const auto* list : {&node.inputs, &node.outputs})
+    for (const ir::Value* v : *list)
+      if (v && v->IsTensor() && v->meta.dtype == DType::kComplex64) return true;
+  return false;
 }
 
 }  // namespace t2o

@@ -15,6 +15,9 @@
 namespace t2o {
 
 class TranslationContext;
+namespace ir {
+struct Node;
+}
 
 constexpr int kMinOpset = 13;
 // The highest opset both the bundled ONNX checker (1.23: 28) and ONNX Runtime 1.30 (26) know.
@@ -36,6 +39,9 @@ struct TranslatorEntry {
   OpsetRange range;
   TranslatorFn fn;
   std::string family;  // the translators/ file it lives in, for reports
+  // A form for nodes on complex tensors (AddComplex): on the ONNX side a complex64 tensor
+  // is a float32 tensor with a trailing axis of 2 (real, imaginary), as ONNX's DFT writes it.
+  bool complex = false;
 };
 
 class Registry {
@@ -43,6 +49,10 @@ class Registry {
   // Throws std::logic_error on a malformed key or an overlapping range.
   void Add(const std::string& key, OpsetRange range, TranslatorFn fn);
   void Add(const std::string& key, TranslatorFn fn) { Add(key, OpsetRange{}, std::move(fn)); }
+  // The form of `key` for nodes with a complex tensor input or output (only these forms
+  // see complex tensors; a node on complex tensors without one is unsupported).
+  void AddComplex(const std::string& key, OpsetRange range, TranslatorFn fn);
+  void AddComplex(const std::string& key, TranslatorFn fn) { AddComplex(key, OpsetRange{}, std::move(fn)); }
   void SetFamily(std::string family) { family_ = std::move(family); }
   // An op that no opset this build writes can express exactly (`op` or `op.overload`); a
   // model using it fails with `reason`, which names the opset that would work. Not listed
@@ -54,12 +64,14 @@ class Registry {
   void AddAlias(const std::string& alias, const std::string& target);
   const std::string* InexpressibleReason(const std::string& op, const std::string& overload) const;
 
-  // Exact overload first, then name-only; nullptr when none covers `opset`.
-  const TranslatorEntry* Find(const std::string& op, const std::string& overload, int opset) const;
+  // Exact overload first, then name-only; nullptr when none covers `opset`. `complex`:
+  // the forms for nodes on complex tensors.
+  const TranslatorEntry* Find(const std::string& op, const std::string& overload, int opset,
+                              bool complex = false) const;
   // Like Find; for an in-place op (`aten::relu_`) without its own entry, falls back to
   // the out-of-place op and sets *in_place.
   const TranslatorEntry* FindAllowingInPlace(const std::string& op, const std::string& overload,
-                                             int opset, bool* in_place) const;
+                                             int opset, bool* in_place, bool complex = false) const;
   // Every entry for the op (any overload, any opset), to explain a miss.
   std::vector<const TranslatorEntry*> EntriesFor(const std::string& op) const;
   std::vector<const TranslatorEntry*> All() const;
@@ -75,5 +87,8 @@ class Registry {
 
 // The registry with every built-in translator (translators/register_all.cpp).
 const Registry& BuiltinRegistry();
+
+// Whether a node reads or writes a complex tensor (then only complex forms apply).
+bool OnComplexTensors(const ir::Node& node);
 
 }  // namespace t2o

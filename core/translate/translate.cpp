@@ -1,4 +1,5 @@
 #include "core/translate/translate.h"
+#include "core/translate/type_constraints.h"
 
 #include <algorithm>
 
@@ -89,15 +90,22 @@ std::vector<NodeIssue> FindUnsupportedNodes(const ir::Graph& graph, const Regist
   std::vector<NodeIssue> issues;
   ir::ForEachNode(graph.top, [&](const ir::Node& node) {
     bool in_place = false;
-    if (registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place)) return;
+    const bool complex = OnComplexTensors(node);
+    if (registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place, complex)) return;
     // Folded nodes need no translator.
     bool all_constant = !node.outputs.empty() && node.blocks.empty();
     for (const ir::Value* out : node.outputs) all_constant = all_constant && out->constant.has_value();
     if (all_constant) return;
     std::string message = "no translator";
     auto others = registry.EntriesFor(node.op);
+    others.erase(std::remove_if(others.begin(), others.end(), [&](const TranslatorEntry* e) { return e->complex != complex; }),
+                 others.end());
     if (const std::string* reason = registry.InexpressibleReason(node.op, node.overload)) {
       message = *reason;
+    } else if (complex && others.empty()) {
+      message = "no translator for complex tensors";
+      if (auto* real = registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place))
+        message += " (" + real->key + " has a form for real tensors only)";
     } else if (!others.empty()) {
       std::ostringstream os;
       os << "no translator for this overload at opset " << opset << "; registered:";
@@ -174,6 +182,9 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
       if (!v->IsTensor())
         throw ExportError("input '" + v->name + "' is a " + std::string(ir::ValueKindName(v->kind)) +
                           "; only tensor inputs can become ONNX inputs");
+      if (v->meta.dtype == DType::kComplex64)
+        throw ExportError("input '" + v->name + "' is complex64, which ONNX Runtime cannot feed: pass "
+                          "torch.view_as_real(x) and call torch.view_as_complex inside the model");
       out.inputs.push_back(onnx::ValueInfo{name, v->meta.dtype, ShapeOf(v->meta), md});
       ctx.Bind(v, Binding{name, {}, false});
     } else {
@@ -212,6 +223,9 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
       FlattenBinding(*b, names);
     else
       names.push_back(ctx.Materialize(*o.value));
+    if (o.value->IsTensor() && o.value->meta.dtype == DType::kComplex64)
+      throw ExportError("output '" + o.value->name + "' is complex64, which ONNX cannot hold: return "
+                        "torch.view_as_real(z) (a float32 tensor with a trailing axis of 2)");
     for (auto& n : names) {
       leaves.push_back(n);
       leaf_values.push_back(o.value);
@@ -261,6 +275,14 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
   // Leaves of containers: dtype/shape from the value metadata recorded at capture.
   out.metadata = {{"pkg.torch.export.ExportedProgram.graph_signature", SignatureText(graph, final_names)},
                   {"pkg.torch.export.ExportedProgram.range_constraints", RangeConstraintsText(graph)}};
+  if (auto violations = FindTypeConstraintViolations(model); !violations.empty()) {
+    std::ostringstream os;
+    os << violations.size() << " node" << (violations.size() == 1 ? "" : "s") << (violations.size() == 1 ? " needs" : " need") << " ONNX types opset "
+       << options.opset << " does not have:\n" << FormatIssues(violations);
+    std::string message = os.str();
+    message.pop_back();
+    throw ConversionError(message, std::move(violations));
+  }
   return model;
 }
 

@@ -91,6 +91,11 @@ OrtRunResult RunOnnxRuntime(const std::string& model_path, const std::vector<Ten
   std::string err_file = (fs::path(work_dir) / "ort_stderr.txt").string();
   Log().debug("running ONNX Runtime: node {} {} {}", script, model_path, work_dir);
   int rc = RunProcess(argv, out_file, err_file);
+  if (rc == 2) {  // the runner's event loop emptied before the run finished (run.js): once more
+    Log().warn("ONNX Runtime runner ended before finishing; running it again");
+    rc = RunProcess(argv, out_file, err_file);
+  }
+  if (rc == 2) throw ExportError("ONNX Runtime runner ended twice before finishing on '" + model_path + "'");
   if (rc != 0) {
     std::string err = ReadFile(err_file);
     while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();

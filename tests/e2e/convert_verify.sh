@@ -16,6 +16,9 @@ for npy in "$dir/$name".in*.npy; do [[ -e $npy ]] && inputs+=(--input-data "$npy
 # shellcheck disable=SC2046
 [[ ${#inputs[@]} -gt 0 ]] || read -r -a inputs <"$dir/$name.args"
 py=${T2O_PYTHON:?set by CTest}
+# shellcheck source=tests/e2e/common.sh
+source "$(dirname "$0")/common.sh"
+delete_models_on_success "$out"
 "$tool" "$dir/$name.pt" -o "$out/$name.onnx" "${inputs[@]}" --verify --artifacts-dir "$out"
 $py -c "import onnx, sys; onnx.checker.check_model(sys.argv[1], full_check=True)" "$out/$name.onnx"
 opsets=

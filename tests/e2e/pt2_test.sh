@@ -16,6 +16,7 @@ sym() { $py -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]
 # check_model, compare_eager
 # shellcheck source=tests/e2e/common.sh
 source "$(dirname "$0")/common.sh"
+delete_models_on_success "$out"
 
 expect_error() {  # FILE EXPECTED_TEXT
   local onnx=$out/$(basename "$1" .pt2).onnx rc=0

@@ -64,6 +64,22 @@ TEST_CASE("aten::slice_scatter with start, end, step and negative bounds", "[ops
   REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_neg", "torch.slice_scatter(x, y, -1, -2)", {Shape({2, 3, 4}), Shape({2, 3, 2})}));
 }
 
+TEST_CASE("aten::slice_scatter along a dynamic dim, and in-place updates of a slice of a dynamic batch", "[ops][indexing]") {
+  VerifyOptions dynamic;
+  dynamic.dynamic_shapes = R"([{"0": "n"}])";
+  dynamic.verify_dims = {{{"n", 7}}};
+  REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_dyn", "torch.slice_scatter(x, x[1:-1] * 2, 0, 1, -1)", {Shape({5, 3})},
+                           {}, dynamic));
+  REQUIRE_VERIFIED(RunBody("indexing", "slice_scatter_dyn_step", "torch.slice_scatter(x, x[::2] * 2, 0, 0, 99, 2)",
+                           {Shape({5, 3})}, {}, dynamic));
+  dynamic.dynamic_shapes = R"([{"0": "n"}, {"0": "n"}])";
+  dynamic.verify_dims = {{{"n", 4}}};
+  // What timm's GhostNet does: `x = cat(...)[:, :c]; x += shortcut` (functionalized into
+  // slice_scatter along the batch and the channels).
+  REQUIRE_VERIFIED(RunBody("indexing", "slice_inplace_dyn", "c = torch.cat([x, x], 1)\nz = c[:, :3]\nz += y\nreturn c",
+                           {Shape({2, 2}), Shape({2, 3})}, {}, dynamic));
+}
+
 TEST_CASE("aten::diagonal with offsets and dims; multi-dim boolean masks in index / index_put", "[ops][indexing]") {
   REQUIRE_VERIFIED(RunBody("indexing", "diagonal", "torch.diagonal(x)", {Shape({4, 5})}));
   REQUIRE_VERIFIED(RunBody("indexing", "diagonal_offset", "torch.diagonal(x, 1) + torch.diagonal(x, -2).sum()", {Shape({4, 5})}));

@@ -7,7 +7,8 @@
 // DIR/output_<k>.pb for the requested outputs (default: all graph outputs), then prints
 // one JSON line: {"outputs": [...names], "load_ms": .., "run_ms": ..}. With --repeat N the
 // first run is a warm-up and N more are timed: "run_ms" is their median, "runs_ms" all of
-// them (scripts/bench.sh). Errors go to stderr with exit code 1.
+// them (scripts/bench.sh). Errors go to stderr with exit code 1; exit code 2 means the run
+// ended before it finished.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -134,7 +135,10 @@ async function main() {
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
-main().catch(err => {
+// Node exits with 0 when its event loop empties while a promise is pending (seen, rarely,
+// under load, with ONNX Runtime's native session): exit code 2 unless main() finished.
+process.exitCode = 2;
+main().then(() => { process.exitCode = 0; }).catch(err => {
   process.stderr.write(String(err && err.message ? err.message : err).split('\n')[0] + '\n');
   process.exit(1);
 });

@@ -281,26 +281,42 @@ void TranslateTakeAlongDim(TranslationContext& ctx) {
 
 // aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1)
 // src lands on positions start, start + step, ... of `dim`: ScatterElements with those
-// positions broadcast to src's shape.
+// positions broadcast to src's shape. A slice over the whole dim (what functionalizing
+// `x[:, :n] += y` leaves for the outer `:`) is src itself.
 void TranslateSliceScatter(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   int64_t rank = ctx.Rank(0);
   int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
   auto size = ctx.Meta(0).StaticDim(dim);
-  if (!size) throw UnsupportedError("slice_scatter along a dynamic dimension");
-  int64_t start = ctx.IsNone(3) ? 0 : ctx.ConstInt(3, "start");
-  int64_t end = ctx.IsNone(4) ? *size : ctx.ConstInt(4, "end");
+  auto start = ctx.IsNone(3) ? std::optional<int64_t>(0) : ctx.OptionalConstInt(3, "start");
+  auto end = ctx.IsNone(4) ? std::optional<int64_t>(std::numeric_limits<int64_t>::max()) : ctx.OptionalConstInt(4, "end");
   int64_t step = ctx.ConstInt(5, "step");
-  if (start < 0) start += *size;
-  if (end < 0) end += *size;
-  start = std::clamp<int64_t>(start, 0, *size);
-  end = std::clamp<int64_t>(end, start, *size);
-  std::vector<int64_t> positions;
-  for (int64_t i = start; i < end; i += step) positions.push_back(i);
-  std::vector<int64_t> column(rank, 1);
-  column[dim] = static_cast<int64_t>(positions.size());
   std::string src = ctx.OperandAs(1, dt);
-  std::string index = ctx.Op("Expand", {Reshape(ctx, ctx.ConstInt64s(positions), column), ctx.Op("Shape", {src})});
+  bool reaches_end = end && (*end == std::numeric_limits<int64_t>::max() || (size && *end >= *size));
+  if (start && *start == 0 && reaches_end && step == 1) return ctx.SetOutput(0, src);
+
+  std::vector<int64_t> column(rank, 1);
+  column[dim] = -1;
+  std::string positions;
+  if (size && start && end) {
+    int64_t first = *start < 0 ? *start + *size : *start, last = *end < 0 ? *end + *size : *end;
+    first = std::clamp<int64_t>(first, 0, *size);
+    last = std::clamp<int64_t>(last, first, *size);
+    std::vector<int64_t> listed;
+    for (int64_t i = first; i < last; i += step) listed.push_back(i);
+    positions = ctx.ConstInt64s(listed);
+  } else {  // bounds clamped at run time, as PyTorch clamps them
+    std::string n = DimOf(ctx, ctx.Input(0), dim);
+    auto bound = [&](size_t i) {
+      std::string b = ctx.ScalarInput(i, DType::kInt64);
+      b = ctx.Op("Where", {ctx.Op("Less", {b, ctx.ConstInt64(0)}), ctx.Op("Add", {b, n}), b});
+      return ctx.Op("Min", {ctx.Op("Max", {b, ctx.ConstInt64(0)}), n});
+    };
+    std::string first = start && *start == 0 ? ctx.ConstInt64(0) : bound(3);
+    std::string last = ctx.Op("Max", {reaches_end ? n : bound(4), first});
+    positions = ctx.Op("Range", {first, last, ctx.ConstInt64(step)});
+  }
+  std::string index = ctx.Op("Expand", {Reshape(ctx, positions, column), ctx.Op("Shape", {src})});
   ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, src}, {{"axis", dim}}));
 }
 

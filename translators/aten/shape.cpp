@@ -387,6 +387,21 @@ void EmitPad(TranslationContext& ctx, const std::string& mode, const std::vector
 }
 
 // aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor
+// aten::unfold(Tensor self, int dimension, int size, int step): the windows along
+// `dimension`, each window's elements in a new last dim.
+void TranslateUnfold(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = rank == 0 ? 0 : NormalizeAxis(ctx.ConstInt(1, "dimension"), rank);
+  std::string x = rank == 0 ? Unsqueeze(ctx, ctx.Input(0), {0}) : ctx.Input(0);
+  std::string windows = SlidingWindows(ctx, x, dim, ctx.ConstInt(2, "size"), ctx.ConstInt(3, "step"));
+  if (rank == 0) return ctx.SetOutput(0, Squeeze(ctx, windows, {0}));
+  std::vector<int64_t> perm;  // [.., count, size, ..] -> [.., count, .., size]
+  for (int64_t d = 0; d <= rank; ++d)
+    if (d != dim + 1) perm.push_back(d);
+  perm.push_back(dim + 1);
+  ctx.SetOutput(0, ctx.Op("Transpose", {windows}, {{"perm", perm}}));
+}
+
 void TranslateConstantPad(TranslationContext& ctx) {
   EmitPad(ctx, "constant", ctx.ConstInts(1, "pad"), ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "value") : 0.0);
 }
@@ -453,6 +468,7 @@ void RegisterShape(Registry& r) {
   r.Add("aten::expand_as", TranslateExpandAs);
   r.Add("aten::repeat", TranslateRepeat);
   r.Add("aten::roll", TranslateRoll);
+  r.Add("aten::unfold", TranslateUnfold);
   r.Add("aten::constant_pad_nd", TranslateConstantPad);
   r.Add("aten::pad", TranslatePad);
   r.Add("aten::_pad_circular", [](TranslationContext& c) { EmitCircularPad(c, c.ConstInts(1, "pad")); });

@@ -147,7 +147,12 @@ void TranslateIndex(TranslationContext& ctx) {
 // aten::masked_select etc. would need dynamic output sizes; aten::arange with run-time bounds:
 // aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, ...) -> Tensor
 void TranslateArange(TranslationContext& ctx) {
-  DType dt = ctx.OutDType();
+  // ONNX Range takes float, double, int16, int32 and int64: other dtypes count in int64 or
+  // float32 and are cast.
+  const DType out = ctx.OutDType();
+  const bool native = out == DType::kFloat32 || out == DType::kFloat64 || out == DType::kInt16 ||
+                      out == DType::kInt32 || out == DType::kInt64;
+  const DType dt = native ? out : IsFloating(out) ? DType::kFloat32 : DType::kInt64;
   const std::string& overload = ctx.node().overload;
   std::string start, end, step;
   if (overload.empty() || ctx.NumInputs() == 5) {  // arange(end, dtype, layout, device, pin_memory)
@@ -163,7 +168,7 @@ void TranslateArange(TranslationContext& ctx) {
     end = ctx.ScalarInput(1, dt);
     step = ctx.ScalarInput(2, dt);
   }
-  ctx.SetOutput(0, ctx.Op("Range", {start, end, step}));
+  ctx.SetOutput(0, ctx.Cast(ctx.Op("Range", {start, end, step}), dt, out));
 }
 
 }  // namespace

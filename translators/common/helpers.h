@@ -75,6 +75,20 @@ inline std::string Arange(TranslationContext& ctx, const std::string& n) {
   return ctx.Op("Range", {ctx.ConstInt64(0), n, ctx.ConstInt64(1)});
 }
 
+// Windows of `size` elements every `step` along `axis` (Tensor.unfold's, torch.stft's
+// frames): x [..., L, ...] -> [..., (L - size) / step + 1, size, ...], the count computed at
+// run time when L is dynamic.
+inline std::string SlidingWindows(TranslationContext& ctx, const std::string& x, int64_t axis, int64_t size,
+                                  int64_t step) {
+  std::string length = DimOf(ctx, x, axis);
+  std::string count = ctx.Op("Add", {ctx.Op("Div", {ctx.Op("Sub", {length, ctx.ConstInt64(size)}), ctx.ConstInt64(step)}),
+                                     ctx.ConstInt64(1)});
+  std::string starts = ctx.Op("Range", {ctx.ConstInt64(0), ctx.Op("Mul", {count, ctx.ConstInt64(step)}), ctx.ConstInt64(step)});
+  std::string offsets = Arange(ctx, ctx.ConstInt64(size));
+  std::string index = ctx.Op("Add", {Unsqueeze(ctx, starts, {1}), Unsqueeze(ctx, offsets, {0})});
+  return ctx.Op("Gather", {x, index}, {{"axis", axis}});
+}
+
 // The coordinates of x's non-zero (True) elements, one row each: [count, rank(x)].
 inline std::string NonZeroPositions(TranslationContext& ctx, const std::string& x) {
   return ctx.Op("Transpose", {ctx.Op("NonZero", {x})}, {{"perm", std::vector<int64_t>{1, 0}}});
