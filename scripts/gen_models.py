@@ -282,7 +282,10 @@ TV_CLASSIFIERS = [
     "efficientnet_b0", "squeezenet1_1", "shufflenet_v2_x1_0", "densenet121",
     "regnet_y_400mf", "convnext_tiny", "vit_b_16", "swin_t",
 ]
-TV_SEGMENTATION = ["deeplabv3_mobilenet_v3_large"]
+TV_SEGMENTATION = ["deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large"]
+# Video clips: 4 frames of 56x56 (r3d_18's 3-D convolutions and pooling at a CI-sized clip).
+VIDEO_SHAPE = (1, 3, 4, 56, 56)
+TV_VIDEO = ["r3d_18"]
 
 
 class Spec:
@@ -340,9 +343,19 @@ def make_tv_classifier(name):
 def make_tv_segmentation(name):
     def build():
         import torchvision.models.segmentation as tvs
-        model = getattr(tvs, name)(weights=None, weights_backbone=None, aux_loss=False)
+        extra = {} if name.startswith("lraspp") else {"aux_loss": False}  # LR-ASPP has no auxiliary head
+        model = getattr(tvs, name)(weights=None, weights_backbone=None, **extra)
         condition_random_model(model, SEG_SHAPE)
         return model, (torch.randn(*SEG_SHAPE),)
+    return build
+
+
+def make_tv_video(name):
+    def build():
+        import torchvision.models.video as tvv
+        model = getattr(tvv, name)(weights=None)
+        condition_random_model(model, VIDEO_SHAPE)
+        return model, (torch.randn(*VIDEO_SHAPE),)
     return build
 
 
@@ -366,6 +379,7 @@ for _spec in (
     # Segmentation models return OrderedDict(out=...): strict=False keeps
     # the dict output in the traced graph.
     + [Spec(n, make_tv_segmentation(n), strict=False) for n in TV_SEGMENTATION]
+    + [Spec(n, make_tv_video(n)) for n in TV_VIDEO]
     + op_model_specs()
 ):
     SPECS[_spec.name] = _spec
