@@ -82,6 +82,7 @@ run_one() {
   if [[ $tool == *.pt && ! -e $base.pt ]]; then return; fi  # a .pt2-only model (llama_1b)
   rm -f "$out" "$out.data"
   for f in "$base.pt2" "$base.pt"; do [[ ! -e $f ]] || cat "$f" >/dev/null; done  # a warm page cache for every tool
+  sync  # and no write-back of the previous tool's output still running
   local status=0
   "$TIME" -f "%e %M" -o "$times" "${cmd[@]}" >"$log" 2>&1 || status=$?
   local wall rss
