@@ -142,18 +142,25 @@ void ApplyOutputDynamicAxes(const TranslateOptions& options, onnx::OnnxGraph& ou
   }
 }
 
+namespace {
+
+// "HEADLINE:" and every issue grouped per op (FormatIssues), as one ConversionError.
+[[noreturn]] void ThrowIssues(const std::string& headline, std::vector<NodeIssue> issues) {
+  std::string message = headline + ":\n" + FormatIssues(issues);
+  message.pop_back();  // FormatIssues ends every line with a newline
+  throw ConversionError(message, std::move(issues));
+}
+
+}  // namespace
+
 onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
                                const TranslateOptions& options) {
   if (auto missing = FindUnsupportedNodes(graph, registry, options.opset); !missing.empty()) {
     std::set<std::string> ops;
     for (const auto& m : missing) ops.insert(m.op);
-    std::ostringstream os;
-    os << ops.size() << " operator" << (ops.size() == 1 ? "" : "s")
-       << " cannot be converted at opset " << options.opset << ":\n"
-       << FormatIssues(missing);
-    std::string message = os.str();
-    message.pop_back();
-    throw ConversionError(message, std::move(missing));
+    ThrowIssues(std::to_string(ops.size()) + " operator" + (ops.size() == 1 ? "" : "s") + " cannot be converted at opset " +
+                    std::to_string(options.opset),
+                std::move(missing));
   }
 
   onnx::OnnxModel model;
@@ -205,12 +212,8 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
     std::vector<NodeIssue> issues;
     for (const auto& f : ctx.failures())
       issues.push_back({f.node->Key(), f.message, f.node->location, f.node->debug_text});
-    std::ostringstream os;
-    os << issues.size() << " node" << (issues.size() == 1 ? "" : "s")
-       << " could not be converted:\n" << FormatIssues(issues);
-    std::string message = os.str();
-    message.pop_back();
-    throw ConversionError(message, std::move(issues));
+    ThrowIssues(std::to_string(issues.size()) + " node" + (issues.size() == 1 ? "" : "s") + " could not be converted",
+                std::move(issues));
   }
 
   // Outputs: flatten tuples/lists/dicts; every output must be a distinct value produced
@@ -276,12 +279,9 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
   out.metadata = {{"pkg.torch.export.ExportedProgram.graph_signature", SignatureText(graph, final_names)},
                   {"pkg.torch.export.ExportedProgram.range_constraints", RangeConstraintsText(graph)}};
   if (auto violations = FindTypeConstraintViolations(model); !violations.empty()) {
-    std::ostringstream os;
-    os << violations.size() << " node" << (violations.size() == 1 ? "" : "s") << (violations.size() == 1 ? " needs" : " need") << " ONNX types opset "
-       << options.opset << " does not have:\n" << FormatIssues(violations);
-    std::string message = os.str();
-    message.pop_back();
-    throw ConversionError(message, std::move(violations));
+    ThrowIssues(std::to_string(violations.size()) + (violations.size() == 1 ? " node needs" : " nodes need") +
+                    " ONNX types opset " + std::to_string(options.opset) + " does not have",
+                std::move(violations));
   }
   return model;
 }
