@@ -286,6 +286,13 @@ TV_SEGMENTATION = ["deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large"]
 # Video clips: 4 frames of 56x56 (r3d_18's 3-D convolutions and pooling at a CI-sized clip).
 VIDEO_SHAPE = (1, 3, 4, 56, 56)
 TV_VIDEO = ["r3d_18"]
+# Detection models at 320x320 (the transform's min/max size, so they run at CI speed): a
+# batch of one uniform [0, 1) image in, the output dict as a tuple sorted by key.
+TV_DETECTION = ["fasterrcnn_mobilenet_v3_large_fpn", "maskrcnn_resnet50_fpn", "retinanet_resnet50_fpn",
+                "ssdlite320_mobilenet_v3_large", "keypointrcnn_resnet50_fpn"]
+DETECTION_SHAPE = (1, 3, 320, 320)
+# Optical flow: two 128x128 frames, RAFT's 12 refinement steps.
+FLOW_SHAPE = (1, 3, 128, 128)
 
 
 class Spec:
@@ -297,9 +304,12 @@ class Spec:
     torch.jit.trace (False is needed to trace dict outputs).
     """
 
-    def __init__(self, name, build, method="trace", strict=True, data_inputs=False):
+    def __init__(self, name, build, method="trace", strict=True, data_inputs=False, eager_outputs=False):
         self.name, self.build, self.method, self.strict = name, build, method, strict
         self.data_inputs = data_inputs  # write the example inputs as NAME.in<K>.npy too
+        # and the eager outputs on them as NAME.out<K>.npy (what ONNX Runtime must give too,
+        # for models whose operators the tool re-implements: torchvision::nms, roi_align)
+        self.eager_outputs = eager_outputs
 
 
 def build_mlp():
@@ -359,6 +369,81 @@ def make_tv_video(name):
     return build
 
 
+@torch.no_grad()
+def normalize_head_outputs(model: nn.Module, run) -> None:
+    """Detection heads start at normal(0, 0.01) with a prior bias: with random weights their
+    scores are nearly equal, float32 ties that let NMS and top-k keep either box. Each conv or
+    linear layer of the heads is scaled, in order, so its output on the example has unit
+    standard deviation (as LSUV initialisation does), which spreads the scores."""
+    for name, layer in model.named_modules():
+        if not (("head" in name or "predictor" in name) and isinstance(layer, (nn.Conv2d, nn.Linear))):
+            continue
+        outputs = []
+        hook = layer.register_forward_hook(lambda module, args, out: outputs.append(out.flatten()))
+        run()
+        hook.remove()
+        std = torch.cat(outputs).std() if outputs else torch.tensor(0.0)
+        if std > 0:
+            layer.weight.div_(std)
+
+
+class DetectionOutputs(nn.Module):
+    """A torchvision detection model on one image given as a [1, 3, H, W] batch; returns its
+    output dict's tensors sorted by key (boxes, [keypoints_scores, keypoints,] labels,
+    [masks,] scores), as users wrap them for export."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, images):
+        found = self.model([images[0]])[0]
+        return tuple(found[k] for k in sorted(found))
+
+
+def make_tv_detection(name):
+    def build():
+        import torchvision.models.detection as tvd
+        kwargs = {"weights": None, "weights_backbone": None}
+        if name.startswith("ssdlite"):
+            kwargs["score_thresh"] = 0.0
+        else:
+            kwargs.update(min_size=DETECTION_SHAPE[2], max_size=DETECTION_SHAPE[3])
+            kwargs["score_thresh" if name.startswith("retinanet") else "box_score_thresh"] = 0.0
+        model = getattr(tvd, name)(**kwargs)
+        redraw_degenerate_params(model)
+        # Train-mode detection models want targets: the BN statistics come from the backbone.
+        calibrate_batchnorm(model.backbone, DETECTION_SHAPE)
+        model.eval()
+        images = torch.rand(*DETECTION_SHAPE)
+        normalize_head_outputs(model, lambda: model([images[0]]))
+        with torch.no_grad():
+            scores = dict(zip(sorted(model([images[0]])[0]), DetectionOutputs(model)(images)))["scores"]
+        # Tied scores would let NMS and top-k keep either box: the comparison needs none.
+        assert scores.numel() > 10 and scores.unique().numel() == scores.numel(), f"{name}: tied or no scores"
+        return DetectionOutputs(model).eval(), (images,)
+    return build
+
+
+class FinalFlow(nn.Module):
+    """RAFT's last (finest) flow estimate for two frames."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, frame1, frame2):
+        return self.model(frame1, frame2)[-1]
+
+
+def build_raft_small():
+    import torchvision.models.optical_flow as tvf
+    model = tvf.raft_small(weights=None)
+    redraw_degenerate_params(model)
+    model.eval()
+    return FinalFlow(model).eval(), (torch.rand(*FLOW_SHAPE) * 2 - 1, torch.rand(*FLOW_SHAPE) * 2 - 1)
+
+
 def op_model_specs():
     """The per-family op models of the .pt2 fixtures (pt2_op_models.py), traced too."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -380,6 +465,8 @@ for _spec in (
     # the dict output in the traced graph.
     + [Spec(n, make_tv_segmentation(n), strict=False) for n in TV_SEGMENTATION]
     + [Spec(n, make_tv_video(n)) for n in TV_VIDEO]
+    + [Spec(n, make_tv_detection(n), data_inputs=True, eager_outputs=True) for n in TV_DETECTION]
+    + [Spec("raft_small", build_raft_small, data_inputs=True, eager_outputs=True)]
     + op_model_specs()
 ):
     SPECS[_spec.name] = _spec
@@ -519,6 +606,10 @@ def generate(spec: Spec, out_dir: str, show_ops: bool):
     if spec.data_inputs:  # inputs whose values matter (indices, divisors): converted with --input-data
         for k, t in enumerate(flatten_tensors(example)):
             atomic_write(os.path.join(out_dir, f"{spec.name}.in{k}.npy"), lambda p, t=t: np.save(p, t.numpy()))
+    if spec.eager_outputs:
+        with torch.no_grad():
+            for k, t in enumerate(flatten_tensors(model(*example))):
+                atomic_write(os.path.join(out_dir, f"{spec.name}.out{k}.npy"), lambda p, t=t: np.save(p, t.numpy()))
 
     # Check the *saved* module on a fresh random input of the same shapes
     # (reuses the example structure, re-drawing each tensor).
@@ -527,7 +618,10 @@ def generate(spec: Spec, out_dir: str, show_ops: bool):
 
     def redraw(o):
         if isinstance(o, torch.Tensor):
-            return torch.randn_like(o) if o.is_floating_point() else o
+            if not o.is_floating_point():
+                return o
+            # images in [0, 1] (detection, flow) stay in [0, 1]
+            return torch.rand_like(o) if o.min() >= 0 and o.max() <= 1 else torch.randn_like(o)
         if isinstance(o, dict):
             return {k: redraw(v) for k, v in o.items()}
         if isinstance(o, (list, tuple)):

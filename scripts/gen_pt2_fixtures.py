@@ -158,6 +158,7 @@ FIXTURES = {
     "deeplabv3_mobilenet_v3_large": Fixture(gen_models.make_tv_segmentation("deeplabv3_mobilenet_v3_large")),
     "lraspp_mobilenet_v3_large": Fixture(gen_models.make_tv_segmentation("lraspp_mobilenet_v3_large")),
     "r3d_18": Fixture(gen_models.make_tv_video("r3d_18")),
+    "raft_small": Fixture(gen_models.build_raft_small),
     "resnet18_features_dyn_hw": Fixture(
         build_resnet18_features,
         lambda args: ({2: Dim("height", min=64, max=1024), 3: Dim("width", min=64, max=1024)},)),

@@ -23,6 +23,7 @@ void RegisterSampling(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
 void RegisterControlFlow(Registry& r);
+void RegisterTorchvisionOps(Registry& r);
 
 const Registry& BuiltinRegistry() {
   static const Registry registry = [] {
@@ -45,6 +46,7 @@ const Registry& BuiltinRegistry() {
     RegisterSpectral(r);
     RegisterContainers(r);
     RegisterControlFlow(r);
+    RegisterTorchvisionOps(r);
     // The *_copy forms (functionalized views) and _unsafe_ forms compute the same values.
     for (const char* view : {"view", "expand", "permute", "squeeze", "unsqueeze", "select", "slice", "transpose", "t",
                              "split", "split_with_sizes", "unbind", "alias", "detach", "diagonal"})

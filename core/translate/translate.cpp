@@ -145,7 +145,8 @@ void ApplyOutputDynamicAxes(const TranslateOptions& options, onnx::OnnxGraph& ou
 namespace {
 
 // "HEADLINE:" and every issue grouped per op (FormatIssues), as one ConversionError.
-[[noreturn]] void ThrowIssues(const std::string& headline, std::vector<NodeIssue> issues) {
+// issues by rvalue reference: the headline, built before the call, may read issues.size().
+[[noreturn]] void ThrowIssues(const std::string& headline, std::vector<NodeIssue>&& issues) {
   std::string message = headline + ":\n" + FormatIssues(issues);
   message.pop_back();  // FormatIssues ends every line with a newline
   throw ConversionError(message, std::move(issues));

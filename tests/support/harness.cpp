@@ -1,5 +1,6 @@
 #include "tests/support/harness.h"
 
+#include "core/capture/torch_backend.h"
 #include "core/translate/op_list.h"
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 #include <set>
 
 #include <onnx/onnx_pb.h>
+#include <torch/csrc/jit/frontend/resolver.h>
+#include <torch/csrc/jit/frontend/sugared_value.h>
 #include <torch/script.h>
 
 #include <filesystem>
@@ -21,11 +24,37 @@ std::string OutputDir() {
   return dir.string();
 }
 
+namespace {
+
+// `ops.<namespace>.<op>` in a model's source, as TorchScript's own serialized code calls
+// operators outside aten (ops.torchvision.nms); the rest resolves as in torch::jit::compile.
+struct OpsNamespaces : torch::jit::SugaredValue {
+  std::string kind() const override { return "ops"; }
+  std::shared_ptr<torch::jit::SugaredValue> attr(const torch::jit::SourceRange&, torch::jit::GraphFunction&,
+                                                 const std::string& ns) override {
+    return std::make_shared<torch::jit::BuiltinModule>(ns);
+  }
+};
+
+struct OpsResolver : torch::jit::Resolver {
+  std::shared_ptr<torch::jit::SugaredValue> resolveValue(const std::string& name, torch::jit::GraphFunction& m,
+                                                         const torch::jit::SourceRange& loc) override {
+    if (name == "ops") return std::make_shared<OpsNamespaces>();
+    return torch::jit::nativeResolver()->resolveValue(name, m, loc);
+  }
+  c10::TypePtr resolveType(const std::string& name, const torch::jit::SourceRange& loc) override {
+    return torch::jit::nativeResolver()->resolveType(name, loc);
+  }
+};
+
+}  // namespace
+
 std::string SaveTinyModel(const TinyModel& model, const std::string& name) {
+  Torch();  // loads libt2o_torch, which registers the torchvision operators models may call
   torch::manual_seed(0);
   torch::jit::Module module("TinyModel");
   for (const auto& [param, shape] : model.params) module.register_parameter(param, torch::randn(shape), false);
-  module.define(model.forward);
+  module.define(model.forward, std::make_shared<OpsResolver>());
   std::string path = (fs::path(OutputDir()) / (name + ".pt")).string();
   module.save(path);
   return path;

@@ -378,15 +378,26 @@ std::vector<int64_t> OnnxPads(const std::vector<int64_t>& torch_pads, int64_t ra
   return pads;
 }
 
+// torch's pads (last dim first, (begin, end) pairs, maybe fewer than the rank) computed at
+// run time, as ONNX's [begins..., ends...]: zero-filled to 2 * rank, pairs reversed, transposed.
+std::string OnnxPadsAtRunTime(TranslationContext& ctx, const std::string& torch_pads, int64_t rank) {
+  std::string missing = ctx.Op("Sub", {ctx.ConstInt64s({2 * rank}), ShapeOf(ctx, torch_pads)});
+  std::string full = ctx.Op("Pad", {torch_pads, ctx.Op("Concat", {ctx.ConstInt64s({0}), missing}, {{"axis", int64_t{0}}})});
+  std::string pairs = Reshape(ctx, full, {rank, 2});
+  std::string first_dim_first = ctx.Op("Slice", {pairs, ctx.ConstInt64s({-1}), ctx.ConstInt64s({std::numeric_limits<int64_t>::min()}),
+                                                 ctx.ConstInt64s({0}), ctx.ConstInt64s({-1})});
+  return Reshape(ctx, ctx.Op("Transpose", {first_dim_first}, {{"perm", std::vector<int64_t>{1, 0}}}), {-1});
+}
+
 void EmitPad(TranslationContext& ctx, const std::string& mode, const std::vector<int64_t>& torch_pads,
-             std::optional<double> value) {
+             std::optional<double> value, const std::string& runtime_pads = "") {
   int64_t rank = ctx.Rank(0);
-  std::vector<std::string> ins{ctx.Input(0), ctx.ConstInt64s(OnnxPads(torch_pads, rank))};
+  std::string pads = runtime_pads.empty() ? ctx.ConstInt64s(OnnxPads(torch_pads, rank)) : OnnxPadsAtRunTime(ctx, runtime_pads, rank);
+  std::vector<std::string> ins{ctx.Input(0), pads};
   if (value && *value != 0.0) ins.push_back(ctx.ConstScalar(*value, ctx.OutDType()));
   ctx.SetOutput(0, ctx.Op("Pad", ins, {{"mode", mode}}));
 }
 
-// aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor
 // aten::unfold(Tensor self, int dimension, int size, int step): the windows along
 // `dimension`, each window's elements in a new last dim.
 void TranslateUnfold(TranslationContext& ctx) {
@@ -402,7 +413,10 @@ void TranslateUnfold(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Transpose", {windows}, {{"perm", perm}}));
 }
 
+// aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor
 void TranslateConstantPad(TranslationContext& ctx) {
+  if (!ctx.IsConstant(1))
+    return EmitPad(ctx, "constant", {}, ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "value") : 0.0, ctx.IntListInput(1));
   EmitPad(ctx, "constant", ctx.ConstInts(1, "pad"), ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "value") : 0.0);
 }
 
@@ -433,14 +447,40 @@ void TranslatePad(TranslationContext& ctx) {
   if (mode == "circular") return EmitCircularPad(ctx, ctx.ConstInts(1, "pad"));
   std::string onnx_mode = mode == "constant" ? "constant" : mode == "reflect" ? "reflect" : mode == "replicate" ? "edge" : "";
   if (onnx_mode.empty()) throw UnsupportedError("pad mode '" + mode + "' is not supported");
+  if (!ctx.IsConstant(1)) return EmitPad(ctx, onnx_mode, {}, ctx.OptionalConstDouble(3, "value"), ctx.IntListInput(1));
   EmitPad(ctx, onnx_mode, ctx.ConstInts(1, "pad"), ctx.OptionalConstDouble(3, "value"));
 }
 
 }  // namespace
 
+// aten::meshgrid(Tensor[] tensors) -> Tensor[]   ('ij' indexing)
+// aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]
+// N vectors (0-d ones count as length 1) -> N tensors of the grid's shape; 'xy' swaps the
+// roles of the first two.
+void TranslateMeshgrid(TranslationContext& ctx) {
+  bool xy = ctx.node().overload == "indexing" && ctx.ConstString(1, "indexing") == "xy";
+  std::vector<std::string> vectors;
+  for (const auto& t : ctx.TensorListInput(0)) vectors.push_back(Reshape(ctx, t, {-1}));
+  const size_t n = vectors.size();
+  std::vector<size_t> position(n);
+  for (size_t i = 0; i < n; ++i) position[i] = xy && n >= 2 && i < 2 ? 1 - i : i;
+  std::vector<std::string> grid_dims(n);
+  for (size_t i = 0; i < n; ++i) grid_dims[position[i]] = ShapeOf(ctx, vectors[i]);
+  std::string grid_shape = ctx.Op("Concat", grid_dims, {{"axis", int64_t{0}}});
+  std::vector<std::string> outs;
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int64_t> along(n, 1);
+    along[position[i]] = -1;
+    outs.push_back(ctx.Op("Expand", {Reshape(ctx, vectors[i], along), grid_shape}));
+  }
+  ctx.SetOutputBinding(0, ListOf(outs));
+}
+
 void RegisterShape(Registry& r) {
   r.SetFamily("shape");
   r.Add("aten::view", TranslateReshape);
+  r.Add("aten::meshgrid", TranslateMeshgrid);
+  r.Add("aten::_shape_as_tensor", [](TranslationContext& c) { c.SetOutput(0, ShapeOf(c, c.Input(0))); });
   r.Add("aten::as_strided", TranslateAsStrided);
   r.Add("aten::reshape", TranslateReshape);
   r.Add("aten::_unsafe_view", TranslateReshape);

@@ -90,7 +90,7 @@ void TranslateSize(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Gather", {shape, ctx.ConstInt64(dim)}, {{"axis", int64_t{0}}}));
 }
 
-// aten::dim(Tensor self) -> int ; aten::numel(Tensor self) -> int
+// aten::numel(Tensor self) -> int (aten::dim: the Size of the Shape)
 void TranslateNumel(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Size", {ctx.Input(0)}));
 }
@@ -131,6 +131,7 @@ void RegisterContainers(Registry& r) {
   r.Add("aten::size", TranslateSize);
   r.Add("aten::sym_size", TranslateSize);
   r.Add("aten::numel", TranslateNumel);
+  r.Add("aten::dim", [](TranslationContext& c) { c.SetOutput(0, c.Op("Size", {ShapeOf(c, c.Input(0))})); });
   r.Add("aten::sym_numel", TranslateNumel);
   r.Add("prim::NumToTensor", TranslateScalarCast);
   r.Add("aten::Int", TranslateScalarCast);

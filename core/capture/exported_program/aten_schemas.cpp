@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "core/capture/torchvision_schemas.h"
+
 namespace t2o {
 namespace {
 
@@ -290,6 +292,9 @@ const OperatorSchema* FindOperatorSchema(const std::string& op, const std::strin
   });
   std::unique_ptr<OperatorSchema> schema;
   if (it != end && name_of(*it) == key) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(*it));
+  for (const char* text : kTorchvisionSchemas) {  // not in libtorch's registry at table-generation time
+    if (!schema && name_of(text) == key) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(text));
+  }
   return (parsed[key] = std::move(schema)).get();
 }
 

@@ -1,0 +1,60 @@
+// torchvision's detection operators (translators/torchvision/detection_ops.cpp): nms and
+// roi_align as TorchScript calls them, compared between the tool's libtorch kernels for them
+// (core/capture/torchvision_ops.cpp) and ONNX Runtime's NonMaxSuppression / RoiAlign.
+#include "tests/support/catch.h"
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+
+// Boxes (x1, y1, x2, y2) with positive sizes from a [N, 4] normal draw, many overlapping.
+const char* kBoxes = "b = torch.cat([x[:, :2] * 20.0, x[:, :2] * 20.0 + x[:, 2:].abs() * 12.0 + 0.5], 1)\n";
+// RoIs (batch index, x1, y1, x2, y2) over a 2-image batch from a [K, 5] draw: large and
+// small boxes, partly outside the feature map.
+const char* kRois =
+    "r = torch.cat([(y[:, :1] > 0).float(), y[:, 1:3].abs() * 9.0 - 2.0,"
+    " y[:, 1:3].abs() * 9.0 + y[:, 3:5].abs() * 14.0], 1)\n";
+
+}  // namespace
+
+TEST_CASE("torchvision::nms keeps the boxes torchvision keeps, best first", "[ops][detection]") {
+  REQUIRE_VERIFIED(RunBody("detection", "nms", std::string(kBoxes) +
+                           "keep = ops.torchvision.nms(b, y.sigmoid(), 0.3)\nreturn keep, b[keep]",
+                           {Shape({64, 4}), Shape({64})}));
+  // batched_nms' coordinate trick: boxes of different classes shifted apart.
+  REQUIRE_VERIFIED(RunBody("detection", "batched_nms", std::string(kBoxes) +
+                           "labels = (y * 3).floor().clamp(0, 3)\n"
+                           "shifted = b + (labels * (b.max() + 1)).unsqueeze(1)\n"
+                           "keep = ops.torchvision.nms(shifted, y, 0.5)\nreturn keep, y[keep] * 2",
+                           {Shape({80, 4}), Shape({80})}));
+  REQUIRE_VERIFIED(RunBody("detection", "nms_all_kept", std::string(kBoxes) +
+                           "keep = ops.torchvision.nms(b, y, 1.0)\nreturn keep.float() + 1",
+                           {Shape({9, 4}), Shape({9})}));
+}
+
+TEST_CASE("torchvision::roi_align: sampling ratios, scales, aligned from opset 16", "[ops][detection]") {
+  REQUIRE_VERIFIED(RunBody("detection", "roi_align", std::string(kRois) +
+                           "return ops.torchvision.roi_align(x, r, 0.5, 3, 4, 2, False)",
+                           {Shape({2, 3, 12, 16}), Shape({7, 5})}));
+  REQUIRE_VERIFIED(RunBody("detection", "roi_align_adaptive", std::string(kRois) +
+                           "return ops.torchvision.roi_align(x, r, 1.0, 7, 7, -1, False)",
+                           {Shape({2, 4, 20, 24}), Shape({5, 5})}));
+  for (int opset : {16, 21}) {
+    REQUIRE_VERIFIED(RunBody("detection", "roi_align_aligned", std::string(kRois) +
+                             "return ops.torchvision.roi_align(x, r, 0.25, 2, 2, 0, True)",
+                             {Shape({2, 2, 10, 10}), Shape({6, 5})}, {}, AtOpset(opset)));
+  }
+  auto r = RunBody("detection", "roi_align_aligned_15", std::string(kRois) +
+                   "return ops.torchvision.roi_align(x, r, 0.25, 2, 2, 0, True)",
+                   {Shape({2, 2, 10, 10}), Shape({6, 5})}, {}, AtOpset(15));
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, ContainsText("torchvision::roi_align") && ContainsText("opset 16"));
+  auto at22 = RunBody("detection", "roi_align_22", std::string(kRois) +
+                      "return ops.torchvision.roi_align(x, r, 0.5, 3, 4, 2, False)",
+                      {Shape({2, 3, 12, 16}), Shape({7, 5})}, {}, AtOpset(22));
+  REQUIRE_FALSE(at22.ok);
+  CHECK_THAT(at22.error, ContainsText("RoiAlign-22") && ContainsText("--opset 21") && ContainsText("1 operator cannot"));
+}
