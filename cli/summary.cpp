@@ -1,5 +1,7 @@
 #include "cli/summary.h"
 
+#include "core/util/format.h"
+
 #include <cstdio>
 
 namespace t2o::cli {
@@ -26,12 +28,6 @@ json ComparisonJson(const OutputComparison& c) {
           {"max_rel_diff", c.max_rel_diff}, {"reference_abs_max", c.expected_abs_max},
           {"mismatched", c.mismatched}, {"numel", c.numel},           {"passed", c.passed},
           {"atol", c.atol},             {"rtol", c.rtol}};
-}
-
-std::string ShortTolerance(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
 }
 
 }  // namespace
@@ -94,7 +90,7 @@ void PrintConvertHuman(const ConvertOptions& options, const ConvertResult& resul
                   c.passed ? "OK" : "MISMATCH",
                   c.atol == options.tolerance.atol && c.rtol == options.tolerance.rtol
                       ? ""
-                      : (" (atol=" + ShortTolerance(c.atol) + " rtol=" + ShortTolerance(c.rtol) + ")").c_str());
+                      : (" (atol=" + ShortNumber(c.atol) + " rtol=" + ShortNumber(c.rtol) + ")").c_str());
     const Divergence& d = result.divergence;
     if (d.searched && !d.value.empty()) {
       std::printf("first diverging value: %s = %s at %s (max abs diff %.3e over %zu compared values)\n",

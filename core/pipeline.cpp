@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/ir/ir_json.h"
+#include "core/util/format.h"
 #include "core/optimize/optimizer.h"
 #include "core/report/markdown_report.h"
 #include "core/util/profile.h"
@@ -122,12 +123,6 @@ void FindDivergence(const ConvertOptions& options, CapturedProgram& program, con
 }
 
 std::string VersionString() { return T2O_VERSION; }
-
-std::string ShortNumber(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3g", v);
-  return buffer;
-}
 
 std::string DimsLabel(const std::map<std::string, int64_t>& assignment) {
   std::string label;

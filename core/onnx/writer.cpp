@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/unknown_field_set.h>
@@ -198,8 +200,9 @@ void FillGraph(const OnnxGraph& graph, const WriteOptions& options, ::onnx::Grap
 }
 
 void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& options, ExternalPlan* external,
-                              StreamPlan* stream, ::onnx::GraphProto* proto) {
+                              StreamPlan* stream, const std::set<std::string>& skip, ::onnx::GraphProto* proto) {
   for (const auto& init : graph.initializers) {
+    if (skip.count(init.name)) continue;
     bool is_weight = init.is_weight;
     if (options.keep_initializers_as_inputs && is_weight) {
       ValueInfo info{init.name, init.data.dtype,
@@ -211,6 +214,61 @@ void FillTopLevelInitializers(const OnnxGraph& graph, const WriteOptions& option
     int index = proto->initializer_size();
     FillInitializer(init, external, stream, index, proto->add_initializer());
   }
+}
+
+// ONNX shape inference reads constant inputs (Unsqueeze's axes, Reshape's shape, Resize's
+// sizes) only from the graph it is inferring: in a Loop or If body the main graph's
+// initializers have types but no values, every shape after such an op is unknown, and some
+// inference functions then fail (Resize on sizes of unknown length). So each subgraph gets
+// its own Constant copy of the small constants its nodes read.
+void CopySmallConstantsInto(::onnx::GraphProto* sub, const std::map<std::string, ::onnx::TensorProto>& small,
+                            std::set<std::string>& copied, int& counter) {
+  std::map<std::string, std::string> local;  // main-graph name -> name in this subgraph
+  for (auto& node : *sub->mutable_node()) {
+    for (auto& input : *node.mutable_input()) {
+      if (!small.count(input)) continue;
+      auto [entry, added] = local.try_emplace(input, input + "_in_subgraph" + std::to_string(counter));
+      if (added) ++counter;
+      copied.insert(input);
+      input = entry->second;
+    }
+  }
+  for (auto& node : *sub->mutable_node())
+    for (auto& attr : *node.mutable_attribute()) {
+      if (attr.has_g()) CopySmallConstantsInto(attr.mutable_g(), small, copied, counter);
+      for (auto& g : *attr.mutable_graphs()) CopySmallConstantsInto(&g, small, copied, counter);
+    }
+  auto* nodes = sub->mutable_node();
+  for (const auto& [outer, inner] : local) {
+    ::onnx::NodeProto* constant = nodes->Add();
+    constant->set_op_type("Constant");
+    constant->set_name(inner);
+    constant->add_output(inner);
+    auto* value = constant->add_attribute();
+    value->set_name("value");
+    value->set_type(::onnx::AttributeProto::TENSOR);
+    value->mutable_t()->CopyFrom(small.at(outer));
+    value->mutable_t()->clear_name();
+    for (int i = nodes->size() - 1; i > 0; --i) nodes->SwapElements(i, i - 1);  // to the front
+  }
+}
+
+// Returns the constants that only subgraphs read, which the main graph then no longer needs.
+std::set<std::string> CopySmallConstantsIntoSubgraphs(const OnnxGraph& graph, ::onnx::GraphProto* proto) {
+  std::map<std::string, ::onnx::TensorProto> small;
+  for (const auto& init : graph.initializers)
+    if (!init.is_weight && init.data.nbytes <= 1024) FillTensor(init.data, init.name, &small[init.name]);
+  std::set<std::string> copied;
+  int counter = 0;
+  for (auto& node : *proto->mutable_node())
+    for (auto& attr : *node.mutable_attribute()) {
+      if (attr.has_g()) CopySmallConstantsInto(attr.mutable_g(), small, copied, counter);
+      for (auto& g : *attr.mutable_graphs()) CopySmallConstantsInto(&g, small, copied, counter);
+    }
+  for (const auto& node : proto->node())
+    for (const auto& input : node.input()) copied.erase(input);
+  for (const auto& out : proto->output()) copied.erase(out.name());
+  return copied;
 }
 
 void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::string& data_file,
@@ -233,7 +291,8 @@ void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::
   }
   auto* graph = proto->mutable_graph();
   FillGraph(model.graph, options, graph);
-  FillTopLevelInitializers(model.graph, options, external, stream, graph);
+  std::set<std::string> only_in_subgraphs = CopySmallConstantsIntoSubgraphs(model.graph, graph);
+  FillTopLevelInitializers(model.graph, options, external, stream, only_in_subgraphs, graph);
 }
 
 }  // namespace

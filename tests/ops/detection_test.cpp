@@ -58,3 +58,14 @@ TEST_CASE("torchvision::roi_align: sampling ratios, scales, aligned from opset 1
   REQUIRE_FALSE(at22.ok);
   CHECK_THAT(at22.error, ContainsText("RoiAlign-22") && ContainsText("--opset 21") && ContainsText("1 operator cannot"));
 }
+
+TEST_CASE("upsample with a run-time size inside a loop (mask pasting)", "[ops][detection]") {
+  REQUIRE_VERIFIED(RunBody("detection", "loop_upsample",
+                           "out = torch.zeros(1)\n"
+                           "for i in range(y.size(0)):\n"
+                           "    h = int(y[i].abs().ceil()) + 2\n"
+                           "    m = torch.upsample_bilinear2d(x, [h, 7], False, None)\n"
+                           "    out = out + m.sum()\n"
+                           "return out",
+                           {Shape({1, 1, 5, 5}), Shape({3})}));
+}

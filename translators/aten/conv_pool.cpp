@@ -363,6 +363,9 @@ void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool ha
     std::string size_list = ctx.IntListInput(1);
     std::string lead = ctx.Op("Slice", {ShapeOf(ctx, x), ctx.ConstInt64s({0}), ctx.ConstInt64s({2})});
     sizes = ctx.Op("Concat", {lead, size_list}, {{"axis", int64_t{0}}});
+    // Its length stated: ONNX's Resize shape inference fails on sizes of unknown length,
+    // which is what it infers inside Loop bodies.
+    if (rank > 0) sizes = Reshape(ctx, sizes, {rank});
   }
   ctx.SetOutput(0, ctx.Op("Resize", {x, "", "", sizes}, attrs));
 }
