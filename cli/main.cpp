@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   AddConvertFlags(app, flags);
   bool list_ops = false, markdown = false;
   app.add_flag("--list-ops", list_ops, "Print the supported ATen ops with their opset ranges (at --opset if given)");
-  app.add_flag("--markdown", markdown, "With --list-ops: a markdown table by op family");
+  app.add_flag("--markdown", markdown, "With --list-ops: a markdown table by op family (--json: every translator and refusal)");
 
   CliFlags inspect_flags;
   std::string inspect_model;
@@ -130,7 +130,9 @@ int main(int argc, char** argv) {
       if (opset && (*opset < t2o::kMinOpset || *opset > t2o::kMaxOpset))
         throw t2o::UsageError("--opset " + std::to_string(*opset) + " is not supported: choose " +
                               std::to_string(t2o::kMinOpset) + " to " + std::to_string(t2o::kMaxOpset));
-      std::fputs(t2o::FormatOpList(t2o::BuiltinRegistry(), opset, markdown).c_str(), stdout);
+      if (flags.json && (opset || markdown)) throw t2o::UsageError("--list-ops --json lists every opset: drop --opset and --markdown");
+      std::fputs((flags.json ? t2o::FormatOpListJson(t2o::BuiltinRegistry())
+                             : t2o::FormatOpList(t2o::BuiltinRegistry(), opset, markdown)).c_str(), stdout);
       return 0;
     }
     return RunConvert(flags, argc, argv);

@@ -27,7 +27,7 @@ json ComparisonJson(const OutputComparison& c) {
   return {{"name", c.name},           {"type", c.expected_type},     {"max_abs_diff", c.max_abs_diff},
           {"max_rel_diff", c.max_rel_diff}, {"reference_abs_max", c.expected_abs_max},
           {"mismatched", c.mismatched}, {"numel", c.numel},           {"passed", c.passed},
-          {"atol", c.atol},             {"rtol", c.rtol}};
+          {"atol", c.atol},             {"rtol", c.rtol},             {"random", c.random}};
 }
 
 }  // namespace
@@ -88,7 +88,8 @@ void PrintConvertHuman(const ConvertOptions& options, const ConvertResult& resul
       std::printf("  %-24s %-22s max_abs_diff=%.3e max_rel_diff=%.3e |ref|max=%.3e  %s%s\n", c.name.c_str(),
                   c.expected_type.c_str(), c.max_abs_diff, c.max_rel_diff, c.expected_abs_max,
                   c.passed ? "OK" : "MISMATCH",
-                  c.atol == options.tolerance.atol && c.rtol == options.tolerance.rtol
+                  c.random ? " (random: shape, dtype, range)"
+                  : c.atol == options.tolerance.atol && c.rtol == options.tolerance.rtol
                       ? ""
                       : (" (atol=" + ShortNumber(c.atol) + " rtol=" + ShortNumber(c.rtol) + ")").c_str());
     const Divergence& d = result.divergence;

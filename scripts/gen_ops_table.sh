@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Regenerates the operator coverage tables from the built registry: docs/OPS.md (every op
-# with its opsets) and the per-family summary in README.md (between the ops-summary marks).
+# with its opsets), the per-family summary in README.md (between the ops-summary marks) and
+# docs/CORE_ATEN.md (every core ATen op, its status and its tests: scripts/core_aten.py,
+# which also fails when a core op has neither a translator nor a stated reason).
 #   scripts/gen_ops_table.sh [--check] [BUILD_DIR]
-# --check writes nothing and fails when either file differs from what it would write
-# (the tool is $T2O_TOOL when set, else BUILD_DIR/torch2onnx).
+# --check writes nothing and fails when a file differs from what it would write (the tool
+# is $T2O_TOOL when set, else BUILD_DIR/torch2onnx; Python $T2O_PYTHON, else .venv's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=0
 if [[ ${1:-} == --check ]]; then check=1; shift; fi
 build=${1:-build}
 tool=${T2O_TOOL:-$build/torch2onnx}
+py=${T2O_PYTHON:-.venv/bin/python}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$tool" --list-ops --markdown > "$work/table.md"
+"$py" scripts/core_aten.py "$tool" > "$work/CORE_ATEN.md" || { echo "scripts/core_aten.py found core ATen ops without a status or a test (above)" >&2; exit 1; }
+core_line=$(grep -m1 "core ATen overloads:" "$work/CORE_ATEN.md")
 {
   echo "# Supported operators"
   echo
@@ -27,16 +32,18 @@ awk -F' [|] ' '/^\| family/ { print "| family | ATen/prim ops |"; next }
                /^\|---/ { print "|---|---:|"; next }
                /^\| / { sub(/^\| /, "", $1); print "| " $1 " | " $2 " |"; next }
                NF { print ""; print }' "$work/table.md" > "$work/summary.md"
+echo "Core ATen (docs/CORE_ATEN.md): $core_line" >> "$work/summary.md"
 awk -v table="$work/summary.md" '
   /<!-- ops-summary:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
   /<!-- ops-summary:end -->/ { skip = 0 }
   !skip { print }' README.md > "$work/README.md"
 
 if [[ $check -eq 1 ]]; then
-  diff -u docs/OPS.md "$work/OPS.md" && diff -u README.md "$work/README.md" ||
+  diff -u docs/OPS.md "$work/OPS.md" && diff -u README.md "$work/README.md" && diff -u docs/CORE_ATEN.md "$work/CORE_ATEN.md" ||
     { echo "the operator tables are stale: run scripts/gen_ops_table.sh" >&2; exit 1; }
   exit 0
 fi
 cp "$work/OPS.md" docs/OPS.md
 cp "$work/README.md" README.md
-echo "wrote docs/OPS.md and the summary in README.md"
+cp "$work/CORE_ATEN.md" docs/CORE_ATEN.md
+echo "wrote docs/OPS.md, docs/CORE_ATEN.md and the summary in README.md"

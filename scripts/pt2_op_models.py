@@ -252,6 +252,105 @@ class Spectral(nn.Module):
                                                                                return_complex=True).abs())
 
 
+aten = torch.ops.aten
+
+
+class CoreDirect(nn.Module):
+    """Core ATen ops that the family models do not reach through the public API (their
+    decompositions pick other core ops), called as the ATen overloads themselves."""
+
+    def __init__(self):
+        super().__init__()
+        self.bag = nn.Parameter(torch.randn(6, 3))
+        self.register_buffer("mean", torch.randn(4) * 0.1)
+        self.register_buffer("var", torch.rand(4) + 0.5)
+
+    def forward(self, x, i):  # x: [2, 4, 9, 9], i: [3, 4] int64 in [-5, 6)
+        m = x[0, 0]
+        seq = x.flatten(2)
+        vol = x.unsqueeze(2)
+        bag, _, _, _ = aten._embedding_bag.default(self.bag, i.abs().flatten(), torch.tensor([0, 2, 7]), False, 1)
+        scatter_index = i.abs().clamp(max=3)[:2]
+        outputs = (aten._cdist_forward.default(m, x[0, 1], 2.0, None), aten._cdist_forward.default(x[0], x[1, :, :5], 1.0, None),
+                aten._cdist_forward.default(m, m[:4], float("inf"), None), aten._cdist_forward.default(m[:3], m, 0.0, None),
+                aten._cdist_forward.default(x[1], x[0], 3.0, None),
+                aten._pdist_forward.default(m, 2.0), aten._pdist_forward.default(m[:5], 1.0),
+                aten._pdist_forward.default(m[:4], float("inf")), aten._pdist_forward.default(m[:6], 0.5),
+                bag, x * aten._local_scalar_dense.default(m.mean()),
+                aten._native_batch_norm_legit.default(x, None, None, self.mean.clone(), self.var.clone(), False, 0.1,
+                                                      1e-5)[0],
+                aten.adaptive_avg_pool1d.default(seq, [7]), aten.avg_pool1d.default(seq, [4], [3], [1], True, False),
+                aten.any.default(x > 2.0), aten.mean.default(x), aten.var.dim(x, [1, 3], False),
+                aten.as_strided.default(m, [3, 4], [9, 2], 5),
+                aten.bitwise_and.Scalar(i, 6), aten.bitwise_or.Scalar(i, 3), aten.bitwise_xor.Scalar(i, -2),
+                aten.div.Scalar(x, 3.0), aten.div.Scalar_mode(x * 4, 3.0, rounding_mode="floor"),
+                aten.div.Scalar_mode(x * 4, -3.0, rounding_mode="trunc"), aten.mul.Scalar(x, -1.5), aten.sub.Scalar(x, 0.25),
+                aten.col2im.default(aten.im2col.default(x, [2, 2], [1, 1], [0, 0], [2, 2]), [8, 8], [2, 2], [1, 1], [0, 0], [2, 2]),
+                aten.nonzero.default(i > 2),
+                aten.reflection_pad1d.default(seq, [2, 3]), aten.reflection_pad2d.default(x, [1, 2, 3, 0]),
+                aten.reflection_pad3d.default(vol, [1, 1, 2, 0, 0, 0]), aten.replication_pad2d.default(x, [0, 2, 1, 1]),
+                aten.replication_pad3d.default(vol, [1, 0, 0, 2, 1, 1]),
+                aten.scatter.src(m[:2], 1, scatter_index, m[2:4]), aten.scatter_reduce.two(m[:2], 1, scatter_index, m[2:4], "amax"),
+                aten.scatter_reduce.two(m[:2], 1, scatter_index, m[2:4], "mean", include_self=False),
+                aten.select_scatter.default(x, x[:, 0] * 2, 1, 2), aten.squeeze.dim(x[:, :1], 1),
+                aten.native_dropout.default(x, 0.5, False)[0] * 2,
+                aten.empty_strided.default([2, 3], [3, 1]).fill_(2.5) + m[:2, :3])
+        # The tracer cannot follow resize_ and records fill.Scalar as a full_like call that
+        # it then fails to resolve: the op tests script both.
+        if torch.jit.is_tracing():
+            return outputs
+        grown = aten.resize_.default(m.clone(), [10, 10])  # the new elements are uninitialized
+        return outputs + (aten.fill.Scalar(x, 1.5), aten.resize_.default(x.clone(), [3, 5]), (grown + grown.shape[0]).flatten()[:81])
+
+
+class Losses(nn.Module):
+    """The loss functions with every reduction (TorchScript keeps them as ATen ops;
+    torch.export decomposes them)."""
+
+    def forward(self, x, y, t):  # x, y: [4, 5]; t: [4] int64 classes in [0, 5)
+        w = torch.linspace(0.5, 1.5, 5)
+        probs, labels, signs = torch.sigmoid(y), (y > 0).float(), torch.sign(y) + (y == 0).float()
+        out = []
+        for reduction in ("none", "mean", "sum"):
+            out += [F.mse_loss(x, y, reduction=reduction), F.l1_loss(x, y, reduction=reduction),
+                    F.smooth_l1_loss(x, y, reduction=reduction, beta=0.5), F.huber_loss(x, y, reduction=reduction, delta=0.7),
+                    F.kl_div(F.log_softmax(x, 1), F.softmax(y, 1), reduction=reduction),
+                    F.kl_div(F.log_softmax(x, 1), F.log_softmax(y, 1), reduction=reduction, log_target=True),
+                    F.poisson_nll_loss(x, y.abs(), reduction=reduction),
+                    F.poisson_nll_loss(x.abs() + 0.1, y.abs() * 3, log_input=False, full=True, reduction=reduction),
+                    F.binary_cross_entropy(torch.sigmoid(x), probs, weight=w, reduction=reduction),
+                    F.binary_cross_entropy_with_logits(x, labels, pos_weight=w, reduction=reduction),
+                    F.margin_ranking_loss(x[:, 0], y[:, 0], signs[:, 1], margin=0.2, reduction=reduction),
+                    F.cosine_embedding_loss(x, y, signs[:, 0], margin=0.1, reduction=reduction),
+                    F.triplet_margin_loss(x, y, x.flip(0), swap=True, reduction=reduction),
+                    F.hinge_embedding_loss(x, signs, reduction=reduction), F.soft_margin_loss(x, signs, reduction=reduction),
+                    F.multi_margin_loss(x, t, reduction=reduction), F.multi_margin_loss(x, t, p=2, weight=w, reduction=reduction),
+                    F.nll_loss(F.log_softmax(x, 1), t, weight=w, reduction=reduction),
+                    F.nll_loss(F.log_softmax(x, 1), t, ignore_index=2, reduction=reduction),
+                    F.cross_entropy(x, t, reduction=reduction), F.cross_entropy(x, t, weight=w, label_smoothing=0.2, reduction=reduction),
+                    F.cross_entropy(x, F.softmax(y, 1), label_smoothing=0.1, reduction=reduction),
+                    F.cross_entropy(x.view(2, 2, 5).transpose(1, 2), t.view(2, 2), reduction=reduction)]
+        return tuple(out)
+
+
+class RandomOps(nn.Module):
+    """Random core ATen ops and the public calls that lead to them (values differ from
+    PyTorch's by design: --verify compares shapes, dtypes and ranges)."""
+
+    def forward(self, x):  # x: [3, 4]
+        return (aten.rand.default([64, 8]), aten.randn.default([4, 16]) * 2 + 1, aten.randperm.default(10),
+                torch.rand_like(x), torch.randint(2, 9, (5, 6)), torch.bernoulli(torch.sigmoid(x)),
+                F.dropout(x, 0.5, training=True), torch.normal(x, 0.5), torch.multinomial(x.abs() + 0.1, 3),
+                x * 2)
+
+
+class CoreSymbolic(nn.Module):
+    """Size and stride queries torch.export leaves as nodes with dynamic dims."""
+
+    def forward(self, x):  # x: [4, 5, 3], all three dims dynamic
+        return x.reshape(-1) * x.stride(0) + x.transpose(0, 1).stride(1), x[1:].reshape(-1) * x[1:].storage_offset()
+
+
 def _inputs(*shapes, seed=0):
     gen = torch.Generator().manual_seed(seed)
     return tuple(torch.randn(s, generator=gen) for s in shapes)
@@ -308,6 +407,26 @@ def build_spectral():
     return Spectral().eval(), _inputs((2, 3, 16), (2, 3, 8))
 
 
+def build_core_direct():
+    return CoreDirect().eval(), _inputs((2, 4, 9, 9)) + (_ints((3, 4), -5, 6, 5),)
+
+
+def build_core_symbolic():
+    return CoreSymbolic().eval(), _inputs((4, 5, 3))
+
+
+def build_losses():
+    return Losses().eval(), _inputs((4, 5), (4, 5)) + (torch.tensor([1, 0, 4, 2]),)
+
+
+def build_random():
+    return RandomOps().eval(), _inputs((3, 4))
+
+
+def core_symbolic_dims(args):
+    return ({0: torch.export.Dim("a", min=3), 1: torch.export.Dim("b"), 2: torch.export.Dim("c")},)
+
+
 def build_creation():
     return Creation().eval(), _inputs((3, 4)) + (_ints((3, 4), -5, 6, 4),)
 
@@ -326,4 +445,6 @@ OP_MODELS = {
     "ops_shape_index": (build_shape_index, ["x", "idx", "mask"]),
     "ops_creation": (build_creation, ["x", "i"]),
     "ops_spectral": (build_spectral, ["x", "y"]),
+    "ops_core": (build_core_direct, ["x", "i"]),
+    "ops_loss": (build_losses, ["x", "y", "t"]),
 }

@@ -20,6 +20,8 @@ void RegisterRearrange(Registry& r);
 void RegisterNorms(Registry& r);
 void RegisterRecurrent(Registry& r);
 void RegisterSampling(Registry& r);
+void RegisterRandom(Registry& r);
+void RegisterLoss(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
 void RegisterControlFlow(Registry& r);
@@ -43,6 +45,8 @@ const Registry& BuiltinRegistry() {
     RegisterNorms(r);
     RegisterRecurrent(r);
     RegisterSampling(r);
+    RegisterRandom(r);
+    RegisterLoss(r);
     RegisterSpectral(r);
     RegisterContainers(r);
     RegisterControlFlow(r);

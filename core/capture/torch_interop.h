@@ -59,6 +59,9 @@ inline std::optional<ir::Constant> IValueToConstant(const c10::IValue& v) {
 // (`Tensor(a -> *) self -> Tensor(a)[]`), or written in place (`Tensor(a!) self`).
 inline ir::Aliasing AliasingOf(const c10::FunctionSchema& schema) {
   if (schema.arguments().empty() || schema.returns().empty()) return ir::Aliasing::kNone;
+  for (size_t k = 1; k < schema.arguments().size(); ++k)
+    if (const c10::AliasInfo* info = schema.arguments()[k].alias_info(); info && info->isWrite())
+      return ir::Aliasing::kWritesArgument;
   const c10::AliasInfo* self = schema.arguments()[0].alias_info();
   if (!self) return ir::Aliasing::kNone;
   if (self->isWrite()) return ir::Aliasing::kInPlace;

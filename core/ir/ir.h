@@ -90,8 +90,9 @@ class Value {
 
 // How a node's outputs relate to its first input, from the op's schema alias annotations:
 // a view of it (`slice(Tensor(a) self) -> Tensor(a)`), a list of views of it (split,
-// unbind), or the input itself, written in place (`add_(Tensor(a!) self)`).
-enum class Aliasing : uint8_t { kNone, kView, kViewList, kInPlace };
+// unbind), or the input itself, written in place (`add_(Tensor(a!) self)`); or another
+// argument written (the out= variants: `atan2.out(Tensor self, Tensor other, *, Tensor(a!) out)`).
+enum class Aliasing : uint8_t { kNone, kView, kViewList, kInPlace, kWritesArgument };
 
 class Node {
  public:

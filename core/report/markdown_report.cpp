@@ -1,5 +1,7 @@
 #include "core/report/markdown_report.h"
 
+#include "core/util/format.h"
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -188,14 +190,16 @@ std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResu
   }
 
   if (!result.comparisons.empty()) {
-    md << "\n## Verification results\n\natol " << options.tolerance.atol << ", rtol " << options.tolerance.rtol
+    md << "\n## Verification results\n\natol " << ShortNumber(options.tolerance.atol) << ", rtol "
+       << ShortNumber(options.tolerance.rtol)
        << " (elementwise |onnx - torch| <= atol + rtol * |torch|)\n\n"
        << (result.verify_note.empty() ? "" : result.verify_note + ".\n\n")
        << "| output | type | max abs diff | max rel diff | max abs of reference | mismatched | result |\n|---|---|---|---|---|---|---|\n";
     for (const auto& c : result.comparisons)
       md << "| `" << c.name << "` | `" << c.expected_type << "` | " << std::scientific << std::setprecision(3)
          << c.max_abs_diff << " | " << c.max_rel_diff << " | " << c.expected_abs_max << " | " << c.mismatched << "/"
-         << c.numel << " | " << (c.passed ? "✅" : "❌ " + c.note) << " |\n";
+         << c.numel << " | " << (c.passed ? (c.random ? "✅ (random: shape, dtype, range)" : "✅") : "❌ " + c.note)
+         << " |\n";
   }
 
   const Divergence& d = result.divergence;

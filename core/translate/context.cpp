@@ -299,6 +299,8 @@ std::vector<std::string> TranslationContext::OpMulti(const std::string& op_type,
   onnx::OnnxNode n;
   n.op_type = op_type;
   n.inputs = inputs;
+  for (auto& in : n.inputs)  // a value SetOutput renamed earlier in this node
+    if (auto it = renamed_.find(in); it != renamed_.end()) in = it->second;
   std::string hint = node_ ? (node_->outputs.empty() ? node_->op : node_->outputs[0]->name) : op_type;
   for (size_t k = 0; k < num_outputs; ++k) n.outputs.push_back(FreshName(op_type + "_" + hint));
   n.name = n.outputs.empty() ? FreshName("node_" + op_type) : "node_" + n.outputs[0];
@@ -374,9 +376,11 @@ void TranslationContext::SetOutput(size_t j, const std::string& onnx_name) {
   const ir::Value* out = node_->outputs.at(j);
   // Give the ONNX value the IR value's name when this node produced it, so the ONNX
   // graph reads like the PyTorch one and intermediate values can be matched by name.
+  // (Later Op calls of the same translator may still pass the old name: renamed_ maps it.)
   auto& nodes = current_graph().nodes;
-  std::string final_name = onnx_name;
-  for (size_t k = first_emitted_; k < nodes.size(); ++k) {
+  auto earlier = renamed_.find(onnx_name);
+  std::string final_name = earlier != renamed_.end() ? earlier->second : onnx_name;
+  for (size_t k = first_emitted_; k < nodes.size() && earlier == renamed_.end(); ++k) {
     for (auto& o : nodes[k].outputs) {
       if (o != onnx_name) continue;
       std::string nice = FreshName(out->name);
@@ -386,6 +390,7 @@ void TranslationContext::SetOutput(size_t j, const std::string& onnx_name) {
       o = nice;
       nodes[k].name = "node_" + nice;
       final_name = nice;
+      renamed_[onnx_name] = nice;
       goto done;
     }
   }
@@ -439,6 +444,8 @@ void TranslationContext::TranslateNode(const ir::Node& node) {
   const ir::Node* saved_node = node_;
   onnx::Metadata saved_metadata = std::move(node_metadata_);
   size_t saved_first = first_emitted_;
+  std::map<std::string, std::string> saved_renamed = std::move(renamed_);
+  renamed_.clear();
   node_ = &node;
   node_metadata_ = NodeMetadata(node);
   first_emitted_ = current_graph().nodes.size();
@@ -460,6 +467,7 @@ void TranslationContext::TranslateNode(const ir::Node& node) {
   node_ = saved_node;
   node_metadata_ = std::move(saved_metadata);
   first_emitted_ = saved_first;
+  renamed_ = std::move(saved_renamed);
 }
 
 void TranslationContext::TranslateBlockNodes(const ir::Block& block) {

@@ -126,6 +126,7 @@ class TranslationContext {
   const ir::Node* node_ = nullptr;
   onnx::Metadata node_metadata_;
   size_t first_emitted_ = 0;  // index in current_graph().nodes of this node's first ONNX node
+  std::map<std::string, std::string> renamed_;  // ONNX names SetOutput changed in this node
   std::map<const ir::Value*, Binding> bindings_;
   std::map<std::string, int> name_counts_;  // next suffix to try per base name
   std::set<std::string> used_names_;

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace t2o {
 
 std::string FormatOpList(const Registry& registry, std::optional<int> opset, bool markdown) {
@@ -40,6 +42,25 @@ std::string FormatOpList(const Registry& registry, std::optional<int> opset, boo
   os << "\n" << by_key.size() << " ops in all" << (opset ? " at opset " + std::to_string(*opset) : "")
      << "; a key without an overload covers every overload of the op.\n";
   return os.str();
+}
+
+std::string FormatOpListJson(const Registry& registry) {
+  using nlohmann::json;
+  std::map<std::pair<std::string, bool>, json> translators;  // (key, complex) -> entry
+  for (const TranslatorEntry* e : registry.All()) {
+    json& entry = translators[{e->key, e->complex}];
+    if (entry.is_null()) entry = {{"key", e->key}, {"family", e->family}, {"complex", e->complex}, {"opsets", json::array()}};
+    entry["opsets"].push_back({e->range.since, e->range.until});
+  }
+  json out = {{"translators", json::array()}, {"refusals", json::array()}};
+  for (auto& [key, entry] : translators) out["translators"].push_back(std::move(entry));
+  for (const auto& [key, refusal] : registry.Refusals())
+    out["refusals"].push_back({{"key", key}, {"kind", Refusal::KindName(refusal.kind)}, {"reason", refusal.reason}});
+  out["refusal_rules"] = json::array({{{"suffix", kBackwardSuffix},
+                                       {"kind", Refusal::KindName(Refusal::Kind::kTrainingOnly)},
+                                       {"reason", kTrainingOnlyReason}},
+                                      {{"overload_suffix", "out"}, {"kind", "out-variant"}, {"reason", kOutVariantReason}}});
+  return out.dump(1) + "\n";
 }
 
 namespace {

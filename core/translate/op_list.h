@@ -16,6 +16,12 @@ namespace t2o {
 // grouped by translator family; with `opset`, only ops supported at that opset.
 std::string FormatOpList(const Registry& registry, std::optional<int> opset, bool markdown);
 
+// The same as JSON, for tools: {"translators": [{"key", "family", "complex", "opsets":
+// [[since, until], ...]}], "refusals": [{"key", "kind", "reason"}], "refusal_rules":
+// [{"suffix" or "overload_suffix", "kind", "reason"}]} (kinds: inexpressible, training-only,
+// out-variant).
+std::string FormatOpListJson(const Registry& registry);
+
 using OpKey = std::pair<std::string, std::string>;  // (op, overload) of IR nodes
 
 // The opsets at which every op in `ops` has a translator.

@@ -69,10 +69,14 @@ void Registry::AddAlias(const std::string& alias, const std::string& target) {
   for (auto& entry : copies) AddEntry(std::move(entry));
 }
 
-const std::string* Registry::InexpressibleReason(const std::string& op, const std::string& overload) const {
-  auto it = inexpressible_.find(overload.empty() ? op : op + "." + overload);
-  if (it == inexpressible_.end()) it = inexpressible_.find(op);
-  return it == inexpressible_.end() ? nullptr : &it->second;
+std::optional<Refusal> Registry::RefusalFor(const std::string& op, const std::string& overload) const {
+  auto it = refusals_.find(overload.empty() ? op : op + "." + overload);
+  if (it == refusals_.end()) it = refusals_.find(op);
+  if (it != refusals_.end()) return it->second;
+  const std::string suffix = kBackwardSuffix;
+  if (op.size() > suffix.size() && op.compare(op.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return Refusal{Refusal::Kind::kTrainingOnly, kTrainingOnlyReason};
+  return std::nullopt;
 }
 
 std::vector<const TranslatorEntry*> Registry::EntriesFor(const std::string& op) const {

@@ -34,6 +34,24 @@ struct OpsetRange {
 
 using TranslatorFn = std::function<void(TranslationContext&)>;
 
+// An op the registry refuses with a stated reason instead of translating it.
+struct Refusal {
+  enum class Kind { kInexpressible, kTrainingOnly };
+  Kind kind;
+  std::string reason;
+  static const char* KindName(Kind kind) { return kind == Kind::kInexpressible ? "inexpressible" : "training-only"; }
+};
+// The op-name suffix of gradient ops, refused as training-only (Registry::RefusalFor).
+inline constexpr const char* kBackwardSuffix = "_backward";
+// Nodes whose op writes its result into an argument other than self (ATen's out= variants,
+// whose overloads are named out or *_out), unless that exact overload has a translator.
+inline constexpr const char* kOutVariantReason =
+    "an out= variant (it writes its result into the `out` argument), which the converter does not follow: "
+    "call the functional form (y = op(...)) in the model";
+inline constexpr const char* kTrainingOnlyReason =
+    "training-only op (a gradient computation): the file holds a training graph; export the model for "
+    "inference (model.eval(), no backward pass) and convert that";
+
 struct TranslatorEntry {
   std::string key;     // as registered
   OpsetRange range;
@@ -57,12 +75,18 @@ class Registry {
   // An op that no opset this build writes can express exactly (`op` or `op.overload`); a
   // model using it fails with `reason`, which names the opset that would work. Not listed
   // among the supported ops.
-  void AddInexpressible(const std::string& key, std::string reason) { inexpressible_[key] = std::move(reason); }
+  void AddInexpressible(const std::string& key, std::string reason) {
+    refusals_[key] = Refusal{Refusal::Kind::kInexpressible, std::move(reason)};
+  }
   // Registers `alias` (e.g. aten::view_copy) with every entry of `target` (aten::view,
   // each overload and opset range), for ops that only differ in aliasing semantics.
   // Throws std::logic_error when `target` has no entry yet.
   void AddAlias(const std::string& alias, const std::string& target);
-  const std::string* InexpressibleReason(const std::string& op, const std::string& overload) const;
+  // Why the op has no translator, when the registry knows: an AddInexpressible entry, or
+  // for every op named `*_backward` (convolution_backward, native_dropout_backward, ...) the
+  // training-only refusal. nullopt otherwise.
+  std::optional<Refusal> RefusalFor(const std::string& op, const std::string& overload) const;
+  const std::map<std::string, Refusal>& Refusals() const { return refusals_; }
 
   // Exact overload first, then name-only; nullptr when none covers `opset`. `complex`:
   // the forms for nodes on complex tensors.
@@ -81,7 +105,7 @@ class Registry {
   void AddEntry(TranslatorEntry entry);
 
   std::map<std::string, std::vector<TranslatorEntry>> entries_;
-  std::map<std::string, std::string> inexpressible_;
+  std::map<std::string, Refusal> refusals_;
   std::string family_;
 };
 

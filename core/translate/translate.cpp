@@ -91,7 +91,12 @@ std::vector<NodeIssue> FindUnsupportedNodes(const ir::Graph& graph, const Regist
   ir::ForEachNode(graph.top, [&](const ir::Node& node) {
     bool in_place = false;
     const bool complex = OnComplexTensors(node);
-    if (registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place, complex)) return;
+    const TranslatorEntry* entry = registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place, complex);
+    if (entry && node.aliasing == ir::Aliasing::kWritesArgument && entry->key != node.Key()) {
+      issues.push_back({node.Key(), kOutVariantReason, node.location, node.debug_text});
+      return;
+    }
+    if (entry) return;
     // Folded nodes need no translator.
     bool all_constant = !node.outputs.empty() && node.blocks.empty();
     for (const ir::Value* out : node.outputs) all_constant = all_constant && out->constant.has_value();
@@ -100,8 +105,8 @@ std::vector<NodeIssue> FindUnsupportedNodes(const ir::Graph& graph, const Regist
     auto others = registry.EntriesFor(node.op);
     others.erase(std::remove_if(others.begin(), others.end(), [&](const TranslatorEntry* e) { return e->complex != complex; }),
                  others.end());
-    if (const std::string* reason = registry.InexpressibleReason(node.op, node.overload)) {
-      message = *reason;
+    if (auto refusal = registry.RefusalFor(node.op, node.overload)) {
+      message = refusal->reason;
     } else if (complex && others.empty()) {
       message = "no translator for complex tensors";
       if (auto* real = registry.FindAllowingInPlace(node.op, node.overload, opset, &in_place))
@@ -273,6 +278,9 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
     onnx::ValueInfo info{name, v->IsTensor() ? v->meta.dtype : TranslationContext::ScalarDType(v->kind),
                          std::nullopt, md};
     if (v->IsTensor()) info.shape = ShapeOf(v->meta);
+    // A number a TorchScript model returns (x.size(0)) is a 0-d tensor; the checker wants its shape.
+    if (v->kind == ir::ValueKind::kInt || v->kind == ir::ValueKind::kFloat || v->kind == ir::ValueKind::kBool)
+      info.shape = std::vector<ir::Dim>{};
     out.outputs.push_back(info);
   }
   ApplyOutputDynamicAxes(options, out);

@@ -56,4 +56,43 @@ OutputComparison CompareTensors(const std::string& name, const TensorData& expec
   return c;
 }
 
+OutputComparison CompareRandomTensors(const std::string& name, const TensorData& expected,
+                                      const TensorData& actual) {
+  OutputComparison c;
+  c.name = name;
+  c.random = true;
+  c.expected_type = TypeString(expected);
+  c.actual_type = TypeString(actual);
+  c.numel = expected.numel();
+  c.note = "depends on random ops: shape, dtype and value range compared";
+  if (expected.shape != actual.shape || expected.dtype != actual.dtype) {
+    c.shape_matches = expected.shape == actual.shape;
+    c.passed = false;
+    c.note = c.shape_matches ? "dtype differs" : "shape differs";
+    return c;
+  }
+  double low = INFINITY, high = -INFINITY;
+  for (int64_t i = 0; i < c.numel; ++i) {
+    double e = expected.ElementAsDouble(i);
+    if (!std::isfinite(e)) continue;
+    low = std::min(low, e);
+    high = std::max(high, e);
+    c.expected_abs_max = std::max(c.expected_abs_max, std::fabs(e));
+  }
+  // Three widths on either side (at least the magnitude, for a constant reference): a check
+  // for gross errors (scale, sign, NaN), not for the distribution, which small samples
+  // cannot pin down.
+  const double width = high >= low ? 3 * std::max(high - low, std::max(std::fabs(low), std::fabs(high))) : 0;
+  for (int64_t i = 0; i < c.numel; ++i) {
+    double e = expected.ElementAsDouble(i), a = actual.ElementAsDouble(i);
+    bool ok = std::isfinite(e) ? std::isfinite(a) && a >= low - width && a <= high + width : true;
+    if (!ok) ++c.mismatched;
+    if (std::isfinite(a) && high >= low)
+      c.max_abs_diff = std::max(c.max_abs_diff, std::max(low - a, a - high));  // outside the reference's range
+  }
+  c.passed = c.mismatched == 0;
+  if (!c.passed) c.note = "depends on random ops: values outside the reference's range widened by three times its width";
+  return c;
+}
+
 }  // namespace t2o

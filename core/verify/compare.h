@@ -28,12 +28,19 @@ struct OutputComparison {
   double atol = 0, rtol = 0;    // the tolerance applied (Tolerance::For the output's dtype)
   int64_t numel = 0;
   bool shape_matches = true;
+  bool random = false;  // depends on random ops: compared by CompareRandomTensors
   bool passed = true;
   std::string note;
 };
 
 OutputComparison CompareTensors(const std::string& name, const TensorData& expected,
                                 const TensorData& actual, const Tolerance& tol);
+
+// For an output that depends on random ops, whose values PyTorch and ONNX Runtime draw
+// differently: the same shape and dtype, finite wherever the reference is, and every value
+// within the reference's [min, max] widened on either side by three times its width (or
+// its magnitude, if larger): a check for gross errors, not for the distribution.
+OutputComparison CompareRandomTensors(const std::string& name, const TensorData& expected, const TensorData& actual);
 
 std::string TypeString(const TensorData& t);
 

@@ -75,7 +75,7 @@ assert passes['no-op removal']['nodes_removed'] >= 1, passes"
     "$tool" --list-ops --opset 13 | grep -q "ops at opset 13" || fail "--opset not applied"
     expect_error 2 "--opset 12 is not supported" none.onnx -- "$tool" --list-ops --opset 12
     # The coverage tables in docs/OPS.md and README.md must be the generated ones.
-    T2O_TOOL=$tool "$src/scripts/gen_ops_table.sh" --check || fail "docs/OPS.md or README.md is stale: run scripts/gen_ops_table.sh"
+    T2O_TOOL=$tool "$src/scripts/gen_ops_table.sh" --check || fail "docs/OPS.md, docs/CORE_ATEN.md or README.md is stale: run scripts/gen_ops_table.sh"
     ;;
   external_data)
     "$tool" "$fixtures/wide_mlp.pt" -o wide.onnx --input-shape 4,64 --external-data --verify -q

@@ -61,6 +61,31 @@ PY
     check_model "$out/shape_arith.onnx"
     # Sizes stay computed at run time: the graph reads the input's shape.
     $py -c "import onnx,sys; m=onnx.load(sys.argv[1]); assert any(n.op_type=='Shape' for n in m.graph.node)" "$out/shape_arith.onnx" ;;
+  dynamic_core_symbolic)  # sym_stride on an input with three dynamic dims, at other sizes too
+    a=$(sym ops_core_symbolic_dyn a) b=$(sym ops_core_symbolic_dyn b) c=$(sym ops_core_symbolic_dyn c)
+    "$tool" "$dir/ops_core_symbolic_dyn.archive.pt2" -o "$out/symbolic.onnx" --verify --verify-dims "$a=3,$b=2,$c=7" \
+      --verify-dims "$a=6,$b=4,$c=2" --artifacts-dir "$out"
+    check_model "$out/symbolic.onnx"
+    compare_eager "$out/symbolic_test_data_set_0" "$dir/ops_core_symbolic_dyn" ;;
+  random_ops)  # random ops at the first and last opset they convert at; refused at 22
+    for name in ops_random ops_random_core; do
+      for opset in 13 21; do
+        "$tool" "$dir/$name.archive.pt2" -o "$out/${name}_$opset.onnx" --opset "$opset" --verify --json \
+          --artifacts-dir "$out" >"$out/summary.json"
+        check_model "$out/${name}_$opset.onnx"
+        $py - "$out/summary.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["verification"]
+assert v["passed"] and "depend on random ops" in v["note"], v
+random = [o["random"] for o in v["outputs"]]
+assert random == [True] * (len(random) - 1) + [False], random  # x * 2, the last output, compared exactly
+print(v["note"])
+PY
+      done
+      rc=0; "$tool" "$dir/$name.archive.pt2" -o "$out/${name}_22.onnx" --opset 22 2>"$out/err.txt" || rc=$?
+      [[ $rc -eq 4 ]] && grep -q "convert with --opset 21 or lower" "$out/err.txt" || { echo "rc $rc"; cat "$out/err.txt"; exit 1; }
+      [[ ! -e $out/${name}_22.onnx ]] || { echo "a partial output was left"; exit 1; }
+    done ;;
   dynamic_errors)
     rc=0; "$tool" "$dir/mlp.flat.pt2" -o "$out/x.onnx" --dynamic-shapes '[{"0": "b"}]' 2>"$out/err.txt" || rc=$?
     [[ $rc -eq 2 ]] && grep -q "axis 0 is static (size 97) in the ExportedProgram" "$out/err.txt" || { cat "$out/err.txt"; exit 1; }

@@ -68,3 +68,21 @@ TEST_CASE("scalars computed from tensor data (aten::Int / Float / ScalarImplicit
 TEST_CASE("aten::item as a scalar", "[ops][containers]") {
   REQUIRE_VERIFIED(Run("item_scale", "return x * y.max().item()", {Shape({2, 3}), Shape({4})}));
 }
+
+TEST_CASE("aten::_local_scalar_dense, and aten::sym_numel / sym_stride / stride / sym_storage_offset / is_contiguous on inputs",
+          "[ops][containers]") {
+  REQUIRE_VERIFIED(Run("local_scalar_dense", "return x * ops.aten._local_scalar_dense(y.max())", {Shape({2, 3}), Shape({4})}));
+  VerifyOptions dynamic;
+  dynamic.dynamic_shapes = R"([{"0": "a", "1": "b", "2": "c"}])";
+  dynamic.verify_dims = {{{"a", 2}, {"b", 5}, {"c", 3}}};
+  REQUIRE_VERIFIED(RunBody("containers", "layout_queries",
+                           "n = ops.aten.sym_numel(x) + ops.aten.sym_stride(x, 0) * 10 + x.stride(1) * 100 + "
+                           "x.stride(-1)\n"
+                           "o = ops.aten.sym_storage_offset(x) + x.storage_offset()\n"
+                           "return x * n + o, x.is_contiguous()",
+                           {Shape({4, 3, 2})}, {}, dynamic));
+  // A computed tensor's strides follow PyTorch's view semantics, which ONNX does not keep.
+  auto r = Run("stride_of_view", "return x * x.t().stride(0)", {Shape({3, 4})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, ContainsText("aten::stride.int of a tensor computed in the graph"));
+}

@@ -296,3 +296,11 @@ TEST_CASE("rounding integers is the identity; float64 through ops ONNX Runtime r
                            "torch.hardsigmoid(x) + torch.hardswish(x) + torch.mish(x) + torch.log_sigmoid(x) + x / (1 + x.abs())",
                            {f64}));
 }
+
+TEST_CASE("aten::atan2.out and other out= variants are refused, never translated as the functional op", "[ops][elementwise]") {
+  auto r = RunBody("elementwise", "atan2_out", "z = torch.zeros_like(x)\nr = torch.atan2(x, y, out=z)\nreturn z * 2.0 + r",
+                   {Shape({3, 4}), Shape({3, 4})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, ContainsText("aten::atan2.out (1 node): an out= variant"));
+  CHECK_THAT(r.error, ContainsText("call the functional form"));
+}

@@ -134,3 +134,16 @@ TEST_CASE("aten::_weight_norm over every dim but one", "[ops][normalization]") {
   REQUIRE_VERIFIED(Run("weight_norm_0", "torch.conv1d(x, torch._weight_norm(self.v, self.g0, 0))", {Shape({2, 3, 9})}, p));
   REQUIRE_VERIFIED(Run("weight_norm_2", "torch.conv1d(x, torch._weight_norm(self.v, self.g2, 2))", {Shape({2, 3, 9})}, p));
 }
+
+TEST_CASE("aten::_native_batch_norm_legit_functional: eval, and training with updated running statistics",
+          "[ops][normalization]") {
+  Params p{{"g", {3}}, {"b", {3}}, {"rm", {3}}, {"rv", {3}}};
+  REQUIRE_VERIFIED(Run("bn_functional_eval",
+                       std::string("ops.aten._native_batch_norm_legit_functional(x, self.g, self.b, self.rm * 0.1, ") +
+                           kVar + ", False, 0.1, 1e-5)",
+                       {Shape({4, 3, 5})}, p));
+  REQUIRE_VERIFIED(Run("bn_functional_train",
+                       std::string("ops.aten._native_batch_norm_legit_functional(x, self.g, None, self.rm * 0.1, ") +
+                           kVar + ", True, 0.1, 1e-5)",
+                       {Shape({4, 3, 5, 2})}, p));
+}

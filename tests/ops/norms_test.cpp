@@ -45,3 +45,21 @@ TEST_CASE("aten::linalg_norm / linalg_matrix_norm (vector and matrix ords), cosi
   REQUIRE_VERIFIED(RunBody("norms", "pairwise_distance_p1", "torch.pairwise_distance(x, y, 1.0, 1e-6, True)",
                            {Shape({2, 3, 4}), Shape({3, 4})}));
 }
+
+TEST_CASE("aten::_cdist_forward / _pdist_forward (torch.cdist, F.pdist) with p = 0, 1, 2, 3, inf", "[ops][norms]") {
+  REQUIRE_VERIFIED(RunBody("norms", "cdist", "torch.cdist(x, y)", {Shape({5, 3}), Shape({4, 3})}));
+  REQUIRE_VERIFIED(RunBody("norms", "cdist_batched_p1", "torch.cdist(x, y, 1.0)", {Shape({2, 5, 3}), Shape({2, 6, 3})}));
+  REQUIRE_VERIFIED(RunBody("norms", "cdist_broadcast_inf", "torch.cdist(x, y, float('inf'))",
+                           {Shape({2, 5, 3}), Shape({4, 3})}));
+  REQUIRE_VERIFIED(RunBody("norms", "cdist_p0_p3", "torch.cdist(torch.round(x), torch.round(y), 0.0) + torch.cdist(x, y, 3.0)",
+                           {Shape({3, 4}), Shape({5, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "cdist_direct", "torch._cdist_forward(x, y, 2.0, None)", {Shape({3, 4}), Shape({2, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "pdist", "torch.pdist(x)", {Shape({6, 3})}));
+  REQUIRE_VERIFIED(RunBody("norms", "pdist_p1_inf", "torch.pdist(x, 1.0) + torch.pdist(x, float('inf'))", {Shape({5, 4})}));
+  REQUIRE_VERIFIED(RunBody("norms", "pdist_p_half", "torch._pdist_forward(x, 0.5)", {Shape({4, 2})}));
+  // The row count computed at run time.
+  VerifyOptions dynamic;
+  dynamic.dynamic_shapes = R"([{"0": "rows"}])";
+  dynamic.verify_dims = {{{"rows", 3}}, {{"rows", 9}}};
+  REQUIRE_VERIFIED(RunBody("norms", "pdist_dynamic", "torch.pdist(x)", {Shape({6, 3})}, {}, dynamic));
+}

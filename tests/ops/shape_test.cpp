@@ -254,3 +254,9 @@ TEST_CASE("aten::as_strided: reshapes, overlapping windows, transposed reads, of
   REQUIRE_FALSE(r.ok);
   CHECK_THAT(r.error, ContainsText("as_strided reads element"));
 }
+
+TEST_CASE("aten::resize_ shrinking and growing (the new elements are not compared)", "[ops][shape]") {
+  REQUIRE_VERIFIED(Run("resize_shrink", "y = x * 2.0\ny.resize_([2, 5])\nreturn y", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("resize_grow", "y = x + 1.0\ny.resize_([4, 4])\nreturn y.flatten()[:12], y.size(0)", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("resize_dynamic", "y = x - 1.0\ny.resize_([x.size(1), x.size(0)])\nreturn y", {Shape({2, 6})}));
+}

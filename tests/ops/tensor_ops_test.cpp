@@ -180,3 +180,32 @@ TEST_CASE("aten::embedding_bag: sum / mean / max, per_sample_weights, include_la
   REQUIRE_VERIFIED(Run("embedding_bag_padding", "torch.embedding_bag(self.w, x, y, False, 1, False, None, False, 4)[0]",
                        {indices, offsets}, p));
 }
+
+TEST_CASE("training graphs: aten::convolution_backward / _adaptive_avg_pool2d_backward / avg_pool2d_backward / "
+          "max_pool2d_with_indices_backward / embedding_dense_backward / native_layer_norm_backward / "
+          "native_group_norm_backward refused all at once",
+          "[ops][tensor_ops]") {
+  // x: an image [1, 2, 6, 6]; g: the gradient of a 3x3 convolution of it with 4 filters.
+  const std::string body =
+      "w = torch.ones(4, 2, 3, 3)\n"
+      "g = torch.ones(1, 4, 4, 4)\n"
+      "dconv = ops.aten.convolution_backward(g, x, w, [4], [1, 1], [0, 0], [1, 1], False, [0, 0], 1, [True, True, True])\n"
+      "dadaptive = ops.aten._adaptive_avg_pool2d_backward(torch.ones(1, 2, 3, 3), x)\n"
+      "davg = ops.aten.avg_pool2d_backward(torch.ones(1, 2, 3, 3), x, [2, 2], [2, 2], [0, 0], False, True, None)\n"
+      "pooled, where = torch.max_pool2d_with_indices(x, [2, 2], [2, 2])\n"
+      "dmax = ops.aten.max_pool2d_with_indices_backward(torch.ones(1, 2, 3, 3), x, [2, 2], [2, 2], [0, 0], [1, 1], False, where)\n"
+      "demb = ops.aten.embedding_dense_backward(x[0, 0, :3], torch.tensor([0, 2, 1]), 4, -1, False)\n"
+      "ln = torch.native_layer_norm(x, [6], None, None, 1e-5)\n"
+      "dln = ops.aten.native_layer_norm_backward(x, x, [6], ln[1], ln[2], None, None, [True, False, False])\n"
+      "gn = torch.native_group_norm(x, None, None, 1, 2, 36, 2, 1e-5)\n"
+      "dgn = ops.aten.native_group_norm_backward(x, x, gn[1], gn[2], None, 1, 2, 36, 2, [True, False, False])\n"
+      "return dconv[1] + dadaptive.sum() + davg.sum() + dmax.sum() + demb.sum() + dln[0].sum() + dgn[0].sum()";
+  auto r = RunBody("tensor_ops", "training_graph", body, {Shape({1, 2, 6, 6})});
+  REQUIRE_FALSE(r.ok);
+  CHECK_THAT(r.error, ContainsText("7 operators cannot be converted"));
+  for (const char* op : {"aten::convolution_backward", "aten::_adaptive_avg_pool2d_backward", "aten::avg_pool2d_backward",
+                         "aten::max_pool2d_with_indices_backward", "aten::embedding_dense_backward",
+                         "aten::native_layer_norm_backward", "aten::native_group_norm_backward"})
+    CHECK_THAT(r.error, ContainsText(std::string(op) + " (1 node): training-only op"));
+  CHECK_THAT(r.error, ContainsText("export the model for inference"));
+}

@@ -23,7 +23,7 @@ std::string PerChannel(TranslationContext& ctx, const std::string& p, int64_t ra
 // every axis but the channels (1), then scaled and shifted by inputs 1 and 2 (None: 1, 0).
 // Running statistics, if any, are only updated by it, which an inference graph drops.
 struct BatchStatistics {
-  std::string y, mean, invstd;  // mean and invstd keep the reduced axes
+  std::string y, mean, var, invstd;  // mean, (biased) var and invstd keep the reduced axes
 };
 
 BatchStatistics NormalizeByBatchStatistics(TranslationContext& ctx, double eps) {
@@ -37,8 +37,8 @@ BatchStatistics NormalizeByBatchStatistics(TranslationContext& ctx, double eps) 
   BatchStatistics r;
   r.mean = Reduce(ctx, "ReduceMean", x, axes, true);
   std::string centered = ctx.Op("Sub", {x, r.mean});
-  std::string var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
-  r.invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {var, ctx.ConstScalar(eps, dt)})})});
+  r.var = Reduce(ctx, "ReduceMean", ctx.Op("Mul", {centered, centered}), axes, true);
+  r.invstd = ctx.Op("Reciprocal", {ctx.Op("Sqrt", {ctx.Op("Add", {r.var, ctx.ConstScalar(eps, dt)})})});
   std::string scale = PerChannel(ctx, ChannelParam(ctx, 1, *channels, 1.0f, dt), rank);
   std::string shift = PerChannel(ctx, ChannelParam(ctx, 2, *channels, 0.0f, dt), rank);
   r.y = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Mul", {centered, r.invstd}), scale}), shift});
@@ -265,6 +265,48 @@ void TranslateNativeBatchNorm(TranslationContext& ctx) {
   ctx.SetOutput(2, Reshape(ctx, stats.invstd, {-1}));
 }
 
+// aten::_native_batch_norm_legit_functional(input, weight?, bias?, running_mean, running_var,
+//     bool training, float momentum, float eps) -> (out, save_mean, save_invstd,
+//     running_mean_out, running_var_out): what functionalization makes of
+// _native_batch_norm_legit, the updated running statistics as outputs (the program's buffer
+// mutations). In training mode they move by `momentum` towards the batch's mean and
+// unbiased variance.
+void TranslateNativeBatchNormFunctional(TranslationContext& ctx) {
+  if (!ctx.ConstBool(5, "training")) {
+    DType dt = ctx.OutDType(0);
+    auto channels = ctx.Meta(0).StaticDim(1);
+    if (!channels) throw UnsupportedError("batch_norm: the channel dimension must be static");
+    std::string mean = ctx.OperandAs(3, dt), var = ctx.OperandAs(4, dt);
+    ctx.SetOutput(0, ctx.Op("BatchNormalization",
+                            {ctx.OperandAs(0, dt), ChannelParam(ctx, 1, *channels, 1.0f, dt),
+                             ChannelParam(ctx, 2, *channels, 0.0f, dt), mean, var},
+                            {{"epsilon", static_cast<float>(ctx.ConstDouble(7, "eps"))}}));
+    for (size_t j = 1; j < 3; ++j) ctx.SetOutput(j, ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
+    ctx.SetOutput(3, mean);
+    ctx.SetOutput(4, var);
+    return;
+  }
+  DType dt = ctx.OutDType(3);
+  BatchStatistics stats = NormalizeByBatchStatistics(ctx, ctx.ConstDouble(7, "eps"));
+  std::string batch_mean = Reshape(ctx, stats.mean, {-1});
+  std::string invstd = Reshape(ctx, stats.invstd, {-1});
+  ctx.SetOutput(0, stats.y);
+  ctx.SetOutput(1, batch_mean);
+  ctx.SetOutput(2, invstd);
+  // The variance made unbiased by n / (n - 1), n the elements per channel.
+  std::string biased = Reshape(ctx, stats.var, {-1});
+  std::string x = ctx.Input(0);
+  std::string n = ctx.Cast(ctx.Op("Div", {ctx.Op("Size", {x}), DimOf(ctx, x, 1)}), DType::kInt64, dt);
+  std::string unbiased = ctx.Op("Div", {ctx.Op("Mul", {biased, n}), ctx.Op("Sub", {n, ctx.ConstScalar(1, dt)})});
+  double momentum = ctx.ConstDouble(6, "momentum");
+  auto update = [&](size_t i, const std::string& batch) {
+    return ctx.Op("Add", {ctx.Op("Mul", {ctx.OperandAs(i, dt), ctx.ConstScalar(1 - momentum, dt)}),
+                          ctx.Op("Mul", {batch, ctx.ConstScalar(momentum, dt)})});
+  };
+  ctx.SetOutput(3, update(3, batch_mean));
+  ctx.SetOutput(4, update(4, unbiased));
+}
+
 // aten::instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
 //                     momentum, eps, cudnn_enabled)
 void TranslateInstanceNorm(TranslationContext& ctx) {
@@ -307,6 +349,7 @@ void RegisterNormalization(Registry& r) {
   r.Add("aten::_native_batch_norm_legit_no_training", [](TranslationContext& c) { TranslateNativeBatchNormNoTraining(c); });
   r.Add("aten::native_batch_norm", TranslateNativeBatchNorm);
   r.Add("aten::_native_batch_norm_legit", TranslateNativeBatchNorm);
+  r.Add("aten::_native_batch_norm_legit_functional", TranslateNativeBatchNormFunctional);
   r.Add("aten::layer_norm", TranslateLayerNorm);
   r.Add("aten::native_layer_norm", TranslateLayerNorm);
   r.Add("aten::group_norm", {13, 20}, TranslateGroupNorm);

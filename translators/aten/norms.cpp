@@ -1,5 +1,6 @@
 // Vector and matrix norms: norm (p = 0, 1, 2, inf, -inf, other; dims), frobenius_norm,
-// linalg_vector_norm, linalg_norm, linalg_matrix_norm; cosine_similarity, pairwise_distance.
+// linalg_vector_norm, linalg_norm, linalg_matrix_norm; cosine_similarity, pairwise_distance,
+// cdist and pdist.
 #include <cmath>
 #include <limits>
 
@@ -145,6 +146,31 @@ void TranslatePairwiseDistance(TranslationContext& ctx) {
   ctx.SetOutput(0, VectorNorm(ctx, diff, dt, ctx.ConstDouble(2, "p"), {last}, ctx.ConstBool(4, "keepdim")));
 }
 
+// aten::_cdist_forward(Tensor x1, Tensor x2, float p, int? compute_mode) -> Tensor (torch.cdist,
+// also aten::cdist itself):
+// the p-norm distance of every row of x1 [..., P, M] to every row of x2 [..., R, M], as
+// [..., P, R], from the broadcast differences [..., P, R, M]. (compute_mode only lets ATen
+// take a matrix-product shortcut for p = 2, which differs in rounding.)
+void TranslateCdist(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string rows = Unsqueeze(ctx, ctx.OperandAs(0, dt), {-2});   // [..., P, 1, M]
+  std::string others = Unsqueeze(ctx, ctx.OperandAs(1, dt), {-3});  // [..., 1, R, M]
+  int64_t rank = std::max(ctx.Rank(0), ctx.Rank(1)) + 1;
+  ctx.SetOutput(0, VectorNorm(ctx, ctx.Op("Sub", {rows, others}), dt, ctx.ConstDouble(2, "p"), {rank - 1}, false));
+}
+
+// aten::_pdist_forward(Tensor self, float p=2) -> Tensor (F.pdist, aten::pdist): the distances between the
+// rows i < j of self [N, M] in row-major order: the strict upper triangle of cdist(self, self).
+void TranslatePdist(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt);
+  std::string diff = ctx.Op("Sub", {Unsqueeze(ctx, x, {1}), Unsqueeze(ctx, x, {0})});
+  std::string all = VectorNorm(ctx, diff, dt, ctx.ConstDouble(1, "p"), {2}, false);  // [N, N]
+  std::string index = Arange(ctx, DimOf(ctx, x, 0));
+  std::string upper = ctx.Op("Less", {Unsqueeze(ctx, index, {1}), Unsqueeze(ctx, index, {0})});
+  ctx.SetOutput(0, ctx.Op("Compress", {Reshape(ctx, all, {-1}), Reshape(ctx, upper, {-1})}, {{"axis", int64_t{0}}}));
+}
+
 }  // namespace
 
 void RegisterNorms(Registry& r) {
@@ -156,6 +182,10 @@ void RegisterNorms(Registry& r) {
   r.Add("aten::linalg_matrix_norm", TranslateLinalgMatrixNorm);
   r.Add("aten::cosine_similarity", TranslateCosineSimilarity);
   r.Add("aten::pairwise_distance", TranslatePairwiseDistance);
+  r.Add("aten::_cdist_forward", TranslateCdist);
+  r.Add("aten::cdist", TranslateCdist);  // TorchScript keeps the composite
+  r.Add("aten::_pdist_forward", TranslatePdist);
+  r.Add("aten::pdist", TranslatePdist);
 }
 
 }  // namespace t2o

@@ -306,6 +306,19 @@ void TranslateExpand(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Expand", {ctx.Input(0), shape}));
 }
 
+// aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]: each expanded to the broadcast
+// shape of all, which Expand (bidirectional broadcasting) computes on a tensor of zeros.
+void TranslateBroadcastTensors(TranslationContext& ctx) {
+  std::vector<std::string> tensors = ctx.TensorListInput(0);
+  if (tensors.empty()) return ctx.SetOutputBinding(0, ListOf({}));
+  std::string grid = ctx.Op("ConstantOfShape", {ShapeOf(ctx, tensors[0])});
+  for (size_t i = 1; i < tensors.size(); ++i) grid = ctx.Op("Expand", {grid, ShapeOf(ctx, tensors[i])});
+  std::string shape = ShapeOf(ctx, grid);
+  std::vector<std::string> outs;
+  for (const auto& t : tensors) outs.push_back(ctx.Op("Expand", {t, shape}));
+  ctx.SetOutputBinding(0, ListOf(outs));
+}
+
 // aten::expand_as(Tensor(a) self, Tensor other) -> Tensor(a)
 void TranslateExpandAs(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Expand", {ctx.Input(0), ShapeOf(ctx, ctx.Input(1))}));
@@ -451,6 +464,22 @@ void TranslatePad(TranslationContext& ctx) {
   EmitPad(ctx, onnx_mode, ctx.ConstInts(1, "pad"), ctx.OptionalConstDouble(3, "value"));
 }
 
+// aten::resize(Tensor self, SymInt[] size, *, MemoryFormat? memory_format=None) and resize_:
+// self's elements in order, cut or padded to the new element count. The elements a growing
+// resize adds are uninitialized in PyTorch; here they are zeros.
+void TranslateResize(TranslationContext& ctx) {
+  if (auto format = ctx.OptionalConstInt(2, "memory_format"); format && *format != 0)
+    throw UnsupportedError(ctx.node().Key() + " with a memory_format other than torch.contiguous_format reorders "
+                           "elements by PyTorch's memory layout, which ONNX does not have");
+  std::string flat = Reshape(ctx, ctx.Input(0), {-1});
+  std::string shape = ctx.IntListInput(1);
+  std::string count = Reduce(ctx, "ReduceProd", shape, {0}, true);  // [1]
+  std::string missing = ctx.Op("Max", {ctx.Op("Sub", {count, ShapeOf(ctx, flat)}), ctx.ConstInt64s({0})});
+  std::string padded = ctx.Op("Pad", {flat, ctx.Op("Concat", {ctx.ConstInt64s({0}), missing}, {{"axis", int64_t{0}}})});
+  std::string kept = ctx.Op("Slice", {padded, ctx.ConstInt64s({0}), count, ctx.ConstInt64s({0})});
+  ctx.SetOutput(0, ctx.Op("Reshape", {kept, shape}));
+}
+
 }  // namespace
 
 // aten::meshgrid(Tensor[] tensors) -> Tensor[]   ('ij' indexing)
@@ -482,6 +511,7 @@ void RegisterShape(Registry& r) {
   r.Add("aten::meshgrid", TranslateMeshgrid);
   r.Add("aten::_shape_as_tensor", [](TranslationContext& c) { c.SetOutput(0, ShapeOf(c, c.Input(0))); });
   r.Add("aten::as_strided", TranslateAsStrided);
+  r.Add("aten::resize", TranslateResize);
   r.Add("aten::reshape", TranslateReshape);
   r.Add("aten::_unsafe_view", TranslateReshape);
   r.Add("aten::view_as", TranslateReshapeAs);
@@ -505,6 +535,8 @@ void RegisterShape(Registry& r) {
   r.Add("aten::slice", TranslateSlice);
   r.Add("aten::narrow", TranslateNarrow);
   r.Add("aten::expand", TranslateExpand);
+  r.Add("aten::broadcast_to", TranslateExpand);  // the same (SymInt[] size, -1 keeps a dim)
+  r.Add("aten::broadcast_tensors", TranslateBroadcastTensors);
   r.Add("aten::expand_as", TranslateExpandAs);
   r.Add("aten::repeat", TranslateRepeat);
   r.Add("aten::roll", TranslateRoll);

@@ -9,10 +9,11 @@ namespace {
 
 void TranslateIdentity(TranslationContext& ctx) { ctx.SetOutput(0, ctx.Input(0)); }
 
-// aten::dropout(Tensor input, float p, bool train) -> Tensor: identity in inference.
-void TranslateDropout(TranslationContext& ctx) {
+// aten::alpha_dropout(Tensor input, float p, bool train) -> Tensor (feature_alpha_dropout):
+// identity in inference. (The other dropouts, also in training mode: random.cpp.)
+void TranslateAlphaDropout(TranslationContext& ctx) {
   if (ctx.NumInputs() > 2 && ctx.IsConstant(2) && ctx.ConstBool(2, "train") && ctx.ConstDouble(1, "p") > 0)
-    throw UnsupportedError("dropout in training mode (call model.eval() before saving)");
+    throw UnsupportedError(ctx.node().Key() + " in training mode is not supported (call model.eval() before saving)");
   ctx.SetOutput(0, ctx.Input(0));
 }
 
@@ -178,8 +179,8 @@ void RegisterTensorOps(Registry& r) {
   for (const char* op : {"aten::contiguous", "aten::clone", "aten::detach", "aten::alias", "aten::lift_fresh",
                          "aten::lift_fresh_copy", "aten::positive", "aten::resolve_conj", "aten::resolve_neg"})
     r.Add(op, TranslateIdentity);
-  for (const char* op : {"aten::dropout", "aten::feature_dropout", "aten::alpha_dropout", "aten::feature_alpha_dropout"})
-    r.Add(op, TranslateDropout);
+  for (const char* op : {"aten::alpha_dropout", "aten::feature_alpha_dropout"})
+    r.Add(op, TranslateAlphaDropout);
   for (const char* op : {"aten::to", "aten::type_as", "aten::_to_copy", "aten::float", "aten::double", "aten::half",
                          "aten::int", "aten::long", "aten::bool", "aten::byte", "aten::char", "aten::short"})
     r.Add(op, TranslateCastToOutput);
@@ -207,14 +208,10 @@ void RegisterTensorOps(Registry& r) {
     DType dt = c.OutDType();
     c.SetOutput(0, c.Op("Expand", {c.OperandAs(1, dt), c.Op("Shape", {c.Input(0)})}));
   });
-  // aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor mask)
-  r.Add("aten::native_dropout", [](TranslationContext& c) {
-    if (c.IsNone(2) || c.ConstBool(2, "train"))
-      throw UnsupportedError("native_dropout in training mode drops random elements (export the model in eval mode)");
-    std::string x = c.Input(0);
-    c.SetOutput(0, c.Op("Identity", {x}));
-    if (c.node().outputs.size() > 1)
-      c.SetOutput(1, c.Op("Expand", {c.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {}, {1})), c.Op("Shape", {x})}));
+  // aten::is_pinned(Tensor self, Device? device=None) -> bool: no ONNX tensor lives in
+  // page-locked host memory (TorchScript's torch.normal(mean, std, size) asks).
+  r.Add("aten::is_pinned", [](TranslationContext& c) {
+    c.SetOutput(0, c.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {}, {0})));
   });
   // Run-time checks torch.export records (asserts, size constraints) have no outputs; like
   // torch.onnx.export, the ONNX model leaves them out.

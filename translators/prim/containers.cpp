@@ -95,6 +95,26 @@ void TranslateNumel(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Size", {ctx.Input(0)}));
 }
 
+// The layout queries below only answer for graph inputs: an ONNX Runtime feed is always
+// row-major, while the strides of an intermediate tensor follow PyTorch's view semantics
+// (a transpose's are permuted), which the ONNX graph does not keep.
+void RequireGraphInput(const TranslationContext& ctx) {
+  if (ctx.InputValue(0).producer)
+    throw UnsupportedError(ctx.node().Key() + " of a tensor computed in the graph: its strides depend on PyTorch's "
+                           "memory layout, which ONNX does not have (only graph inputs, always row-major, are answered)");
+}
+
+// aten::sym_stride.int(Tensor self, int dim) -> SymInt (torch.export leaves it on inputs with
+// dynamic dims), aten::stride.int: the product of the dims after `dim`.
+void TranslateStride(TranslationContext& ctx) {
+  RequireGraphInput(ctx);
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  if (dim == rank - 1) return ctx.SetOutput(0, ctx.ConstInt64(1));
+  std::string trailing = ShapeSlice(ctx, ctx.Input(0), dim + 1, rank);
+  ctx.SetOutput(0, Reduce(ctx, "ReduceProd", trailing, {0}, false));
+}
+
 // prim::NumToTensor(Scalar a) -> Tensor, aten::Int.Tensor(Tensor a) -> int, ...: the value
 // already is a 0-d tensor; only the dtype may change.
 void TranslateScalarCast(TranslationContext& ctx) {
@@ -133,6 +153,16 @@ void RegisterContainers(Registry& r) {
   r.Add("aten::numel", TranslateNumel);
   r.Add("aten::dim", [](TranslationContext& c) { c.SetOutput(0, c.Op("Size", {ShapeOf(c, c.Input(0))})); });
   r.Add("aten::sym_numel", TranslateNumel);
+  r.Add("aten::sym_stride.int", TranslateStride);
+  r.Add("aten::stride.int", TranslateStride);
+  // A graph input's storage offset is 0 and it is contiguous.
+  r.Add("aten::sym_storage_offset", [](TranslationContext& c) { RequireGraphInput(c); c.SetOutput(0, c.ConstInt64(0)); });
+  r.Add("aten::storage_offset", [](TranslationContext& c) { RequireGraphInput(c); c.SetOutput(0, c.ConstInt64(0)); });
+  r.Add("aten::is_contiguous", [](TranslationContext& c) {
+    RequireGraphInput(c);
+    c.SetOutput(0, c.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {}, {1})));
+  });
+  r.Add("aten::_local_scalar_dense", TranslateItem);  // what torch.export makes of .item()
   r.Add("prim::NumToTensor", TranslateScalarCast);
   r.Add("aten::Int", TranslateScalarCast);
   r.Add("aten::Float", TranslateScalarCast);

@@ -42,8 +42,9 @@ class IrReference : public ReferenceModel {
     Env env = Bind(flat_inputs);
     RunBlock(graph_.top, env, nullptr);
     std::vector<TensorData> out;
+    // Every output, as the ONNX graph has them: mutated buffers and inputs too (the
+    // program's BUFFER_MUTATION / USER_INPUT_MUTATION outputs, in its order).
     for (const auto& o : graph_.outputs) {
-      if (o.kind != ir::OutputKind::kUserOutput) continue;
       const c10::IValue& v = Get(env, o.value);
       if (!v.isTensor()) throw ExportError("reference run: output '" + o.name + "' is not a tensor");
       out.push_back(TensorToData(v.toTensor()));
