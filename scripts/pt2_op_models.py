@@ -333,6 +333,31 @@ class Losses(nn.Module):
         return tuple(out)
 
 
+class PublicApi(nn.Module):
+    """Public torch calls TorchScript keeps as ops of their own (layout helpers, special
+    functions, products, cells, nan-aware reductions, searches)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm, self.gru, self.rnn = nn.LSTMCell(4, 5), nn.GRUCell(4, 5), nn.RNNCell(4, 5, nonlinearity="relu")
+        self.bilinear = nn.Bilinear(4, 3, 2)
+
+    def forward(self, x, h):  # x: [2, 3, 4], h: [3, 5]
+        m, v = x[0, :, :3], x[1, 0, :3]
+        nan = torch.log(x)
+        return (torch.movedim(x, 0, 2), x.mT, torch.hstack([x, x]), torch.vstack([x[0, 0], x[1]]), torch.dstack([x[0], x[1]]),
+                torch.column_stack([x[0, :, 0], x[1]]), torch.atleast_3d(x[0, 0]), torch.fliplr(x), torch.rot90(x, 1, [1, 2]),
+                torch.xlogy(torch.relu(x), x.abs() + 0.5), torch.special.entr(x.abs()), torch.erfc(x), torch.sinc(x),
+                torch.logit(torch.sigmoid(x), 1e-3), torch.heaviside(x, x[0]), torch.copysign(x, x.flip(0)),
+                torch.hypot(x, x.flip(0)), torch.fmax(nan, x), torch.logaddexp2(x, x.flip(0)), torch.rad2deg(x),
+                torch.nan_to_num(nan / torch.round(x), 0.0, 100.0, -100.0), torch.isclose(x, x * 1.000001), torch.outer(v, v),
+                torch.addmv(v, m.t(), v), torch.addr(m, v, v), torch.kron(m, m[:2, :2]), torch.linalg.matrix_power(m, 3),
+                torch.trace(m), torch.linalg.det(m), torch.slogdet(m)[1], self.bilinear(x, x[..., :3]),
+                *self.lstm(x[0], (h, h)), self.gru(x[1], h), self.rnn(x[0], h), torch.count_nonzero(torch.relu(x), 1),
+                torch.nansum(nan, 1), torch.nanmean(nan), torch.aminmax(x, dim=1)[1],
+                torch.bucketize(x, torch.tensor([-1.0, 0.0, 1.0])), torch.searchsorted(torch.sort(x[0], 1)[0], x[1]))
+
+
 class RandomOps(nn.Module):
     """Random core ATen ops and the public calls that lead to them (values differ from
     PyTorch's by design: --verify compares shapes, dtypes and ranges)."""
@@ -419,6 +444,10 @@ def build_losses():
     return Losses().eval(), _inputs((4, 5), (4, 5)) + (torch.tensor([1, 0, 4, 2]),)
 
 
+def build_public_api():
+    return PublicApi().eval(), _inputs((2, 3, 4), (3, 5))
+
+
 def build_random():
     return RandomOps().eval(), _inputs((3, 4))
 
@@ -447,4 +476,5 @@ OP_MODELS = {
     "ops_spectral": (build_spectral, ["x", "y"]),
     "ops_core": (build_core_direct, ["x", "i"]),
     "ops_loss": (build_losses, ["x", "y", "t"]),
+    "ops_public": (build_public_api, ["x", "h"]),
 }

@@ -22,6 +22,8 @@ void RegisterRecurrent(Registry& r);
 void RegisterSampling(Registry& r);
 void RegisterRandom(Registry& r);
 void RegisterLoss(Registry& r);
+void RegisterSpecial(Registry& r);
+void RegisterLayout(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
 void RegisterControlFlow(Registry& r);
@@ -47,6 +49,8 @@ const Registry& BuiltinRegistry() {
     RegisterSampling(r);
     RegisterRandom(r);
     RegisterLoss(r);
+    RegisterSpecial(r);
+    RegisterLayout(r);
     RegisterSpectral(r);
     RegisterContainers(r);
     RegisterControlFlow(r);

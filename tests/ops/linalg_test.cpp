@@ -79,3 +79,13 @@ TEST_CASE("aten::dot on float and integer vectors", "[ops][linalg]") {
   REQUIRE_VERIFIED(Run("dot", "torch.dot(x, y)", {Shape({7}), Shape({7})}));
   REQUIRE_VERIFIED(Run("dot_int", "torch.dot(x, y)", {IntData({4}, {3, -2, 5, 1}), IntData({4}, {-1, 4, 2, 9})}));
 }
+
+TEST_CASE("aten::mv / matmul / addmv of a transposed matrix and a vector (ONNX Runtime's FusedMatMul with a 1-D operand)",
+          "[ops][linalg]") {
+  REQUIRE_VERIFIED(RunBody("linalg", "mv_transposed", "torch.mv(x.t(), y), torch.matmul(x.t(), y), x.mT @ y",
+                           {Shape({3, 4}), Shape({3})}));
+  REQUIRE_VERIFIED(RunBody("linalg", "matmul_batched_transposed_vector", "torch.matmul(x.transpose(1, 2), y)",
+                           {Shape({2, 3, 4}), Shape({3})}));
+  REQUIRE_VERIFIED(RunBody("linalg", "addmv_transposed", "torch.addmv(x[0], x.t(), y, beta=0.5, alpha=2.0)",
+                           {Shape({3, 4}), Shape({3})}));
+}

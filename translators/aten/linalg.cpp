@@ -1,4 +1,6 @@
 // Linear algebra: linear, matmul and friends.
+#include <algorithm>
+
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -46,7 +48,7 @@ void TranslateBaddbmm(TranslationContext& ctx) {
 
 void TranslateMatMul(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, ctx.Op("MatMul", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
+  ctx.SetOutput(0, MatMul(ctx, ctx.OperandAs(0, dt), ctx.OperandAs(1, dt), ctx.Rank(1)));
 }
 
 // aten::t(Tensor self) -> Tensor: transposes 2-D, leaves 0-D/1-D alone.
@@ -93,6 +95,129 @@ void TranslateCross(TranslationContext& ctx) {
                                   ctx.Op("Mul", {gather(a, after), gather(b, next)})}));
 }
 
+// beta * self + alpha * product (the add* ops).
+std::string Scaled(TranslationContext& ctx, const std::string& product, DType dt) {
+  double beta = ctx.ConstDouble(3, "beta"), alpha = ctx.ConstDouble(4, "alpha");
+  std::string scaled = alpha == 1.0 ? product : ctx.Op("Mul", {product, ctx.ConstScalar(alpha, dt)});
+  if (beta == 0.0) return scaled;  // self is ignored, nan and inf included
+  std::string self = ctx.OperandAs(0, dt);
+  if (beta != 1.0) self = ctx.Op("Mul", {self, ctx.ConstScalar(beta, dt)});
+  return ctx.Op("Add", {self, scaled});
+}
+
+std::string Outer(TranslationContext& ctx, const std::string& a, const std::string& b) {
+  return ctx.Op("Mul", {Unsqueeze(ctx, a, {1}), Unsqueeze(ctx, b, {0})});
+}
+
+// aten::addmv(self, mat, vec, *, beta=1, alpha=1), addr(self, vec1, vec2, ...) (an outer
+// product), addbmm(self, batch1, batch2, ...) (the batch of products summed).
+void TranslateAddProduct(TranslationContext& ctx, const std::string& kind) {
+  DType dt = ctx.OutDType();
+  std::string a = ctx.OperandAs(1, dt), b = ctx.OperandAs(2, dt);
+  std::string product = kind == "addr"    ? Outer(ctx, a, b)
+                        : kind == "addbmm" ? Reduce(ctx, "ReduceSum", ctx.Op("MatMul", {a, b}), {0}, false)
+                                           : MatMul(ctx, a, b, ctx.Rank(2));
+  ctx.SetOutput(0, Scaled(ctx, product, dt));
+}
+
+// aten::kron(Tensor self, Tensor other): the ranks aligned (leading 1s), a as
+// [a0, 1, a1, 1, ...] times b as [1, b0, 1, b1, ...], then [a0 b0, a1 b1, ...]. Static shapes.
+void TranslateKron(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::vector<int64_t> sa = StaticShape(ctx, 0), sb = StaticShape(ctx, 1);
+  size_t rank = std::max(sa.size(), sb.size());
+  sa.insert(sa.begin(), rank - sa.size(), 1);
+  sb.insert(sb.begin(), rank - sb.size(), 1);
+  std::vector<int64_t> a_shape, b_shape, out_shape;
+  for (size_t k = 0; k < rank; ++k) {
+    a_shape.insert(a_shape.end(), {sa[k], 1});
+    b_shape.insert(b_shape.end(), {1, sb[k]});
+    out_shape.push_back(sa[k] * sb[k]);
+  }
+  std::string product = ctx.Op("Mul", {Reshape(ctx, ctx.OperandAs(0, dt), a_shape), Reshape(ctx, ctx.OperandAs(1, dt), b_shape)});
+  ctx.SetOutput(0, Reshape(ctx, product, out_shape));
+}
+
+// aten::linalg_matrix_power / matrix_power(Tensor self, int n), n >= 0: repeated squaring
+// (n = 0: the identity). Negative n needs an inverse, which ONNX has no op for.
+void TranslateMatrixPower(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t n = ctx.ConstInt(1, "n");
+  if (n < 0) throw UnsupportedError(ctx.node().Key() + " with n < 0 needs a matrix inverse, which no ONNX opset has");
+  std::string x = ctx.OperandAs(0, dt);
+  std::string result, power = x;
+  if (n == 0) {
+    // The identity broadcast over the batch: x^0 = I for every matrix.
+    std::string zeros = ctx.Op("Mul", {x, ctx.ConstScalar(0, dt)});
+    std::string last = ctx.Op("Shape", {x});
+    int64_t rank = ctx.Rank(0);
+    std::string size = ctx.Op("Slice", {last, ctx.ConstInt64s({rank - 1}), ctx.ConstInt64s({rank})});
+    std::string index = ctx.Op("Range", {ctx.ConstInt64(0), Squeeze(ctx, size, {0}), ctx.ConstInt64(1)});
+    std::string eye = ctx.Cast(ctx.Op("Equal", {Unsqueeze(ctx, index, {1}), Unsqueeze(ctx, index, {0})}), DType::kBool, dt);
+    return ctx.SetOutput(0, ctx.Op("Expand", {eye, ctx.Op("Shape", {zeros})}));
+  }
+  for (int64_t e = n; e > 0; e >>= 1) {
+    if (e & 1) result = result.empty() ? power : ctx.Op("MatMul", {result, power});
+    if (e > 1) power = ctx.Op("MatMul", {power, power});
+  }
+  ctx.SetOutput(0, result);
+}
+
+// The determinant by ONNX Det (float32 for float64 inputs: ONNX Runtime's Det has float
+// kernels only).
+std::string Determinant(TranslationContext& ctx, DType dt) {
+  std::string x = ctx.OperandAs(0, dt);
+  if (dt != DType::kFloat64) return ctx.Op("Det", {x});
+  return ctx.Cast(ctx.Op("Det", {ctx.Cast(x, dt, DType::kFloat32)}), DType::kFloat32, dt);
+}
+
+// aten::trace(Tensor self): the sum of the diagonal of a 2-D tensor (off-diagonal nan and inf
+// are not read).
+void TranslateTrace(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  if (ctx.Rank(0) != 2) throw UnsupportedError("trace needs a 2-D tensor");
+  std::string x = ctx.OperandAs(0, dt);
+  // (ONNX Runtime's EyeLike has no bool kernel: a float identity, then a mask.)
+  std::string eye = ctx.Op("EyeLike", {x}, {{"dtype", int64_t{DTypeToOnnx(DType::kFloat32)}}});
+  std::string diagonal = ctx.Cast(eye, DType::kFloat32, DType::kBool);
+  ctx.SetOutput(0, Reduce(ctx, "ReduceSum", ctx.Op("Where", {diagonal, x, ctx.ConstScalar(0, dt)}), {}, false));
+}
+
+// aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias): y_o =
+// x1 W_o x2 + b_o, as x1 [N, I1] @ W [I1, O * I2] -> [N, O, I2], times x2, summed over I2.
+void TranslateBilinear(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::vector<int64_t> w = StaticShape(ctx, 2);
+  if (w.size() != 3) throw UnsupportedError("bilinear needs a 3-D weight");
+  int64_t out = w[0], in1 = w[1], in2 = w[2];
+  std::string x1 = Reshape(ctx, ctx.OperandAs(0, dt), {-1, in1}), x2 = Reshape(ctx, ctx.OperandAs(1, dt), {-1, in2});
+  std::string weight = Reshape(ctx, ctx.Op("Transpose", {ctx.OperandAs(2, dt)}, {{"perm", std::vector<int64_t>{1, 0, 2}}}),
+                               {in1, out * in2});
+  std::string partial = Reshape(ctx, ctx.Op("MatMul", {x1, weight}), {-1, out, in2});
+  std::string y = Reduce(ctx, "ReduceSum", ctx.Op("Mul", {partial, Unsqueeze(ctx, x2, {1})}), {2}, false);
+  if (auto b = ctx.OptionalInput(3)) y = ctx.Op("Add", {y, ctx.Cast(*b, ctx.InDType(3), dt)});
+  int64_t rank = ctx.Rank(0);
+  std::string leading = ctx.Op("Slice", {ctx.Op("Shape", {ctx.Input(0)}), ctx.ConstInt64s({0}), ctx.ConstInt64s({rank - 1})});
+  ctx.SetOutput(0, ctx.Op("Reshape", {y, ctx.Op("Concat", {leading, ctx.ConstInt64s({out})}, {{"axis", int64_t{0}}})}));
+}
+
+// aten::_trilinear(Tensor i1, Tensor i2, Tensor i3, int[] expand1, int[] expand2,
+// int[] expand3, int[] sumdim, int unroll_dim=1) (what nn.Bilinear decomposes to): the three
+// inputs unsqueezed at their expand dims, multiplied, summed over sumdim (unroll_dim only
+// picks ATen's loop order).
+void TranslateTrilinear(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string product;
+  for (size_t i = 0; i < 3; ++i) {
+    std::vector<int64_t> expand = ctx.ConstInts(3 + i, "expand");
+    std::string t = ctx.OperandAs(i, dt);
+    if (!expand.empty()) t = Unsqueeze(ctx, t, expand);
+    product = product.empty() ? t : ctx.Op("Mul", {product, t});
+  }
+  std::vector<int64_t> sumdim = ctx.ConstInts(6, "sumdim");
+  ctx.SetOutput(0, sumdim.empty() ? product : Reduce(ctx, "ReduceSum", product, sumdim, false));
+}
+
 }  // namespace
 
 void RegisterLinalg(Registry& r) {
@@ -109,12 +234,41 @@ void RegisterLinalg(Registry& r) {
   r.Add("aten::dot", [](TranslationContext& c) {
     DType dt = c.OutDType();
     std::string a = c.OperandAs(0, dt), b = c.OperandAs(1, dt);
-    c.SetOutput(0, IsFloating(dt) ? c.Op("MatMul", {a, b}) : Reduce(c, "ReduceSum", c.Op("Mul", {a, b}), {0}, false));
+    c.SetOutput(0, IsFloating(dt) ? MatMul(c, a, b, 1) : Reduce(c, "ReduceSum", c.Op("Mul", {a, b}), {0}, false));
   });
   r.Add("aten::t", TranslateT);
   r.Add("aten::einsum", TranslateEinsum);
   r.Add("aten::cross", TranslateCross);
   r.Add("aten::linalg_cross", TranslateCross);
+  r.Add("aten::addmv", [](TranslationContext& c) { TranslateAddProduct(c, "addmv"); });
+  r.Add("aten::addr", [](TranslationContext& c) { TranslateAddProduct(c, "addr"); });
+  r.Add("aten::addbmm", [](TranslationContext& c) { TranslateAddProduct(c, "addbmm"); });
+  auto outer = [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    c.SetOutput(0, Outer(c, c.OperandAs(0, dt), c.OperandAs(1, dt)));
+  };
+  r.Add("aten::outer", outer);
+  r.Add("aten::ger", outer);
+  r.Add("aten::kron", TranslateKron);
+  r.Add("aten::linalg_matrix_power", TranslateMatrixPower);
+  r.Add("aten::matrix_power", TranslateMatrixPower);
+  // (_linalg_det and _linalg_slogdet, what torch.export leaves, also return LU factors and
+  // pivots, which inference graphs do not read: left unproduced.)
+  for (const char* op : {"aten::linalg_det", "aten::det", "aten::_linalg_det"})
+    r.Add(op, [](TranslationContext& c) { c.SetOutput(0, Determinant(c, c.OutDType())); });
+  // aten::logdet: log(det), nan for a negative determinant as in PyTorch.
+  r.Add("aten::logdet", [](TranslationContext& c) { c.SetOutput(0, c.Op("Log", {Determinant(c, c.OutDType())})); });
+  // aten::slogdet / linalg_slogdet(Tensor A) -> (sign, logabsdet).
+  for (const char* op : {"aten::slogdet", "aten::linalg_slogdet", "aten::_linalg_slogdet"})
+    r.Add(op, [](TranslationContext& c) {
+      std::string det = Determinant(c, c.OutDType(0));
+      std::string sign = c.Op("Sign", {det}), log_abs = c.Op("Log", {c.Op("Abs", {det})});
+      c.SetOutput(0, sign);
+      c.SetOutput(1, log_abs);
+    });
+  r.Add("aten::trace", TranslateTrace);
+  r.Add("aten::bilinear", TranslateBilinear);
+  r.Add("aten::_trilinear", TranslateTrilinear);
 }
 
 }  // namespace t2o

@@ -195,12 +195,63 @@ void TranslateRecurrent(TranslationContext& ctx, const CellKind& kind) {
 
 }  // namespace
 
+namespace {
+
+// x @ w^T + b for the cells' gate pre-activations (b optional).
+std::string Affine(TranslationContext& ctx, const std::string& x, size_t w, size_t b, DType dt) {
+  std::string y = ctx.Op("MatMul", {x, ctx.Op("Transpose", {ctx.OperandAs(w, dt)}, {{"perm", std::vector<int64_t>{1, 0}}})});
+  if (auto bias = ctx.OptionalInput(b)) y = ctx.Op("Add", {y, ctx.Cast(*bias, ctx.InDType(b), dt)});
+  return y;
+}
+
+// aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih, Tensor? b_hh)
+// -> (h', c'): gates i, f, g, o of x W_ih^T + b_ih + h W_hh^T + b_hh.
+void TranslateLstmCell(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  std::vector<std::string> state = ctx.TensorListInput(1);
+  if (state.size() != 2) throw UnsupportedError("lstm_cell needs hx = (h, c)");
+  std::string x = ctx.OperandAs(0, dt);
+  std::string gates = ctx.Op("Add", {Affine(ctx, x, 2, 4, dt), Affine(ctx, state[0], 3, 5, dt)});
+  std::vector<std::string> g = SplitEvenly(ctx, gates, -1, 4);
+  std::string c = ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Sigmoid", {g[1]}), state[1]}),
+                                 ctx.Op("Mul", {ctx.Op("Sigmoid", {g[0]}), ctx.Op("Tanh", {g[2]})})});
+  std::string h = ctx.Op("Mul", {ctx.Op("Sigmoid", {g[3]}), ctx.Op("Tanh", {c})});
+  ctx.SetOutput(0, h);
+  ctx.SetOutput(1, c);
+}
+
+// aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih, Tensor? b_hh):
+// r, z from both affines; n = tanh(n_x + r n_h); h' = (1 - z) n + z h.
+void TranslateGruCell(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string x = ctx.OperandAs(0, dt), h = ctx.OperandAs(1, dt);
+  std::vector<std::string> gx = SplitEvenly(ctx, Affine(ctx, x, 2, 4, dt), -1, 3);
+  std::vector<std::string> gh = SplitEvenly(ctx, Affine(ctx, h, 3, 5, dt), -1, 3);
+  std::string r = ctx.Op("Sigmoid", {ctx.Op("Add", {gx[0], gh[0]})});
+  std::string z = ctx.Op("Sigmoid", {ctx.Op("Add", {gx[1], gh[1]})});
+  std::string n = ctx.Op("Tanh", {ctx.Op("Add", {gx[2], ctx.Op("Mul", {r, gh[2]})})});
+  ctx.SetOutput(0, ctx.Op("Add", {ctx.Op("Mul", {ctx.Op("Sub", {ctx.ConstScalar(1, dt), z}), n}), ctx.Op("Mul", {z, h})}));
+}
+
+// aten::rnn_tanh_cell / rnn_relu_cell(input, hx, w_ih, w_hh, b_ih?, b_hh?).
+void TranslateRnnCell(TranslationContext& ctx, const char* activation) {
+  DType dt = ctx.OutDType();
+  std::string pre = ctx.Op("Add", {Affine(ctx, ctx.OperandAs(0, dt), 2, 4, dt), Affine(ctx, ctx.OperandAs(1, dt), 3, 5, dt)});
+  ctx.SetOutput(0, ctx.Op(activation, {pre}));
+}
+
+}  // namespace
+
 void RegisterRecurrent(Registry& r) {
   r.SetFamily("recurrent");
   r.Add("aten::lstm", [](TranslationContext& c) { TranslateRecurrent(c, kLstm); });
   r.Add("aten::gru", [](TranslationContext& c) { TranslateRecurrent(c, kGru); });
   r.Add("aten::rnn_tanh", [](TranslationContext& c) { TranslateRecurrent(c, kRnnTanh); });
   r.Add("aten::rnn_relu", [](TranslationContext& c) { TranslateRecurrent(c, kRnnRelu); });
+  r.Add("aten::lstm_cell", TranslateLstmCell);
+  r.Add("aten::gru_cell", TranslateGruCell);
+  r.Add("aten::rnn_tanh_cell", [](TranslationContext& c) { TranslateRnnCell(c, "Tanh"); });
+  r.Add("aten::rnn_relu_cell", [](TranslationContext& c) { TranslateRnnCell(c, "Relu"); });
 }
 
 }  // namespace t2o

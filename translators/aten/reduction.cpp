@@ -1,4 +1,5 @@
-// Reductions: sum, mean, max/min, argmax, var/std, logsumexp, cumsum, diff.
+// Reductions: sum, mean, max/min, argmax, var/std, logsumexp, cumsum, diff; count_nonzero,
+// nansum, nanmean, aminmax; bucketize / searchsorted (counts of boundaries below).
 #include <limits>
 
 #include "translators/common/helpers.h"
@@ -213,8 +214,79 @@ void TranslateAllAny(TranslationContext& ctx, bool is_all) {
 
 }  // namespace
 
+// aten::count_nonzero(Tensor self, int? dim=None) / count_nonzero.dim_IntList(self, int[] dim).
+void TranslateCountNonzero(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  std::string nonzero = ctx.Cast(ctx.Op("Not", {ctx.Op("Equal", {ctx.Input(0), ctx.ConstScalar(0, ctx.InDType(0))})}),
+                                 DType::kBool, DType::kInt64);
+  std::vector<int64_t> dims = ctx.NumInputs() > 1 ? Dims(ctx, 1, rank) : std::vector<int64_t>{};
+  if (rank == 0) return ctx.SetOutput(0, nonzero);
+  ctx.SetOutput(0, Reduce(ctx, "ReduceSum", nonzero, dims, false));
+}
+
+// aten::nansum / nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None):
+// nan counts as 0 (nanmean: the mean of the other elements).
+void TranslateNanReduce(TranslationContext& ctx, bool mean) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.OperandAs(0, dt);
+  std::vector<int64_t> dims = Dims(ctx, 1, rank);
+  bool keepdim = ctx.ConstBool(2, "keepdim");
+  if (!IsFloating(dt)) return ctx.SetOutput(0, rank == 0 ? x : Reduce(ctx, mean ? "ReduceMean" : "ReduceSum", x, dims, keepdim));
+  std::string nan = ctx.Op("IsNaN", {x});
+  std::string zeroed = ctx.Op("Where", {nan, ctx.ConstScalar(0, dt), x});
+  if (rank == 0) return ctx.SetOutput(0, mean ? ctx.Op("Div", {zeroed, ctx.Cast(ctx.Op("Not", {nan}), DType::kBool, dt)}) : zeroed);
+  std::string sum = Reduce(ctx, "ReduceSum", zeroed, dims, keepdim);
+  if (!mean) return ctx.SetOutput(0, sum);
+  std::string count = Reduce(ctx, "ReduceSum", ctx.Cast(ctx.Op("Not", {nan}), DType::kBool, dt), dims, keepdim);
+  ctx.SetOutput(0, ctx.Op("Div", {sum, count}));
+}
+
+// aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (min, max).
+void TranslateAminmax(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  std::string x = ctx.Input(0);
+  std::vector<int64_t> dims;
+  if (!ctx.IsNone(1)) dims = {NormalizeAxis(ctx.ConstInt(1, "dim"), rank)};
+  bool keepdim = ctx.ConstBool(2, "keepdim");
+  if (rank == 0) {
+    ctx.SetOutput(0, ctx.Op("Identity", {x}));
+    return ctx.SetOutput(1, ctx.Op("Identity", {x}));
+  }
+  ctx.SetOutput(0, Reduce(ctx, "ReduceMin", x, dims, keepdim));
+  ctx.SetOutput(1, Reduce(ctx, "ReduceMax", x, dims, keepdim));
+}
+
+// aten::bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False)
+// aten::searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False,
+//     bool right=False, str? side=None, Tensor? sorter=None)
+// The insertion index of each value: how many boundaries are below it (right: at or below),
+// from a comparison of every value with its row of the sorted sequence.
+void TranslateSearchSorted(TranslationContext& ctx, bool bucketize) {
+  size_t seq = bucketize ? 1 : 0, values = bucketize ? 0 : 1;
+  bool right = ctx.ConstBool(bucketize ? 3 : 3, "right");
+  if (!bucketize) {
+    if (!ctx.IsNone(4)) right = ctx.ConstString(4, "side") == "right";
+    if (!ctx.IsNone(5)) throw UnsupportedError("searchsorted with a sorter is not supported: sort the sequence first");
+  }
+  DType dt = ctx.InDType(values);
+  if (IsFloating(ctx.InDType(seq)) && !IsFloating(dt)) dt = ctx.InDType(seq);
+  std::string v = ctx.OperandAs(values, dt), boundaries = ctx.OperandAs(seq, dt);
+  std::string rows = Unsqueeze(ctx, boundaries, {-2});  // [..., 1, M]
+  std::string below = ctx.Op(right ? "LessOrEqual" : "Less", {rows, Unsqueeze(ctx, v, {-1})});  // [..., K, M]
+  std::string count = Reduce(ctx, "ReduceSum", ctx.Cast(below, DType::kBool, DType::kInt64), {-1}, false);
+  if (ctx.Rank(values) == 0) count = Reshape(ctx, count, {});
+  ctx.SetOutput(0, ctx.Cast(count, DType::kInt64, ctx.OutDType()));
+}
+
 void RegisterReduction(Registry& r) {
   r.SetFamily("reduction");
+  r.Add("aten::count_nonzero", TranslateCountNonzero);
+  r.Add("aten::nansum", [](TranslationContext& c) { TranslateNanReduce(c, false); });
+  r.Add("aten::nanmean", [](TranslationContext& c) { TranslateNanReduce(c, true); });
+  r.Add("aten::aminmax", TranslateAminmax);
+  r.Add("aten::bucketize.Tensor", [](TranslationContext& c) { TranslateSearchSorted(c, true); });
+  r.Add("aten::searchsorted.Tensor", [](TranslationContext& c) { TranslateSearchSorted(c, false); });
   r.Add("aten::sum", [](TranslationContext& c) { TranslateReduce(c, "ReduceSum"); });
   r.Add("aten::mean", [](TranslationContext& c) { TranslateReduce(c, "ReduceMean"); });
   r.Add("aten::prod", [](TranslationContext& c) { TranslateReduce(c, "ReduceProd"); });

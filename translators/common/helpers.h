@@ -54,6 +54,15 @@ inline std::vector<std::string> SplitEvenly(TranslationContext& ctx, const std::
   return ctx.OpMulti("Split", {x}, parts, attrs);
 }
 
+// a @ b. A 1-D b is made [K, 1] and the result squeezed back: ONNX Runtime 1.30 fuses a
+// Transpose feeding MatMul's first operand into a FusedMatMul that computes wrong values
+// when the second operand is 1-D (x.t() @ v, torch.mv(x.t(), v)).
+inline std::string MatMul(TranslationContext& ctx, const std::string& a, const std::string& b, int64_t b_rank) {
+  if (b_rank != 1) return ctx.Op("MatMul", {a, b});
+  std::string column = ctx.Op("Unsqueeze", {b, ctx.ConstInt64s({-1})});
+  return ctx.Op("Squeeze", {ctx.Op("MatMul", {a, column}), ctx.ConstInt64s({-1})});
+}
+
 // The shape of x as a 1-D int64 tensor, or one dimension of it as a 0-d tensor.
 inline std::string ShapeOf(TranslationContext& ctx, const std::string& x) { return ctx.Op("Shape", {x}); }
 // Dims [start, end) of x's shape (Shape's start/end attributes exist from opset 15).

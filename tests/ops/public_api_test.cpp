@@ -1,0 +1,137 @@
+// The public torch API as TorchScript graphs keep it (translators/aten/layout.cpp,
+// special.cpp and the linalg, recurrent and reduction families): shape helpers, special
+// functions, products, cells, nan-aware reductions and sorted-sequence searches, each
+// compared between libtorch and ONNX Runtime.
+#include "tests/support/catch.h"
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs, Params params = {}) {
+  return RunBody("public_api", name, body, std::move(inputs), std::move(params));
+}
+
+const std::vector<TensorSpec> kCube{Shape({2, 3, 4})};
+
+}  // namespace
+
+TEST_CASE("aten::movedim / moveaxis / numpy_T / mT / mH / adjoint / ravel", "[ops][layout]") {
+  REQUIRE_VERIFIED(Run("movedim", "torch.movedim(x, 0, 2)", kCube));
+  REQUIRE_VERIFIED(Run("movedim_list", "torch.movedim(x, [0, 1], [2, 0])", kCube));
+  REQUIRE_VERIFIED(Run("moveaxis", "torch.moveaxis(x, -1, 0)", kCube));
+  REQUIRE_VERIFIED(Run("numpy_T", "x.T", {Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("mT_mH", "x.mT + x.mH.mT.mT + x.adjoint()", kCube));
+  REQUIRE_VERIFIED(Run("ravel", "torch.ravel(x.transpose(0, 2))", kCube));
+}
+
+TEST_CASE("aten::hstack / vstack / dstack / column_stack / atleast_1d / atleast_2d / atleast_3d", "[ops][layout]") {
+  REQUIRE_VERIFIED(Run("hstack", "torch.hstack([x, x * 2.0])", kCube));
+  REQUIRE_VERIFIED(Run("hstack_vectors", "torch.hstack([x[0, 0], x[1, 1]])", kCube));
+  REQUIRE_VERIFIED(Run("vstack", "torch.vstack([x[0, 0], x[1]])", kCube));
+  REQUIRE_VERIFIED(Run("dstack", "torch.dstack([x[0], x[1]]), torch.dstack([x[0, 0], x[1, 1]])", kCube));
+  REQUIRE_VERIFIED(Run("column_stack", "torch.column_stack([x[0, :, 0], x[1], x[0, :, 1]]), torch.column_stack([x[0, 0, 0], x[1, 0, 1]])", kCube));
+  REQUIRE_VERIFIED(Run("atleast", "torch.atleast_1d(x[0, 0, 0]), torch.atleast_2d(x[0, 0]), torch.atleast_3d(x[0]), "
+                                  "torch.atleast_3d(x[0, 0]), torch.atleast_2d(x)", kCube));
+  REQUIRE_VERIFIED(Run("atleast_list", "a = torch.atleast_2d([x[0, 0, 0], x[0], x])\nreturn a[0], a[1], a[2]", kCube));
+}
+
+TEST_CASE("aten::fliplr / flipud / rot90 (k = -1 to 4, several dims)", "[ops][layout]") {
+  REQUIRE_VERIFIED(Run("flips", "torch.fliplr(x), torch.flipud(x)", kCube));
+  for (int k : {-1, 0, 1, 2, 3, 4})
+    REQUIRE_VERIFIED(Run("rot90_" + std::to_string(k + 1), "torch.rot90(x, " + std::to_string(k) + ", [1, 2])", kCube));
+  REQUIRE_VERIFIED(Run("rot90_reversed_dims", "torch.rot90(x, 1, [2, 0])", kCube));
+}
+
+TEST_CASE("aten::xlogy / special_xlog1py / special_entr / erfc / special_ndtr / sinc / logit / heaviside",
+          "[ops][special]") {
+  REQUIRE_VERIFIED(Run("xlogy", "torch.xlogy(torch.relu(x), x.abs() + 0.5)", kCube));
+  REQUIRE_VERIFIED(Run("xlogy_scalar", "torch.xlogy(2.0, x.abs() + 0.5) + torch.xlogy(torch.relu(x), 3.0)", kCube));
+  REQUIRE_VERIFIED(Run("xlog1py", "torch.special_xlog1py(torch.relu(x), x.abs())", kCube));
+  REQUIRE_VERIFIED(Run("entr", "torch.special_entr(torch.relu(x)) + torch.special_entr(x.abs() + 0.1)", kCube));
+  REQUIRE_VERIFIED(Run("erfc_ndtr", "torch.erfc(x) + torch.special_ndtr(x) * 3.0", kCube));
+  REQUIRE_VERIFIED(Run("sinc", "torch.sinc(x) + torch.sinc(torch.round(x))", kCube));
+  REQUIRE_VERIFIED(Run("logit", "torch.logit(torch.sigmoid(x)), torch.logit(torch.sigmoid(x * 20.0), 1e-3)", kCube));
+  REQUIRE_VERIFIED(Run("heaviside", "torch.heaviside(torch.round(x), x[0])", kCube));
+}
+
+TEST_CASE("aten::signbit / copysign / hypot / float_power / fmax / fmin / logaddexp2 / ldexp / rad2deg / deg2rad",
+          "[ops][special]") {
+  REQUIRE_VERIFIED(Run("signbit", "torch.signbit(x), torch.signbit(x * 0.0 - 0.0), torch.signbit((x * 3.0).long())", kCube));
+  REQUIRE_VERIFIED(Run("copysign", "torch.copysign(x, x.flip(0)) + torch.copysign(x, -1.0)", kCube));
+  REQUIRE_VERIFIED(Run("hypot", "torch.hypot(x, x.flip(0) * 1e20)", kCube));
+  REQUIRE_VERIFIED(Run("float_power", "torch.float_power(x.abs(), 2.5) + torch.float_power(x, 2)", kCube));
+  REQUIRE_VERIFIED(Run("fmax_fmin", "n = torch.log(x)\nreturn torch.fmax(n, x.flip(0)), torch.fmin(x, n)", kCube));
+  REQUIRE_VERIFIED(Run("logaddexp2", "torch.logaddexp2(x * 50.0, x.flip(0))", kCube));
+  REQUIRE_VERIFIED(Run("ldexp", "torch.ldexp(x, torch.round(x.flip(0) * 3.0))", kCube));
+  REQUIRE_VERIFIED(Run("degrees", "torch.rad2deg(x) + torch.deg2rad(x * 100.0)", kCube));
+}
+
+TEST_CASE("aten::nan_to_num / isclose", "[ops][special]") {
+  REQUIRE_VERIFIED(Run("nan_to_num", "n = torch.log(x) / torch.round(x.flip(0))\n"
+                                     "return torch.nan_to_num(n * 1e30), torch.nan_to_num(n, 1.0, 100.0, -100.0)", kCube));
+  REQUIRE_VERIFIED(Run("isclose", "n = torch.log(x)\nreturn torch.isclose(x, x * 1.000001), torch.isclose(n, n, equal_nan=True), "
+                                  "torch.isclose(x, x + 0.1, 0.0, 0.2)", kCube));
+}
+
+TEST_CASE("aten::outer / ger / addmv / addr / addbmm / kron / matrix_power / linalg_matrix_power / trace / bilinear",
+          "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("outer", "torch.outer(x[0, 0], x[1, 1]) + torch.ger(x[0, 1], x[1, 0])", kCube));
+  REQUIRE_VERIFIED(Run("addmv", "torch.addmv(x[0, 0, :3], x[0, :, :3].t(), x[1, :, 0], beta=0.5, alpha=2.0)", kCube));
+  REQUIRE_VERIFIED(Run("addr", "torch.addr(x[0], x[1, :, 0], x[1, 0], beta=2.0, alpha=0.5)", kCube));
+  REQUIRE_VERIFIED(Run("addbmm", "torch.addbmm(x[0, :, :3], x[:, :, :2], x[:, :2, :3], beta=1.5)", kCube));
+  REQUIRE_VERIFIED(Run("kron", "torch.kron(x[0], x[1, :2, :2]) , torch.kron(x, x[0, 0])", kCube));
+  REQUIRE_VERIFIED(Run("matrix_power", "m = x[:, :3, :3]\nreturn torch.matrix_power(m, 3), torch.linalg_matrix_power(m, 0), "
+                                       "torch.matrix_power(m[0], 6), torch.linalg_matrix_power(m, 1)", kCube));
+  REQUIRE_VERIFIED(Run("trace", "torch.trace(x[0]) + torch.trace(x[1, :, :3])", kCube));
+  Params p{{"w", {5, 4, 3}}, {"b", {5}}};
+  REQUIRE_VERIFIED(Run("bilinear", "torch.bilinear(x, x[..., :3], self.w, self.b), torch.bilinear(x[0], x[1, :, :3], self.w, None)",
+                       kCube, p));
+}
+
+TEST_CASE("aten::linalg_det / det / logdet / slogdet / linalg_slogdet", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("det", "torch.det(x[:, :3, :3]) + torch.linalg_det(x[0, :2, :2])", kCube));
+  REQUIRE_VERIFIED(Run("logdet", "m = x[:, :3, :3]\nreturn torch.logdet(m @ m.mT + torch.eye(3)), torch.slogdet(m), "
+                                 "torch.linalg_slogdet(m[0])", kCube));
+}
+
+TEST_CASE("aten::lstm_cell / gru_cell / rnn_tanh_cell / rnn_relu_cell (nn.LSTMCell, nn.GRUCell, nn.RNNCell)",
+          "[ops][recurrent]") {
+  Params p{{"w_ih", {20, 4}}, {"w_hh", {20, 5}}, {"b_ih", {20}}, {"b_hh", {20}}, {"g_ih", {15, 4}}, {"g_hh", {15, 5}},
+           {"r_ih", {5, 4}}, {"r_hh", {5, 5}}, {"rb", {5}}};
+  std::vector<TensorSpec> in{Shape({3, 4}), Shape({3, 5}), Shape({3, 5})};
+  REQUIRE_VERIFIED(Run("lstm_cell", "torch.lstm_cell(x, [y, z], self.w_ih, self.w_hh, self.b_ih, self.b_hh)", in, p));
+  REQUIRE_VERIFIED(Run("lstm_cell_nobias", "torch.lstm_cell(x, [y, z], self.w_ih, self.w_hh)", in, p));
+  REQUIRE_VERIFIED(Run("gru_cell", "torch.gru_cell(x, y, self.g_ih, self.g_hh, self.b_ih[:15], self.b_hh[:15])", in, p));
+  REQUIRE_VERIFIED(Run("gru_cell_nobias", "torch.gru_cell(x, y, self.g_ih, self.g_hh)", in, p));
+  REQUIRE_VERIFIED(Run("rnn_cells", "torch.rnn_tanh_cell(x, y, self.r_ih, self.r_hh, self.rb, self.rb) + "
+                                    "torch.rnn_relu_cell(x, z, self.r_ih, self.r_hh, self.rb, None)", in, p));
+}
+
+TEST_CASE("aten::count_nonzero / nansum / nanmean / aminmax", "[ops][reduction]") {
+  REQUIRE_VERIFIED(Run("count_nonzero", "torch.count_nonzero(torch.relu(x)), torch.count_nonzero(torch.relu(x), 1), "
+                                        "torch.count_nonzero(torch.relu(x), [0, 2])", kCube));
+  REQUIRE_VERIFIED(Run("nansum_nanmean", "n = torch.log(x)\nreturn torch.nansum(n), torch.nansum(n, 1), torch.nanmean(n, [0, 2], True), "
+                                         "torch.nanmean(x.abs().log())", kCube));
+  REQUIRE_VERIFIED(Run("aminmax", "a = torch.aminmax(x)\nb = torch.aminmax(x, dim=1, keepdim=True)\nreturn a[0], a[1], b[0], b[1]", kCube));
+}
+
+TEST_CASE("aten::bucketize / searchsorted (left, right, side, batched sequences)", "[ops][reduction]") {
+  REQUIRE_VERIFIED(Run("bucketize", "b = torch.tensor([-1.0, 0.0, 0.5, 1.0])\n"
+                                    "return torch.bucketize(x, b), torch.bucketize(torch.round(x), b, right=True), "
+                                    "torch.bucketize(x, b, out_int32=True)", kCube));
+  REQUIRE_VERIFIED(Run("searchsorted", "s = torch.sort(x[0], 1)[0]\n"
+                                       "return torch.searchsorted(s, x[1]), torch.searchsorted(s, x[1], right=True), "
+                                       "torch.searchsorted(s[0], x, side='right')", kCube));
+}
+
+TEST_CASE("aten::_trilinear / _linalg_det / _linalg_slogdet (what torch.export leaves of bilinear, det, slogdet)",
+          "[ops][linalg]") {
+  Params p{{"w", {2, 4, 3}}};
+  REQUIRE_VERIFIED(Run("trilinear", "torch._trilinear(x[0], self.w, x[1, :, :3], [1, 3], [0], [1, 2], [2, 3], 1)", kCube, p));
+  REQUIRE_VERIFIED(Run("linalg_det_internal", "d = torch._linalg_det(x[:, :3, :3])\ns = torch._linalg_slogdet(x[0, :3, :3])\n"
+                                              "return d[0], s[0], s[1]", kCube));
+}

@@ -1,0 +1,161 @@
+// The public tensor-layout helpers TorchScript keeps as ops of their own (torch.export
+// decomposes them to permute / cat / reshape / flip): movedim and moveaxis, numpy_T / mT /
+// mH / adjoint, hstack / vstack / dstack / column_stack, atleast_1d/2d/3d, fliplr / flipud,
+// rot90, ravel.
+#include <algorithm>
+#include <limits>
+
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+std::vector<int64_t> Identity(int64_t rank) {
+  std::vector<int64_t> perm(static_cast<size_t>(rank));
+  for (int64_t k = 0; k < rank; ++k) perm[k] = k;
+  return perm;
+}
+
+std::string Flip(TranslationContext& ctx, const std::string& x, const std::vector<int64_t>& axes) {
+  size_t n = axes.size();
+  return ctx.Op("Slice", {x, ctx.ConstInt64s(std::vector<int64_t>(n, -1)),
+                          ctx.ConstInt64s(std::vector<int64_t>(n, std::numeric_limits<int64_t>::min())),
+                          ctx.ConstInt64s(axes), ctx.ConstInt64s(std::vector<int64_t>(n, -1))});
+}
+
+// aten::movedim.int(Tensor self, int source, int destination) and movedim.intlist(int[]
+// source, int[] destination): the source dims land at the destinations, the others keep
+// their order in the remaining places.
+void TranslateMovedim(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> source = ctx.ConstInts(1, "source"), destination = ctx.ConstInts(2, "destination");
+  if (source.size() != destination.size()) throw UnsupportedError("movedim: source and destination differ in length");
+  std::vector<int64_t> perm(static_cast<size_t>(rank), -1);
+  std::vector<bool> moved(static_cast<size_t>(rank), false);
+  for (size_t i = 0; i < source.size(); ++i) {
+    int64_t s = NormalizeAxis(source[i], rank), d = NormalizeAxis(destination[i], rank);
+    perm[d] = s;
+    moved[s] = true;
+  }
+  int64_t next = 0;
+  for (auto& p : perm) {
+    if (p != -1) continue;
+    while (moved[next]) ++next;
+    p = next++;
+  }
+  ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", perm}}));
+}
+
+// aten::numpy_T (x.T: every dim reversed), aten::mT / mH / adjoint (the last two swapped; on
+// real tensors the conjugate changes nothing).
+void TranslateReverseDims(TranslationContext& ctx, bool last_two) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> perm = Identity(rank);
+  if (last_two) {
+    if (rank < 2) throw UnsupportedError(ctx.node().Key() + " needs a tensor of rank 2 or more");
+    std::swap(perm[rank - 1], perm[rank - 2]);
+  } else {
+    std::reverse(perm.begin(), perm.end());
+  }
+  ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", perm}}));
+}
+
+// x reshaped to at least `rank` dims as atleast_Nd does: [n] -> [1, n] -> [1, n, 1] (3-D
+// from a vector), [] -> [1] / [1, 1] / [1, 1, 1], [a, b] -> [a, b, 1].
+std::string AtLeast(TranslationContext& ctx, const std::string& x, int64_t have, int64_t want) {
+  if (have >= want) return x;
+  if (have == 0) return Reshape(ctx, x, std::vector<int64_t>(static_cast<size_t>(want), 1));
+  if (want == 2) return Unsqueeze(ctx, x, {0});
+  if (have == 1) return Unsqueeze(ctx, x, {0, 2});  // want 3
+  return Unsqueeze(ctx, x, {2});                      // [a, b] -> [a, b, 1]
+}
+
+// aten::atleast_1d / 2d / 3d(Tensor self) and their .Sequence forms (Tensor[] -> Tensor[]).
+void TranslateAtLeast(TranslationContext& ctx, int64_t want) {
+  const ir::Value& in = ctx.InputValue(0);
+  if (in.IsTensor()) return ctx.SetOutput(0, AtLeast(ctx, ctx.Input(0), ctx.Rank(0), want));
+  std::vector<std::string> tensors = ctx.TensorListInput(0);
+  if (!in.producer || in.producer->inputs.size() != tensors.size())
+    throw UnsupportedError(ctx.node().Key() + " needs a list built in the graph");
+  std::vector<std::string> outs;
+  for (size_t i = 0; i < tensors.size(); ++i)
+    outs.push_back(AtLeast(ctx, tensors[i], static_cast<int64_t>(in.producer->inputs[i]->meta.rank()), want));
+  ctx.SetOutputBinding(0, ListOf(outs));
+}
+
+// The ranks of the tensors of a list built in the graph (prim::ListConstruct).
+std::vector<int64_t> ListRanks(TranslationContext& ctx, size_t i, size_t count) {
+  const ir::Value& list = ctx.InputValue(i);
+  if (!list.producer || list.producer->inputs.size() != count)
+    throw UnsupportedError(ctx.node().Key() + " needs a list built in the graph");
+  std::vector<int64_t> ranks;
+  for (const ir::Value* v : list.producer->inputs) ranks.push_back(static_cast<int64_t>(v->meta.rank()));
+  return ranks;
+}
+
+// aten::hstack / vstack / dstack / column_stack(Tensor[] tensors): concatenated along dim 1
+// (dim 0 for vectors) / dim 0 of the 2-D forms / dim 2 of the 3-D forms / as columns (vectors
+// become [n, 1]).
+void TranslateStack(TranslationContext& ctx, const std::string& how) {
+  std::vector<std::string> tensors = ctx.TensorListInput(0);
+  std::vector<int64_t> ranks = ListRanks(ctx, 0, tensors.size());
+  int64_t axis = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    if (how == "vstack") tensors[i] = AtLeast(ctx, tensors[i], ranks[i], 2);
+    if (how == "dstack") tensors[i] = AtLeast(ctx, tensors[i], ranks[i], 3);
+    if (how == "hstack") tensors[i] = AtLeast(ctx, tensors[i], ranks[i], 1);
+    if (how == "column_stack")
+      tensors[i] = ranks[i] == 0 ? Reshape(ctx, tensors[i], {1, 1}) : ranks[i] == 1 ? Unsqueeze(ctx, tensors[i], {1}) : tensors[i];
+  }
+  if (how == "hstack") axis = !ranks.empty() && ranks[0] <= 1 ? 0 : 1;  // vectors join end to end
+  if (how == "dstack") axis = 2;
+  if (how == "column_stack") axis = 1;
+  ctx.SetOutput(0, ctx.Op("Concat", tensors, {{"axis", axis}}));
+}
+
+// aten::fliplr (dim 1) / flipud (dim 0).
+void TranslateFlipDim(TranslationContext& ctx, int64_t dim) {
+  if (ctx.Rank(0) <= dim) throw UnsupportedError(ctx.node().Key() + " needs a tensor of rank " + std::to_string(dim + 1) + " or more");
+  ctx.SetOutput(0, Flip(ctx, ctx.Input(0), {dim}));
+}
+
+// aten::rot90(Tensor self, int k=1, int[] dims=[0,1]): k quarter turns from dims[0]
+// towards dims[1]: one turn flips dims[1] and swaps the two.
+void TranslateRot90(TranslationContext& ctx) {
+  int64_t rank = ctx.Rank(0);
+  int64_t k = ((ctx.ConstInt(1, "k") % 4) + 4) % 4;
+  std::vector<int64_t> dims = ctx.ConstInts(2, "dims");
+  if (dims.size() != 2) throw UnsupportedError("rot90 needs two dims");
+  int64_t a = NormalizeAxis(dims[0], rank), b = NormalizeAxis(dims[1], rank);
+  std::vector<int64_t> swap = Identity(rank);
+  std::swap(swap[a], swap[b]);
+  std::string x = ctx.Input(0);
+  if (k == 0) return ctx.SetOutput(0, ctx.Op("Identity", {x}));
+  if (k == 2) return ctx.SetOutput(0, Flip(ctx, x, {a, b}));
+  if (k == 1) return ctx.SetOutput(0, ctx.Op("Transpose", {Flip(ctx, x, {b})}, {{"perm", swap}}));
+  ctx.SetOutput(0, Flip(ctx, ctx.Op("Transpose", {x}, {{"perm", swap}}), {b}));  // k == 3
+}
+
+}  // namespace
+
+void RegisterLayout(Registry& r) {
+  r.SetFamily("layout");
+  r.Add("aten::movedim", TranslateMovedim);
+  r.Add("aten::moveaxis", TranslateMovedim);
+  r.Add("aten::numpy_T", [](TranslationContext& c) { TranslateReverseDims(c, false); });
+  for (const char* op : {"aten::mT", "aten::mH", "aten::adjoint"})
+    r.Add(op, [](TranslationContext& c) { TranslateReverseDims(c, true); });
+  for (const char* how : {"hstack", "vstack", "dstack", "column_stack"}) {
+    std::string name = how;
+    r.Add("aten::" + name, [name](TranslationContext& c) { TranslateStack(c, name); });
+  }
+  r.Add("aten::atleast_1d", [](TranslationContext& c) { TranslateAtLeast(c, 1); });
+  r.Add("aten::atleast_2d", [](TranslationContext& c) { TranslateAtLeast(c, 2); });
+  r.Add("aten::atleast_3d", [](TranslationContext& c) { TranslateAtLeast(c, 3); });
+  r.Add("aten::fliplr", [](TranslationContext& c) { TranslateFlipDim(c, 1); });
+  r.Add("aten::flipud", [](TranslationContext& c) { TranslateFlipDim(c, 0); });
+  r.Add("aten::rot90", TranslateRot90);
+  r.Add("aten::ravel", [](TranslationContext& c) { c.SetOutput(0, Reshape(c, c.Input(0), {-1})); });
+}
+
+}  // namespace t2o
