@@ -276,7 +276,7 @@ class CoreDirect(nn.Module):
                 aten._cdist_forward.default(x[1], x[0], 3.0, None),
                 aten._pdist_forward.default(m, 2.0), aten._pdist_forward.default(m[:5], 1.0),
                 aten._pdist_forward.default(m[:4], float("inf")), aten._pdist_forward.default(m[:6], 0.5),
-                bag, x * aten._local_scalar_dense.default(m.mean()),
+                bag,
                 aten._native_batch_norm_legit.default(x, None, None, self.mean.clone(), self.var.clone(), False, 0.1,
                                                       1e-5)[0],
                 aten.adaptive_avg_pool1d.default(seq, [7]), aten.avg_pool1d.default(seq, [4], [3], [1], True, False),
@@ -295,12 +295,12 @@ class CoreDirect(nn.Module):
                 aten.select_scatter.default(x, x[:, 0] * 2, 1, 2), aten.squeeze.dim(x[:, :1], 1),
                 aten.native_dropout.default(x, 0.5, False)[0] * 2,
                 aten.empty_strided.default([2, 3], [3, 1]).fill_(2.5) + m[:2, :3])
-        # The tracer cannot follow resize_ and records fill.Scalar as a full_like call that
-        # it then fails to resolve: the op tests script both.
+        # The tracer cannot follow resize_, records fill.Scalar as a full_like call that it
+        # then fails to resolve, and freezes .item() values: the op tests script these.
         if torch.jit.is_tracing():
             return outputs
         grown = aten.resize_.default(m.clone(), [10, 10])  # the new elements are uninitialized
-        return outputs + (aten.fill.Scalar(x, 1.5), aten.resize_.default(x.clone(), [3, 5]), (grown + grown.shape[0]).flatten()[:81])
+        return outputs + (x * aten._local_scalar_dense.default(m.mean()), aten.fill.Scalar(x, 1.5), aten.resize_.default(x.clone(), [3, 5]), (grown + grown.shape[0]).flatten()[:81])
 
 
 class Losses(nn.Module):
