@@ -189,8 +189,8 @@ struct ClassInputs {
   std::string x, target;
   bool unbatched = false;
 };
-ClassInputs BatchedClassInputs(TranslationContext& ctx, DType dt) {
-  ClassInputs in{ctx.OperandAs(0, dt), ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kInt64)};
+ClassInputs BatchedClassInputs(TranslationContext& ctx, const std::string& x) {
+  ClassInputs in{x, ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kInt64)};
   if (ctx.Rank(0) == 1) {
     in.unbatched = true;
     in.x = Unsqueeze(ctx, in.x, {0});
@@ -221,7 +221,7 @@ std::string NllLoss(TranslationContext& ctx, const ClassInputs& in, const std::o
 // int reduction=1, SymInt ignore_index=-100), self the log-probabilities.
 void TranslateNllLoss(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  ClassInputs in = BatchedClassInputs(ctx, dt);
+  ClassInputs in = BatchedClassInputs(ctx, ctx.OperandAs(0, dt));
   std::optional<std::string> weight;
   if (auto w = ctx.OptionalInput(2)) weight = ctx.Cast(*w, ctx.InDType(2), dt);
   ctx.SetOutput(0, NllLoss(ctx, in, weight, ctx.ConstInt(3, "reduction"), ctx.ConstInt(4, "ignore_index")));
@@ -266,12 +266,7 @@ void TranslateCrossEntropy(TranslationContext& ctx) {
   }
 
   const int64_t ignore_index = ctx.ConstInt(4, "ignore_index");
-  ClassInputs in{logp, ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kInt64)};
-  if (rank == 1) {
-    in.unbatched = true;
-    in.x = Unsqueeze(ctx, logp, {0});
-    in.target = Unsqueeze(ctx, in.target, {0});
-  }
+  ClassInputs in = BatchedClassInputs(ctx, logp);
   std::string nll = NllLoss(ctx, in, weight, reduction, ignore_index);
   if (smoothing <= 0) return ctx.SetOutput(0, nll);
   if (!classes) throw UnsupportedError(ctx.node().Key() + ": label smoothing needs a static class dim");
@@ -299,7 +294,7 @@ void TranslateCrossEntropy(TranslationContext& ctx) {
 // sum_{j != y} max(0, margin - x_y + x_j)^p (times w_y) / C.
 void TranslateMultiMargin(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  ClassInputs in = BatchedClassInputs(ctx, dt);
+  ClassInputs in = BatchedClassInputs(ctx, ctx.OperandAs(0, dt));
   double p = ctx.ConstDouble(2, "p");
   if (p != 1 && p != 2) throw UnsupportedError(ctx.node().Key() + ": p must be 1 or 2 (as in PyTorch)");
   std::string target = Unsqueeze(ctx, in.target, {1});                                      // [N, 1]

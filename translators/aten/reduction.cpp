@@ -264,7 +264,7 @@ void TranslateAminmax(TranslationContext& ctx) {
 // from a comparison of every value with its row of the sorted sequence.
 void TranslateSearchSorted(TranslationContext& ctx, bool bucketize) {
   size_t seq = bucketize ? 1 : 0, values = bucketize ? 0 : 1;
-  bool right = ctx.ConstBool(bucketize ? 3 : 3, "right");
+  bool right = ctx.ConstBool(3, "right");  // the same position in both schemas
   if (!bucketize) {
     if (!ctx.IsNone(4)) right = ctx.ConstString(4, "side") == "right";
     if (!ctx.IsNone(5)) throw UnsupportedError("searchsorted with a sorter is not supported: sort the sequence first");
