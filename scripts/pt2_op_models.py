@@ -376,6 +376,34 @@ class CoreSymbolic(nn.Module):
         return x.reshape(-1) * x.stride(0) + x.transpose(0, 1).stride(1), x[1:].reshape(-1) * x[1:].storage_offset()
 
 
+class Statistics(nn.Module):
+    """Order statistics, histograms, cumulative and quantization ops, and the public calls
+    added with them (block_diag, cartesian_prod, renorm, frexp, polar, inverse, unpooling)."""
+
+    def forward(self, x, i, z):  # x: [3, 6]; i: [10] int64 in [0, 5); z: [1, 2, 4, 4]
+        with_nan = torch.where(x > 1, torch.full_like(x, float("nan")), x)
+        # No -1 (end of targets) in a row: torch 2.13's decomposition of multilabel_margin_loss
+        # also counts the slots after it; the op tests cover -1 (tests/ops/loss_test.cpp).
+        targets = torch.tensor([[3, 0, 1, 1, 1, 1], [5, 5, 5, 5, 5, 5], [0, 2, 2, 2, 2, 2]])
+        pooled, indices = F.max_pool2d(z, 2, return_indices=True)
+        mantissa, exponent = torch.frexp(x)
+        out = (*torch.kthvalue(x, 2, 1), torch.median(x), *torch.median(x, 1), *torch.nanmedian(with_nan, 1),
+               *torch.mode(torch.round(x), 1), torch.quantile(x, 0.3, 1, interpolation="midpoint"),
+               torch.quantile(x, torch.tensor([0.1, 0.5, 0.9]), 0, keepdim=True),
+               torch.nan_to_num(torch.nanquantile(with_nan, 0.75, 1), 7.0), torch.histc(x, 8, -2, 2),
+               torch.logcumsumexp(x, 1), torch.cumulative_trapezoid(x, dim=1), torch.trapezoid(x, dx=0.5),
+               torch.renorm(x, 2, 0, 1.0), torch.block_diag(x, x[:2, :3]), torch.cartesian_prod(x[0], x[1, :3]),
+               torch.diag_embed(x, 1), mantissa, exponent, torch.view_as_real(torch.polar(x.abs(), x)),
+               torch.linalg.inv(x[:, :3] + 3 * torch.eye(3)),
+               torch.fake_quantize_per_tensor_affine(x, 0.1, 3, -128, 127),
+               torch.fake_quantize_per_channel_affine(x, torch.tensor([0.05, 0.1, 0.2]), torch.tensor([0, 3, -2], dtype=torch.int32), 0, -128, 127),
+               F.multilabel_margin_loss(x, targets), torch.ops.aten.max_unpool2d(pooled, indices, [4, 4]))
+        if torch.jit.is_tracing():  # data-dependent (bincount) or not exportable (cov: aten.equal on weights)
+            out += (torch.cov(x), torch.cov(x, correction=0, aweights=x[0].abs()), torch.corrcoef(x),
+                    torch.bincount(i, minlength=3), torch.bincount(i, x[0, :5].repeat(2)))
+        return out
+
+
 def _inputs(*shapes, seed=0):
     gen = torch.Generator().manual_seed(seed)
     return tuple(torch.randn(s, generator=gen) for s in shapes)
@@ -456,6 +484,10 @@ def core_symbolic_dims(args):
     return ({0: torch.export.Dim("a", min=3), 1: torch.export.Dim("b"), 2: torch.export.Dim("c")},)
 
 
+def build_statistics():
+    return Statistics().eval(), _inputs((3, 6)) + (_ints((10,), 0, 5, 6),) + _inputs((1, 2, 4, 4), seed=7)
+
+
 def build_creation():
     return Creation().eval(), _inputs((3, 4)) + (_ints((3, 4), -5, 6, 4),)
 
@@ -477,4 +509,5 @@ OP_MODELS = {
     "ops_core": (build_core_direct, ["x", "i"]),
     "ops_loss": (build_losses, ["x", "y", "t"]),
     "ops_public": (build_public_api, ["x", "h"]),
+    "ops_statistics": (build_statistics, ["x", "i", "z"]),
 }

@@ -15,6 +15,8 @@ void RegisterReduction(Registry& r);
 void RegisterShape(Registry& r);
 void RegisterTensorOps(Registry& r);
 void RegisterSorting(Registry& r);
+void RegisterStatistics(Registry& r);
+void RegisterQuantization(Registry& r);
 void RegisterIndexing(Registry& r);
 void RegisterRearrange(Registry& r);
 void RegisterNorms(Registry& r);
@@ -42,6 +44,8 @@ const Registry& BuiltinRegistry() {
     RegisterShape(r);
     RegisterTensorOps(r);
     RegisterSorting(r);
+    RegisterStatistics(r);
+    RegisterQuantization(r);
     RegisterIndexing(r);
     RegisterRearrange(r);
     RegisterNorms(r);

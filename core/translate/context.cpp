@@ -524,4 +524,36 @@ std::shared_ptr<onnx::OnnxGraph> TranslationContext::TranslateSubgraph(
   return graph;
 }
 
+std::shared_ptr<onnx::OnnxGraph> TranslationContext::BuildSubgraph(const std::string& name,
+                                                                  std::vector<onnx::ValueInfo> inputs,
+                                                                  const SubgraphBody& body) {
+  auto graph = std::make_shared<onnx::OnnxGraph>();
+  graph->name = FreshName(name);
+  std::vector<std::string> names;
+  for (auto& in : inputs) {
+    in.name = FreshName(in.name);
+    names.push_back(in.name);
+    graph->inputs.push_back(in);
+  }
+  graph_stack_.push_back(graph.get());
+  size_t saved_first = first_emitted_;
+  first_emitted_ = 0;
+  try {
+    for (onnx::ValueInfo out : body(names)) {
+      bool inside = false;  // subgraph outputs must be produced inside the subgraph
+      for (const auto& n : graph->nodes)
+        for (const auto& o : n.outputs) inside = inside || o == out.name;
+      if (!inside) out.name = Op("Identity", {out.name});
+      graph->outputs.push_back(out);
+    }
+  } catch (...) {
+    graph_stack_.pop_back();
+    first_emitted_ = saved_first;
+    throw;
+  }
+  graph_stack_.pop_back();
+  first_emitted_ = saved_first;
+  return graph;
+}
+
 }  // namespace t2o

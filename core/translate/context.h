@@ -8,6 +8,7 @@
 // ONNX tensors. Every node emitted inherits the source metadata of the ATen node.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <memory>
@@ -97,6 +98,11 @@ class TranslationContext {
   std::shared_ptr<onnx::OnnxGraph> TranslateSubgraph(const ir::Block& block,
                                                      std::vector<SubgraphInput> inputs,
                                                      const std::string& name);
+  // A subgraph no IR block describes (the body of a Loop a translator writes itself):
+  // `body` gets the fresh names of `inputs`, emits nodes with Op() and returns the outputs.
+  using SubgraphBody = std::function<std::vector<onnx::ValueInfo>(const std::vector<std::string>& inputs)>;
+  std::shared_ptr<onnx::OnnxGraph> BuildSubgraph(const std::string& name, std::vector<onnx::ValueInfo> inputs,
+                                                 const SubgraphBody& body);
   // ONNX dtype used for a non-tensor IR value (int -> int64 0-d tensor, ...).
   static DType ScalarDType(ir::ValueKind kind);
   // The binding of any IR value (nullptr when it was not translated).

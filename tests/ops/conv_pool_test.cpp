@@ -303,3 +303,15 @@ TEST_CASE("antialiased bilinear / bicubic interpolation from opset 18, an error 
   REQUIRE_FALSE(r.ok);
   CHECK_THAT(r.error, ContainsText("_upsample_bilinear2d_aa") && ContainsText("18-26"));
 }
+
+TEST_CASE("aten::max_unpool2d / max_unpool3d from max_pool*_with_indices, batched and not", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(RunBody("conv_pool", "max_unpool2d",
+                           "v, i = ops.aten.max_pool2d_with_indices(x, [2, 2], [2, 2], [0, 0], [1, 1], False)\n"
+                           "return ops.aten.max_unpool2d(v, i, [6, 8])", {Shape({2, 3, 6, 8})}));
+  REQUIRE_VERIFIED(RunBody("conv_pool", "max_unpool2d_odd",
+                           "v, i = ops.aten.max_pool2d_with_indices(x, [3, 3], [2, 2], [1, 1], [1, 1], False)\n"
+                           "return ops.aten.max_unpool2d(v, i, [7, 7])", {Shape({3, 7, 7})}));
+  REQUIRE_VERIFIED(RunBody("conv_pool", "max_unpool3d",
+                           "v, i = ops.aten.max_pool3d_with_indices(x, [2, 2, 2], [2, 2, 2], [0, 0, 0], [1, 1, 1], False)\n"
+                           "return ops.aten.max_unpool3d(v, i, [4, 4, 6], [2, 2, 2], [0, 0, 0])", {Shape({1, 2, 4, 4, 6})}));
+}

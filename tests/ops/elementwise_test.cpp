@@ -110,6 +110,14 @@ TEST_CASE("aten unary math: exp / log / sqrt / rsqrt / trig / rounding", "[ops][
   REQUIRE_VERIFIED(Run("lgamma", "torch.lgamma(x * 3.0)", {Shape({4, 5})}));
   REQUIRE_VERIFIED(Run("lgamma_pos", std::string("torch.lgamma((") + pos + ") * 40.0)", {Shape({3, 4})}));
   REQUIRE_VERIFIED(Run("lgamma_f64", "torch.lgamma(x * 2.0 - 0.25)", {Shape({6}, DType::kFloat64)}));
+  // digamma: the reflection below 0.5, the poles (0 -> -inf, negative integers -> NaN).
+  REQUIRE_VERIFIED(Run("digamma", "torch.digamma(x * 3.0), ops.aten.special_psi(torch.abs(x) * 50.0 + 0.01)", {Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("digamma_f64", "torch.digamma(x * 2.0 - 0.25)", {Shape({6}, DType::kFloat64)}));
+  REQUIRE_VERIFIED(Run("erfinv", "torch.erfinv(torch.tanh(x) * 0.999), ops.aten.special_erfinv(x * 0.01)", {Shape({4, 5})}));
+  REQUIRE_VERIFIED(Run("erfinv_edges", "torch.erfinv(x).nan_to_num(7.0, 1e4, -1e4)",
+                       {FloatData({6}, {1.0f, -1.0f, 1.5f, 0.0f, 0.9999f, -0.3f})}));
+  REQUIRE_VERIFIED(Run("digamma_poles", "torch.digamma(x).nan_to_num(7.0, 1e4, -1e4)",
+                       {FloatData({6}, {0.0f, -1.0f, -3.0f, 1.0f, -2.5f, 1e-3f})}));
   REQUIRE_VERIFIED(Run("log2", std::string("torch.log2(") + pos + ")", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("log10", std::string("torch.log10(") + pos + ")", {Shape({2, 3})}));
   REQUIRE_VERIFIED(Run("sqrt", std::string("torch.sqrt(") + pos + ")", {Shape({2, 3})}));

@@ -101,3 +101,10 @@ TEST_CASE("aten::broadcast_tensors / broadcast_to", "[ops][shape]") {
                            {Shape({3, 1, 4}), Shape({5, 1})}));
   REQUIRE_VERIFIED(RunBody("loss", "broadcast_to", "torch.broadcast_to(x, [2, 3, 4]) * 2.0", {Shape({3, 1})}));
 }
+
+TEST_CASE("aten::multilabel_margin_loss: targets ended by -1, repeated, full and unbatched", "[ops][loss]") {
+  std::vector<TensorSpec> in{Shape({3, 4}), IntData({3, 4}, {1, 2, -1, 0, 3, -1, 0, 0, 0, 1, 2, 3})};
+  RequireEveryReduction("multilabel_margin", "torch.multilabel_margin_loss(x, y, REDUCTION)", in);
+  RequireEveryReduction("multilabel_margin_repeated", "torch.multilabel_margin_loss(x * 0.2, y.flip(1), REDUCTION)", in);
+  RequireEveryReduction("multilabel_margin_unbatched", "torch.multilabel_margin_loss(x[0] * 0.3, y[1], REDUCTION)", in);
+}

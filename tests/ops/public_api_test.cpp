@@ -2,6 +2,8 @@
 // special.cpp and the linalg, recurrent and reduction families): shape helpers, special
 // functions, products, cells, nan-aware reductions and sorted-sequence searches, each
 // compared between libtorch and ONNX Runtime.
+#include <limits>
+
 #include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
@@ -134,4 +136,37 @@ TEST_CASE("aten::_trilinear / _linalg_det / _linalg_slogdet (what torch.export l
   REQUIRE_VERIFIED(Run("trilinear", "torch._trilinear(x[0], self.w, x[1, :, :3], [1, 3], [0], [1, 2], [2, 3], 1)", kCube, p));
   REQUIRE_VERIFIED(Run("linalg_det_internal", "d = torch._linalg_det(x[:, :3, :3])\ns = torch._linalg_slogdet(x[0, :3, :3])\n"
                                               "return d[0], s[0], s[1]", kCube));
+}
+
+TEST_CASE("aten::block_diag / cartesian_prod / diag_embed", "[ops][layout]") {
+  REQUIRE_VERIFIED(Run("block_diag", "torch.block_diag([x[0], x[1, :2, 1], x[1, 0, 0], x[1, 1:, :1]])", kCube));
+  REQUIRE_VERIFIED(Run("block_diag_int", "torch.block_diag([(x[0] * 4.0).long(), (x[1, :2] * 4.0).int()])", kCube));
+  REQUIRE_VERIFIED(Run("cartesian_prod", "torch.cartesian_prod([x[0, 0], x[1, :2, 1], x[0, 1, :3]])", kCube));
+  REQUIRE_VERIFIED(Run("cartesian_prod_one", "torch.cartesian_prod([x[0, 0]])", kCube));
+  REQUIRE_VERIFIED(Run("diag_embed", "torch.diag_embed(x)", kCube));
+  REQUIRE_VERIFIED(Run("diag_embed_offsets", "torch.diag_embed(x, 2, 0, 2), torch.diag_embed(x[0], -1, -1, 0)", kCube));
+  REQUIRE_VERIFIED(Run("diag_embed_bool", "torch.diag_embed(x > 0.0, 1).long()", kCube));
+}
+
+TEST_CASE("aten::renorm / frexp / polar / linalg_inv", "[ops][special]") {
+  REQUIRE_VERIFIED(Run("renorm", "torch.renorm(x, 2.0, 0, 1.5), torch.renorm(x, 1.0, 2, 2.0), torch.renorm(x, 3.0, -1, 0.5)", kCube));
+  REQUIRE_VERIFIED(Run("frexp", "m, e = torch.frexp(x * 1000.0)\nreturn m, e", kCube));
+  REQUIRE_VERIFIED(Run("frexp_edges", "m, e = torch.frexp(x)\nreturn m.nan_to_num(7.0, 8.0, -8.0), e",
+                       {FloatData({9}, {0.0f, 1.0f, -3.5f, 1e-40f, std::numeric_limits<float>::infinity(),
+                                        std::numeric_limits<float>::quiet_NaN(), 0.75f, 3.0e38f, 0.5f})}));
+  REQUIRE_VERIFIED(Run("frexp_double", "m, e = torch.frexp(x.double() * 1e-300)\nreturn m, e", kCube));
+  REQUIRE_VERIFIED(Run("polar", "torch.view_as_real(torch.polar(x.abs(), x * 3.0))", kCube));
+  // Well-conditioned matrices: the identity plus a small random part.
+  REQUIRE_VERIFIED(Run("linalg_inv", "a = torch.eye(4) * 2.0 + x[..., :4, :4] * 0.3\nreturn torch.linalg_inv(a)", {Shape({2, 4, 4})}));
+  REQUIRE_VERIFIED(Run("linalg_inv_ex", "a = torch.eye(3) + x * 0.2\nr = torch.linalg_inv_ex(a)\nreturn r[0], r[1]", {Shape({3, 3})}));
+  REQUIRE_VERIFIED(Run("inverse_small", "torch.inverse(x[0, :2, :2] + torch.eye(2) * 3.0), torch.inverse(x[0, :1, :1] + 2.0)", kCube));
+}
+
+TEST_CASE("aten::gcd / lcm: signs, zeros, broadcasting, int32 and uint8 (an ONNX Loop)", "[ops][special]") {
+  auto a = IntData({2, 5}, {12, -18, 0, 0, 1071, 7, 1000000007, -36, 5, 9});
+  auto b = IntData({5}, {8, 27, 5, 0, 462});
+  REQUIRE_VERIFIED(Run("gcd", "torch.gcd(x, y), torch.lcm(x, y)", {a, b}));
+  REQUIRE_VERIFIED(Run("gcd_int32", "torch.gcd(x.int(), y.int()), torch.lcm(x.int(), y.int())", {a, b}));
+  REQUIRE_VERIFIED(Run("gcd_uint8", "torch.gcd(x.abs().byte(), y.byte())", {IntData({4}, {12, 200, 0, 81}), IntData({4}, {18, 150, 7, 27})}));
+  REQUIRE_VERIFIED(Run("gcd_fibonacci", "torch.gcd(x, y)", {IntData({1}, {7540113804746346429}), IntData({1}, {4660046610375530309})}));
 }

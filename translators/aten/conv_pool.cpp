@@ -370,6 +370,33 @@ void TranslateUpsample(TranslationContext& ctx, const std::string& mode, bool ha
   ctx.SetOutput(0, ctx.Op("Resize", {x, "", "", sizes}, attrs));
 }
 
+
+// aten::max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) and
+// aten::max_unpool3d(self, indices, SymInt[3] output_size, int[3] stride, int[3] padding):
+// each value written at its flat position within its (n, c) plane of the output (the
+// indices max_pool*_with_indices returns), zeros elsewhere: one ScatterElements over the
+// flattened planes. Duplicate indices leave an unspecified winner, as in PyTorch.
+void TranslateMaxUnpool(TranslationContext& ctx, size_t spatial) {
+  DType dt = ctx.InDType(0);
+  std::vector<int64_t> size = ctx.ConstInts(2, "output_size");
+  if (size.size() != spatial) throw UnsupportedError(ctx.node().Key() + ": output_size needs " + std::to_string(spatial) + " sizes");
+  bool batched = ctx.Rank(0) == static_cast<int64_t>(spatial) + 2;
+  std::string x = ctx.Input(0), indices = ctx.OperandAs(1, DType::kInt64);
+  if (!batched) {
+    x = Unsqueeze(ctx, x, {0});
+    indices = Unsqueeze(ctx, indices, {0});
+  }
+  int64_t plane = 1;
+  for (int64_t s : size) plane *= s;
+  std::string lead = ShapeSlice(ctx, x, 0, 2);
+  std::string flat = ctx.Op("Concat", {lead, ctx.ConstInt64s({-1})}, {{"axis", int64_t{0}}});
+  std::string zeros = ctx.Op("Expand", {Zero(ctx, dt), ctx.Op("Concat", {lead, ctx.ConstInt64s({plane})}, {{"axis", int64_t{0}}})});
+  std::string out = ctx.Op("ScatterElements", {zeros, ctx.Op("Reshape", {indices, flat}), ctx.Op("Reshape", {x, flat})},
+                           {{"axis", int64_t{2}}});
+  out = ctx.Op("Reshape", {out, ctx.Op("Concat", {lead, ctx.ConstInt64s(size)}, {{"axis", int64_t{0}}})});
+  ctx.SetOutput(0, batched ? out : Squeeze(ctx, out, {0}));
+}
+
 }  // namespace
 
 void RegisterConvPool(Registry& r) {
@@ -406,6 +433,8 @@ void RegisterConvPool(Registry& r) {
   for (std::string n : {"1", "2", "3"})
     r.Add("aten::_upsample_nearest_exact" + n + "d", [](TranslationContext& c) { TranslateUpsample(c, "nearest-exact", false); });
   // interpolate(..., antialias=True): ONNX Resize has an antialias attribute from opset 18.
+  r.Add("aten::max_unpool2d", [](TranslationContext& c) { TranslateMaxUnpool(c, 2); });
+  r.Add("aten::max_unpool3d", [](TranslationContext& c) { TranslateMaxUnpool(c, 3); });
   r.Add("aten::_upsample_bilinear2d_aa", {18, kMaxOpset}, [](TranslationContext& c) { TranslateUpsample(c, "linear", true, true); });
   r.Add("aten::_upsample_bicubic2d_aa", {18, kMaxOpset}, [](TranslationContext& c) { TranslateUpsample(c, "cubic", true, true); });
 }

@@ -139,30 +139,6 @@ void TranslateUnary(TranslationContext& ctx, const std::string& op) {
   ctx.SetOutput(0, FloatKernelOp(ctx, dt, op, {ctx.OperandAs(0, dt)}));
 }
 
-// aten::lgamma(Tensor self) -> Tensor. ONNX has no log-gamma: the Lanczos approximation
-// (g = 7, 9 terms; ~1e-15 relative in float64) for x >= 0.5 and the reflection formula
-// lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x) below, computed in float64.
-void TranslateLgamma(TranslationContext& ctx) {
-  static const double kLanczos[] = {0.99999999999980993,  676.5203681218851,     -1259.1392167224028,
-                                    771.32342877765313,   -176.61502916214059,   12.507343278686905,
-                                    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-  const double kPi = 3.14159265358979323846;
-  DType dt = ctx.OutDType();
-  auto c = [&](double v) { return ctx.ConstScalar(v, DType::kFloat64); };
-  std::string x = ctx.OperandAs(0, DType::kFloat64);
-  std::string reflect = ctx.Op("Less", {x, c(0.5)});
-  std::string xr = ctx.Op("Where", {reflect, ctx.Op("Sub", {c(1.0), x}), x});
-  std::string z = ctx.Op("Sub", {xr, c(1.0)});
-  std::string series = c(kLanczos[0]);
-  for (int i = 1; i < 9; ++i) series = ctx.Op("Add", {series, ctx.Op("Div", {c(kLanczos[i]), ctx.Op("Add", {z, c(i)})})});
-  std::string t = ctx.Op("Add", {z, c(7.5)});
-  std::string lanczos = ctx.Op("Add", {ctx.Op("Sub", {ctx.Op("Mul", {ctx.Op("Add", {z, c(0.5)}), ctx.Op("Log", {t})}), t}),
-                                       ctx.Op("Add", {c(0.5 * std::log(2 * kPi)), ctx.Op("Log", {series})})});
-  std::string sin_pi_x = ctx.Op("Abs", {ctx.Op("Sin", {ctx.Op("Mul", {x, c(kPi)})})});
-  std::string reflected = ctx.Op("Sub", {ctx.Op("Log", {ctx.Op("Div", {c(kPi), sin_pi_x})}), lanczos});
-  ctx.SetOutput(0, ctx.Cast(ctx.Op("Where", {reflect, reflected, lanczos}), DType::kFloat64, dt));
-}
-
 // aten::rsqrt(Tensor self) -> Tensor
 void TranslateRsqrt(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
@@ -412,7 +388,6 @@ void RegisterElementwise(Registry& r) {
     DType dt = c.OutDType();
     c.SetOutput(0, c.Op("Sub", {c.Op("Exp", {c.OperandAs(0, dt)}), c.ConstScalar(1, dt)}));
   });
-  r.Add("aten::lgamma", TranslateLgamma);
   r.Add("aten::log1p", [](TranslationContext& c) {
     DType dt = c.OutDType();
     c.SetOutput(0, c.Op("Log", {c.Op("Add", {c.OperandAs(0, dt), c.ConstScalar(1, dt)})}));

@@ -129,10 +129,7 @@ void TranslateFlip(TranslationContext& ctx) {
   std::vector<int64_t> dims;
   for (int64_t d : ctx.ConstInts(1, "dims")) dims.push_back(NormalizeAxis(d, rank));
   if (dims.empty()) return ctx.SetOutput(0, ctx.Op("Identity", {ctx.Input(0)}));
-  size_t n = dims.size();
-  ctx.SetOutput(0, ctx.Op("Slice", {ctx.Input(0), ctx.ConstInt64s(std::vector<int64_t>(n, -1)),
-                                   ctx.ConstInt64s(std::vector<int64_t>(n, std::numeric_limits<int64_t>::min())),
-                                   ctx.ConstInt64s(dims), ctx.ConstInt64s(std::vector<int64_t>(n, -1))}));
+  ctx.SetOutput(0, Flip(ctx, ctx.Input(0), dims));
 }
 
 // aten::triu(Tensor self, int diagonal=0) / tril: ONNX Trilu (opset 14).

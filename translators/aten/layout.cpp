@@ -1,7 +1,7 @@
 // The public tensor-layout helpers TorchScript keeps as ops of their own (torch.export
 // decomposes them to permute / cat / reshape / flip): movedim and moveaxis, numpy_T / mT /
 // mH / adjoint, hstack / vstack / dstack / column_stack, atleast_1d/2d/3d, fliplr / flipud,
-// rot90, ravel.
+// rot90, ravel; block_diag, cartesian_prod, diag_embed.
 #include <algorithm>
 #include <limits>
 
@@ -14,13 +14,6 @@ std::vector<int64_t> Identity(int64_t rank) {
   std::vector<int64_t> perm(static_cast<size_t>(rank));
   for (int64_t k = 0; k < rank; ++k) perm[k] = k;
   return perm;
-}
-
-std::string Flip(TranslationContext& ctx, const std::string& x, const std::vector<int64_t>& axes) {
-  size_t n = axes.size();
-  return ctx.Op("Slice", {x, ctx.ConstInt64s(std::vector<int64_t>(n, -1)),
-                          ctx.ConstInt64s(std::vector<int64_t>(n, std::numeric_limits<int64_t>::min())),
-                          ctx.ConstInt64s(axes), ctx.ConstInt64s(std::vector<int64_t>(n, -1))});
 }
 
 // aten::movedim.int(Tensor self, int source, int destination) and movedim.intlist(int[]
@@ -70,27 +63,22 @@ std::string AtLeast(TranslationContext& ctx, const std::string& x, int64_t have,
   return Unsqueeze(ctx, x, {2});                      // [a, b] -> [a, b, 1]
 }
 
+// The ranks of the tensors of a list built in the graph (prim::ListConstruct).
+std::vector<int64_t> ListRanks(TranslationContext& ctx, size_t i, size_t count) {
+  std::vector<int64_t> ranks;
+  for (const ir::TensorMeta* meta : ListElementMetas(ctx, i, count)) ranks.push_back(static_cast<int64_t>(meta->rank()));
+  return ranks;
+}
+
 // aten::atleast_1d / 2d / 3d(Tensor self) and their .Sequence forms (Tensor[] -> Tensor[]).
 void TranslateAtLeast(TranslationContext& ctx, int64_t want) {
   const ir::Value& in = ctx.InputValue(0);
   if (in.IsTensor()) return ctx.SetOutput(0, AtLeast(ctx, ctx.Input(0), ctx.Rank(0), want));
   std::vector<std::string> tensors = ctx.TensorListInput(0);
-  if (!in.producer || in.producer->inputs.size() != tensors.size())
-    throw UnsupportedError(ctx.node().Key() + " needs a list built in the graph");
+  std::vector<int64_t> ranks = ListRanks(ctx, 0, tensors.size());
   std::vector<std::string> outs;
-  for (size_t i = 0; i < tensors.size(); ++i)
-    outs.push_back(AtLeast(ctx, tensors[i], static_cast<int64_t>(in.producer->inputs[i]->meta.rank()), want));
+  for (size_t i = 0; i < tensors.size(); ++i) outs.push_back(AtLeast(ctx, tensors[i], ranks[i], want));
   ctx.SetOutputBinding(0, ListOf(outs));
-}
-
-// The ranks of the tensors of a list built in the graph (prim::ListConstruct).
-std::vector<int64_t> ListRanks(TranslationContext& ctx, size_t i, size_t count) {
-  const ir::Value& list = ctx.InputValue(i);
-  if (!list.producer || list.producer->inputs.size() != count)
-    throw UnsupportedError(ctx.node().Key() + " needs a list built in the graph");
-  std::vector<int64_t> ranks;
-  for (const ir::Value* v : list.producer->inputs) ranks.push_back(static_cast<int64_t>(v->meta.rank()));
-  return ranks;
 }
 
 // aten::hstack / vstack / dstack / column_stack(Tensor[] tensors): concatenated along dim 1
@@ -136,6 +124,87 @@ void TranslateRot90(TranslationContext& ctx) {
   ctx.SetOutput(0, Flip(ctx, ctx.Op("Transpose", {x}, {{"perm", swap}}), {b}));  // k == 3
 }
 
+
+// aten::block_diag(Tensor[] tensors): the blocks (a scalar as [1, 1], a vector as one row)
+// along the diagonal of a zero matrix, each padded to the full width. Static block shapes.
+void TranslateBlockDiag(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::vector<std::string> blocks = ctx.TensorListInput(0);
+  std::vector<const ir::TensorMeta*> metas = ListElementMetas(ctx, 0, blocks.size());
+  if (blocks.empty()) throw UnsupportedError("aten::block_diag needs at least one tensor");
+  std::vector<std::pair<int64_t, int64_t>> sizes;
+  int64_t width = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const ir::TensorMeta& meta = *metas[i];
+    if (meta.rank() > 2) throw UnsupportedError("aten::block_diag takes tensors of at most 2 dims, got rank " + std::to_string(meta.rank()));
+    std::vector<int64_t> dims;
+    for (size_t k = 0; k < meta.rank(); ++k) {
+      auto d = meta.StaticDim(static_cast<int64_t>(k));
+      if (!d) throw UnsupportedError("aten::block_diag needs static block shapes; block " + std::to_string(i) + " has a symbolic dim");
+      dims.push_back(*d);
+    }
+    int64_t rows = meta.rank() == 2 ? dims[0] : 1, cols = meta.rank() == 0 ? 1 : dims.back();
+    sizes.emplace_back(rows, cols);
+    width += cols;
+  }
+  std::vector<std::string> rows;
+  int64_t left = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    auto [r, c] = sizes[i];
+    std::string block = Reshape(ctx, ctx.Cast(blocks[i], metas[i]->dtype, dt), {r, c});
+    rows.push_back(ctx.Op("Pad", {block, ctx.ConstInt64s({0, left, 0, width - left - c})}));
+    left += c;
+  }
+  ctx.SetOutput(0, ctx.Op("Concat", rows, {{"axis", int64_t{0}}}));
+}
+
+// aten::cartesian_prod(Tensor[] tensors): every combination of the vectors' elements, one
+// row each, the last vector varying fastest (each vector expanded over the grid).
+void TranslateCartesianProd(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::vector<std::string> vectors = ctx.TensorListInput(0);
+  std::vector<const ir::TensorMeta*> metas = ListElementMetas(ctx, 0, vectors.size());
+  if (vectors.size() == 1) return ctx.SetOutput(0, ctx.Op("Identity", {ctx.Cast(vectors[0], metas[0]->dtype, dt)}));
+  std::vector<std::string> lengths;
+  for (const auto& v : vectors) lengths.push_back(ShapeOf(ctx, v));
+  std::string grid = ctx.Op("Concat", lengths, {{"axis", int64_t{0}}});
+  std::vector<std::string> columns;
+  for (size_t k = 0; k < vectors.size(); ++k) {
+    std::vector<int64_t> shape(vectors.size(), 1);
+    shape[k] = -1;
+    std::string spread = ctx.Op("Expand", {Reshape(ctx, ctx.Cast(vectors[k], metas[k]->dtype, dt), shape), grid});
+    columns.push_back(Reshape(ctx, spread, {-1, 1}));
+  }
+  ctx.SetOutput(0, ctx.Op("Concat", columns, {{"axis", int64_t{1}}}));
+}
+
+// aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1): the last dim of
+// self (n) on the offset diagonal of (n + |offset|)-square matrices, at dims dim1 (rows) and
+// dim2 (columns) of the result.
+void TranslateDiagEmbed(TranslationContext& ctx) {
+  DType dt = ctx.InDType(0);
+  int64_t rank = ctx.Rank(0);
+  if (rank == 0) throw UnsupportedError("aten::diag_embed needs a tensor of at least 1 dim");
+  int64_t offset = ctx.ConstInt(1, "offset");
+  int64_t d1 = NormalizeAxis(ctx.ConstInt(2, "dim1"), rank + 1), d2 = NormalizeAxis(ctx.ConstInt(3, "dim2"), rank + 1);
+  if (d1 == d2) throw UnsupportedError("aten::diag_embed: dim1 and dim2 must differ");
+  std::string x = ctx.Input(0);
+  std::string n = DimOf(ctx, x, rank - 1);
+  std::string size = ctx.Op("Add", {n, ctx.ConstInt64(offset < 0 ? -offset : offset)});
+  std::string positions = Arange(ctx, size);
+  std::string rows = Unsqueeze(ctx, positions, {1}), cols = Unsqueeze(ctx, positions, {0});
+  std::string on_diagonal = ctx.Op("Equal", {ctx.Op("Sub", {cols, rows}), ctx.ConstInt64(offset)});
+  // Element (i, i + offset) holds x[i] (x[j] at (j - offset, j) below the main diagonal).
+  std::string source = ctx.Op("Expand", {offset >= 0 ? rows : cols, ctx.Op("Concat", {Unsqueeze(ctx, size, {0}), Unsqueeze(ctx, size, {0})}, {{"axis", int64_t{0}}})});
+  source = ctx.Op("Min", {source, ctx.Op("Sub", {n, ctx.ConstInt64(1)})});
+  std::string values = ctx.Op("Gather", {x, source}, {{"axis", rank - 1}});
+  std::string matrices = Select(ctx, on_diagonal, values, Zero(ctx, dt), dt);
+  std::vector<int64_t> perm;
+  int64_t next = 0;
+  for (int64_t p = 0; p <= rank; ++p) perm.push_back(p == d1 ? rank - 1 : p == d2 ? rank : next++);
+  ctx.SetOutput(0, ctx.Op("Transpose", {matrices}, {{"perm", perm}}));
+}
+
 }  // namespace
 
 void RegisterLayout(Registry& r) {
@@ -155,6 +224,9 @@ void RegisterLayout(Registry& r) {
   r.Add("aten::fliplr", [](TranslationContext& c) { TranslateFlipDim(c, 1); });
   r.Add("aten::flipud", [](TranslationContext& c) { TranslateFlipDim(c, 0); });
   r.Add("aten::rot90", TranslateRot90);
+  r.Add("aten::block_diag", TranslateBlockDiag);
+  r.Add("aten::cartesian_prod", TranslateCartesianProd);
+  r.Add("aten::diag_embed", TranslateDiagEmbed);
   r.Add("aten::ravel", [](TranslationContext& c) { c.SetOutput(0, Reshape(c, c.Input(0), {-1})); });
 }
 

@@ -165,10 +165,59 @@ void TranslateMatrixPower(TranslationContext& ctx) {
 
 // The determinant by ONNX Det (float32 for float64 inputs: ONNX Runtime's Det has float
 // kernels only).
-std::string Determinant(TranslationContext& ctx, DType dt) {
-  std::string x = ctx.OperandAs(0, dt);
+std::string DetOf(TranslationContext& ctx, const std::string& x, DType dt) {
   if (dt != DType::kFloat64) return ctx.Op("Det", {x});
   return ctx.Cast(ctx.Op("Det", {ctx.Cast(x, dt, DType::kFloat32)}), DType::kFloat32, dt);
+}
+std::string Determinant(TranslationContext& ctx, DType dt) { return DetOf(ctx, ctx.OperandAs(0, dt), dt); }
+
+// aten::linalg_inv(Tensor A), aten::linalg_inv_ex(Tensor A, *, bool check_errors=False)
+// -> (inverse, info), aten::inverse: ONNX has no inverse, so it is the adjugate over the
+// determinant, the n^2 cofactors being determinants of the (n-1)-square minors (gathered
+// at once: [..., i, j, n-1, n-1]). For small static n (at most kMaxInverseSize), where the
+// cofactor formula is as accurate as LU for matrices PyTorch can invert well; singular
+// matrices give inf/NaN where PyTorch raises.
+constexpr int64_t kMaxInverseSize = 8;
+void TranslateInverse(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  int64_t rank = ctx.Rank(0);
+  if (rank < 2) throw UnsupportedError(ctx.node().Key() + " needs a matrix (rank 2 or more)");
+  std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
+  int64_t n = dims[0];
+  if (n != dims[1]) throw UnsupportedError(ctx.node().Key() + " needs square matrices");
+  if (n > kMaxInverseSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no matrix inverse; the converter builds it from cofactors for up to " +
+                           std::to_string(kMaxInverseSize) + "x" + std::to_string(kMaxInverseSize) + " matrices, got " +
+                           std::to_string(n) + "x" + std::to_string(n));
+  std::string a = ctx.OperandAs(0, dt);
+  std::string inverse;
+  if (n == 1) {
+    inverse = ctx.Op("Div", {ctx.ConstScalar(1, dt), a});
+  } else {
+    std::vector<int64_t> others;  // row k: every index but k
+    for (int64_t k = 0; k < n; ++k)
+      for (int64_t m = 0; m < n; ++m)
+        if (m != k) others.push_back(m);
+    std::string without = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {n, n - 1}, others));
+    std::string rows = ctx.Op("Gather", {a, without}, {{"axis", rank - 2}});         // [..., i, r, n]
+    std::string minors = ctx.Op("Gather", {rows, without}, {{"axis", rank}});        // [..., i, r, j, c]
+    std::vector<int64_t> perm;
+    for (int64_t k = 0; k < rank - 2; ++k) perm.push_back(k);
+    for (int64_t k : {rank - 2, rank, rank - 1, rank + 1}) perm.push_back(k);       // [..., i, j, r, c]
+    std::string cofactors = DetOf(ctx, ctx.Op("Transpose", {minors}, {{"perm", perm}}), dt);
+    std::vector<float> signs;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) signs.push_back((i + j) % 2 ? -1.0f : 1.0f);
+    std::string sign = ctx.Cast(ctx.Constant(TensorData::FromVector<float>(DType::kFloat32, {n, n}, signs)), DType::kFloat32, dt);
+    std::vector<int64_t> swap;
+    for (int64_t k = 0; k < rank; ++k) swap.push_back(k);
+    std::swap(swap[rank - 2], swap[rank - 1]);
+    std::string adjugate = ctx.Op("Transpose", {ctx.Op("Mul", {cofactors, sign})}, {{"perm", swap}});
+    inverse = ctx.Op("Div", {adjugate, Unsqueeze(ctx, DetOf(ctx, a, dt), {-1, -2})});
+  }
+  ctx.SetOutput(0, inverse);
+  if (ctx.node().outputs.size() > 1)
+    ctx.SetOutput(1, ctx.Op("Expand", {ctx.ConstScalar(0, DType::kInt32), ShapeSlice(ctx, a, 0, rank - 2)}));
 }
 
 // aten::trace(Tensor self): the sum of the diagonal of a 2-D tensor (off-diagonal nan and inf
@@ -267,6 +316,7 @@ void RegisterLinalg(Registry& r) {
       c.SetOutput(1, log_abs);
     });
   r.Add("aten::trace", TranslateTrace);
+  for (const char* op : {"aten::linalg_inv", "aten::linalg_inv_ex", "aten::inverse"}) r.Add(op, TranslateInverse);
   r.Add("aten::bilinear", TranslateBilinear);
   r.Add("aten::_trilinear", TranslateTrilinear);
 }

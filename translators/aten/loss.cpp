@@ -1,7 +1,7 @@
 // Loss functions as TorchScript graphs keep them (torch.export decomposes them to core
 // ATen): mse, l1, smooth_l1, huber, kl_div, poisson_nll, binary_cross_entropy (with
 // logits), margin_ranking, cosine_embedding, triplet_margin, hinge_embedding, soft_margin,
-// multi_margin, nll_loss (nd, 2d), cross_entropy (class indices or probabilities, label
+// multi_margin, multilabel_margin, nll_loss (nd, 2d), cross_entropy (class indices or probabilities, label
 // smoothing). Every one with reduction none (0), mean (1) or sum (2).
 #include "translators/common/helpers.h"
 
@@ -15,7 +15,6 @@ std::string Reduced(TranslationContext& ctx, const std::string& loss, int64_t re
   return Reduce(ctx, reduction == 1 ? "ReduceMean" : "ReduceSum", Reshape(ctx, loss, {-1}), {0}, false);
 }
 
-std::string Zero(TranslationContext& ctx, DType dt) { return ctx.ConstScalar(0, dt); }
 std::string ClampMin0(TranslationContext& ctx, const std::string& x, DType dt) { return ctx.Op("Max", {x, Zero(ctx, dt)}); }
 
 // aten::mse_loss / l1_loss(Tensor self, Tensor target, int reduction=1)
@@ -312,6 +311,38 @@ void TranslateMultiMargin(TranslationContext& ctx) {
   ctx.SetOutput(0, Reduced(ctx, loss, ctx.ConstInt(5, "reduction")));
 }
 
+
+// aten::multilabel_margin_loss(Tensor self, Tensor target, int reduction=1): target rows
+// hold class indices, the valid ones before the first -1. A sample's loss sums
+// max(0, 1 - (x[t_j] - x[i])) over its valid targets j and the classes i it does not
+// target, divided by the class count C ([N, C, C] pairs).
+void TranslateMultilabelMargin(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  bool single = ctx.Rank(0) == 1;
+  std::string x = ctx.OperandAs(0, dt), t = ctx.OperandAs(1, DType::kInt64);
+  if (single) {
+    x = Unsqueeze(ctx, x, {0});
+    t = Unsqueeze(ctx, t, {0});
+  }
+  std::string ended = ctx.Op("CumSum", {ctx.Cast(ctx.Op("Equal", {t, ctx.ConstInt64(-1)}), DType::kBool, DType::kInt64),
+                                        ctx.ConstInt64(1)});
+  std::string valid = ctx.Op("Equal", {ended, ctx.ConstInt64(0)});                    // [N, C]
+  std::string targets = ctx.Op("Where", {valid, t, ctx.ConstInt64(0)});
+  std::string target_scores = ctx.Op("GatherElements", {x, targets}, {{"axis", int64_t{1}}});
+  std::string classes = Reshape(ctx, Arange(ctx, DimOf(ctx, x, 1)), {1, 1, -1});
+  std::string hits = ctx.Op("And", {Unsqueeze(ctx, valid, {2}), ctx.Op("Equal", {Unsqueeze(ctx, targets, {2}), classes})});
+  std::string targeted = Reduce(ctx, "ReduceMax", ctx.Cast(hits, DType::kBool, DType::kInt32), {1}, false);  // [N, C]
+  std::string others = ctx.Op("Equal", {targeted, ctx.ConstScalar(0, DType::kInt32)});
+  std::string pairs = ctx.Cast(ctx.Op("And", {Unsqueeze(ctx, valid, {2}), Unsqueeze(ctx, others, {1})}), DType::kBool, dt);
+  std::string margins = ClampMin0(ctx, ctx.Op("Sub", {ctx.ConstScalar(1, dt),
+                                                      ctx.Op("Sub", {Unsqueeze(ctx, target_scores, {2}), Unsqueeze(ctx, x, {1})})}), dt);
+  std::string per_sample = Reduce(ctx, "ReduceSum", ctx.Op("Mul", {margins, pairs}), {1, 2}, false);
+  per_sample = ctx.Op("Div", {per_sample, ctx.Cast(DimOf(ctx, x, 1), DType::kInt64, dt)});
+  int64_t reduction = ctx.ConstInt(2, "reduction");
+  if (single && reduction == 0) per_sample = Reshape(ctx, per_sample, {});
+  ctx.SetOutput(0, Reduced(ctx, per_sample, reduction));
+}
+
 }  // namespace
 
 void RegisterLoss(Registry& r) {
@@ -330,6 +361,7 @@ void RegisterLoss(Registry& r) {
   r.Add("aten::hinge_embedding_loss", TranslateHingeEmbedding);
   r.Add("aten::soft_margin_loss", TranslateSoftMargin);
   r.Add("aten::multi_margin_loss", TranslateMultiMargin);
+  r.Add("aten::multilabel_margin_loss", TranslateMultilabelMargin);
   for (const char* op : {"aten::nll_loss", "aten::nll_loss2d", "aten::nll_loss_nd"}) r.Add(op, TranslateNllLoss);
   r.Add("aten::cross_entropy_loss", TranslateCrossEntropy);
 }

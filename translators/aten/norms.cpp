@@ -1,6 +1,6 @@
 // Vector and matrix norms: norm (p = 0, 1, 2, inf, -inf, other; dims), frobenius_norm,
 // linalg_vector_norm, linalg_norm, linalg_matrix_norm; cosine_similarity, pairwise_distance,
-// cdist and pdist.
+// cdist and pdist; renorm.
 #include <cmath>
 #include <limits>
 
@@ -171,6 +171,28 @@ void TranslatePdist(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Compress", {Reshape(ctx, all, {-1}), Reshape(ctx, upper, {-1})}, {{"axis", int64_t{0}}}));
 }
 
+
+// aten::renorm(Tensor self, Scalar p, int dim, Scalar maxnorm): each slice along dim whose
+// p-norm exceeds maxnorm scaled to maxnorm, by maxnorm / (norm + 1e-7) as PyTorch scales it.
+void TranslateRenorm(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = ctx.Rank(0);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(2, "dim"), rank);
+  double p = ctx.ConstDouble(1, "p"), maxnorm = ctx.ConstDouble(3, "maxnorm");
+  if (p <= 0) throw UnsupportedError("aten::renorm: p must be positive, got " + std::to_string(p));
+  if (rank < 2) throw UnsupportedError("aten::renorm needs a tensor of at least 2 dims");
+  std::string x = ctx.OperandAs(0, dt);
+  std::vector<int64_t> others;
+  for (int64_t k = 0; k < rank; ++k)
+    if (k != dim) others.push_back(k);
+  std::string norm = VectorNorm(ctx, x, dt, p, others, true);
+  std::string limit = ctx.ConstScalar(maxnorm, dt);
+  std::string factor = ctx.Op("Where", {ctx.Op("Greater", {norm, limit}),
+                                        ctx.Op("Div", {limit, ctx.Op("Add", {norm, ctx.ConstScalar(1e-7, dt)})}),
+                                        ctx.ConstScalar(1, dt)});
+  ctx.SetOutput(0, ctx.Op("Mul", {x, factor}));
+}
+
 }  // namespace
 
 void RegisterNorms(Registry& r) {
@@ -186,6 +208,7 @@ void RegisterNorms(Registry& r) {
   r.Add("aten::cdist", TranslateCdist);  // TorchScript keeps the composite
   r.Add("aten::_pdist_forward", TranslatePdist);
   r.Add("aten::pdist", TranslatePdist);
+  r.Add("aten::renorm", TranslateRenorm);
 }
 
 }  // namespace t2o

@@ -1,6 +1,7 @@
 // Elementwise math beyond the ONNX basics, composed exactly: xlogy, xlog1py, entr, erfc,
 // ndtr, sinc, logit, heaviside, signbit, copysign, hypot, float_power, fmax / fmin,
-// logaddexp2, ldexp, rad2deg / deg2rad, nan_to_num, isclose.
+// logaddexp2, ldexp, frexp, rad2deg / deg2rad, nan_to_num, isclose, and the gamma family
+// (lgamma, digamma) through the Lanczos approximation in float64, erfinv; gcd, lcm.
 #include <cmath>
 #include <limits>
 
@@ -11,7 +12,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-std::string Zero(TranslationContext& ctx, DType dt) { return ctx.ConstScalar(0, dt); }
 
 // 0 where x is 0 (even where `product` is nan or inf), else `product`, and nan where y is.
 std::string ZeroWhereXIsZero(TranslationContext& ctx, const std::string& x, const std::string& y,
@@ -190,6 +190,180 @@ void TranslateIsClose(TranslationContext& ctx) {
   ctx.SetOutput(0, close);
 }
 
+
+// The Lanczos approximation of the gamma function (g = 7, 9 terms; ~1e-15 relative in
+// float64) at z = x - 1 for x >= 0.5: lgamma(x) = (z + 0.5) log(t) - t + log(sqrt(2 pi)) +
+// log(S) with t = z + 7.5 and S = c0 + sum_i c_i / (z + i).
+struct Lanczos {
+  std::string z, t, series, series_derivative;  // S and dS/dz
+};
+
+Lanczos LanczosAt(TranslationContext& ctx, const std::string& x) {
+  static const double kCoefficients[] = {0.99999999999980993,  676.5203681218851,     -1259.1392167224028,
+                                         771.32342877765313,   -176.61502916214059,   12.507343278686905,
+                                         -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
+  auto c = [&](double v) { return ctx.ConstScalar(v, DType::kFloat64); };
+  Lanczos l;
+  l.z = ctx.Op("Sub", {x, c(1.0)});
+  l.t = ctx.Op("Add", {l.z, c(7.5)});
+  l.series = c(kCoefficients[0]);
+  l.series_derivative = c(0.0);
+  for (int i = 1; i < 9; ++i) {
+    std::string shifted = ctx.Op("Add", {l.z, c(i)});
+    l.series = ctx.Op("Add", {l.series, ctx.Op("Div", {c(kCoefficients[i]), shifted})});
+    l.series_derivative = ctx.Op("Sub", {l.series_derivative,
+                                         ctx.Op("Div", {c(kCoefficients[i]), ctx.Op("Mul", {shifted, shifted})})});
+  }
+  return l;
+}
+
+// aten::lgamma(Tensor self) -> Tensor: Lanczos for x >= 0.5, the reflection formula
+// lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x) below.
+void TranslateLgamma(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  auto c = [&](double v) { return ctx.ConstScalar(v, DType::kFloat64); };
+  std::string x = ctx.OperandAs(0, DType::kFloat64);
+  std::string reflect = ctx.Op("Less", {x, c(0.5)});
+  Lanczos l = LanczosAt(ctx, ctx.Op("Where", {reflect, ctx.Op("Sub", {c(1.0), x}), x}));
+  std::string lanczos = ctx.Op("Add", {ctx.Op("Sub", {ctx.Op("Mul", {ctx.Op("Add", {l.z, c(0.5)}), ctx.Op("Log", {l.t})}), l.t}),
+                                       ctx.Op("Add", {c(0.5 * std::log(2 * kPi)), ctx.Op("Log", {l.series})})});
+  std::string sin_pi_x = ctx.Op("Abs", {ctx.Op("Sin", {ctx.Op("Mul", {x, c(kPi)})})});
+  std::string reflected = ctx.Op("Sub", {ctx.Op("Log", {ctx.Op("Div", {c(kPi), sin_pi_x})}), lanczos});
+  ctx.SetOutput(0, ctx.Cast(ctx.Op("Where", {reflect, reflected, lanczos}), DType::kFloat64, dt));
+}
+
+// aten::digamma(Tensor self) -> Tensor, the derivative of lgamma: log(t) - 7 / t + S' / S for
+// x >= 0.5, digamma(1 - x) - pi cos(pi x) / sin(pi x) below; as PyTorch, -1/x at +-0 (-inf at
+// +0, +inf at -0) and NaN at the negative integers.
+void TranslateDigamma(TranslationContext& ctx) {
+  DType dt = IsFloating(ctx.OutDType()) ? ctx.OutDType() : DType::kFloat32;
+  auto c = [&](double v) { return ctx.ConstScalar(v, DType::kFloat64); };
+  std::string x = ctx.OperandAs(0, DType::kFloat64);
+  std::string reflect = ctx.Op("Less", {x, c(0.5)});
+  Lanczos l = LanczosAt(ctx, ctx.Op("Where", {reflect, ctx.Op("Sub", {c(1.0), x}), x}));
+  std::string lanczos = ctx.Op("Add", {ctx.Op("Sub", {ctx.Op("Log", {l.t}), ctx.Op("Div", {c(7.0), l.t})}),
+                                       ctx.Op("Div", {l.series_derivative, l.series})});
+  std::string pi_x = ctx.Op("Mul", {x, c(kPi)});
+  std::string cot = ctx.Op("Div", {ctx.Op("Cos", {pi_x}), ctx.Op("Sin", {pi_x})});
+  std::string y = ctx.Op("Where", {reflect, ctx.Op("Sub", {lanczos, ctx.Op("Mul", {c(kPi), cot})}), lanczos});
+  std::string negative_integer = ctx.Op("And", {ctx.Op("Less", {x, c(0.0)}), ctx.Op("Equal", {x, ctx.Op("Floor", {x})})});
+  y = ctx.Op("Where", {negative_integer, c(std::numeric_limits<double>::quiet_NaN()), y});
+  y = ctx.Op("Where", {ctx.Op("Equal", {x, c(0.0)}), ctx.Op("Neg", {ctx.Op("Reciprocal", {x})}), y});
+  ctx.SetOutput(0, ctx.Cast(y, DType::kFloat64, dt));
+}
+
+// aten::erfinv(Tensor self) -> Tensor: Giles' single-precision approximation ("Approximating
+// the erfinv function", 2010: a polynomial in w = -log(1 - y^2), central for w < 5, in
+// sqrt(w) in the tails) and one Newton step on Erf, in float32; +-inf at +-1, NaN beyond.
+// ONNX Runtime's Erf is float32-only, so float64 would lose precision: refused.
+void TranslateErfinv(TranslationContext& ctx) {
+  static const double kCentral[] = {2.81022636e-08,  3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                                    -0.00125372503, -0.00417768164, 0.246640727,     1.50140941};
+  static const double kTail[] = {-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                                 -0.0076224613,   0.00943887047,  1.00167406,    2.83297682};
+  DType dt = IsFloating(ctx.OutDType()) ? ctx.OutDType() : DType::kFloat32;
+  if (dt == DType::kFloat64)
+    throw UnsupportedError("aten::erfinv on float64: ONNX has no inverse error function and ONNX Runtime's Erf, which "
+                           "refines the approximation, is float32-only; compute it in float32");
+  const DType f = DType::kFloat32;
+  auto c = [&](double v) { return ctx.ConstScalar(v, f); };
+  auto polynomial = [&](const double* coefficients, const std::string& w) {
+    std::string p = c(coefficients[0]);
+    for (int i = 1; i < 9; ++i) p = ctx.Op("Add", {c(coefficients[i]), ctx.Op("Mul", {p, w})});
+    return p;
+  };
+  std::string y = ctx.OperandAs(0, f);
+  std::string w = ctx.Op("Neg", {ctx.Op("Log", {ctx.Op("Mul", {ctx.Op("Sub", {c(1), y}), ctx.Op("Add", {c(1), y})})})});
+  std::string central = polynomial(kCentral, ctx.Op("Sub", {w, c(2.5)}));
+  std::string tail = polynomial(kTail, ctx.Op("Sub", {ctx.Op("Sqrt", {w}), c(3)}));
+  std::string x = ctx.Op("Mul", {ctx.Op("Where", {ctx.Op("Less", {w, c(5)}), central, tail}), y});
+  std::string slope = ctx.Op("Mul", {c(2 / std::sqrt(kPi)), ctx.Op("Exp", {ctx.Op("Neg", {ctx.Op("Mul", {x, x})})})});
+  x = ctx.Op("Sub", {x, ctx.Op("Div", {ctx.Op("Sub", {ctx.Op("Erf", {x}), y}), slope})});
+  std::string magnitude = ctx.Op("Abs", {y});
+  x = ctx.Op("Where", {ctx.Op("Equal", {magnitude, c(1)}), ctx.Op("Mul", {y, c(std::numeric_limits<double>::infinity())}), x});
+  x = ctx.Op("Where", {ctx.Op("Greater", {magnitude, c(1)}), c(std::numeric_limits<double>::quiet_NaN()), x});
+  ctx.SetOutput(0, ctx.Cast(x, f, dt));
+}
+
+// aten::gcd(Tensor self, Tensor other) -> Tensor: Euclid's algorithm as an ONNX Loop over
+// the whole tensor, (a, b) -> (b, a mod b) where b != 0, until every b is 0; int64 inside.
+// The result is non-negative, gcd(0, 0) = 0.
+std::string Gcd(TranslationContext& ctx, const std::string& a, const std::string& b) {
+  std::string zero = ctx.ConstInt64(0), one = ctx.ConstInt64(1);
+  auto not_done = [&](const std::string& divisor) {
+    std::string nonzero = ctx.Cast(ctx.Op("Not", {ctx.Op("Equal", {divisor, zero})}), DType::kBool, DType::kInt64);
+    return ctx.Op("Greater", {Reduce(ctx, "ReduceSum", nonzero, {}, false), zero});
+  };
+  auto carried = [](const std::string& name) { return onnx::ValueInfo{name, DType::kInt64, std::nullopt, {}}; };
+  auto body = ctx.BuildSubgraph(
+      "euclid", {onnx::ValueInfo{"iter", DType::kInt64, std::vector<ir::Dim>{}, {}},
+                 onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("a"), carried("b")},
+      [&](const std::vector<std::string>& in) {
+        const std::string &x = in[2], &y = in[3];
+        std::string done = ctx.Op("Equal", {y, zero});
+        std::string rest = ctx.Op("Mod", {x, ctx.Op("Where", {done, one, y})});
+        std::string next_b = ctx.Op("Where", {done, zero, rest});
+        return std::vector<onnx::ValueInfo>{{not_done(next_b), DType::kBool, std::vector<ir::Dim>{}, {}},
+                                            carried(ctx.Op("Where", {done, x, y})), carried(next_b)};
+      });
+  return ctx.OpMulti("Loop", {"", not_done(b), a, b}, 2, {{"body", body}})[0];
+}
+
+struct GcdOperands {
+  std::string a, b;  // |self|, |other| broadcast to one shape, int64
+  DType dt;
+};
+GcdOperands GcdOperandsOf(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  if (IsFloating(dt) || dt == DType::kBool) throw UnsupportedError(ctx.node().Key() + " takes integer tensors");
+  std::string a = ctx.Op("Abs", {ctx.OperandAs(0, DType::kInt64)}), b = ctx.Op("Abs", {ctx.OperandAs(1, DType::kInt64)});
+  std::string shape = ctx.Op("Shape", {ctx.Op("Add", {a, b})});
+  return {ctx.Op("Expand", {a, shape}), ctx.Op("Expand", {b, shape}), dt};
+}
+
+void TranslateGcd(TranslationContext& ctx) {
+  GcdOperands op = GcdOperandsOf(ctx);
+  ctx.SetOutput(0, ctx.Cast(Gcd(ctx, op.a, op.b), DType::kInt64, op.dt));
+}
+
+// aten::lcm(Tensor self, Tensor other) -> Tensor: |a / gcd * b|, 0 where gcd is 0.
+void TranslateLcm(TranslationContext& ctx) {
+  GcdOperands op = GcdOperandsOf(ctx);
+  std::string zero = ctx.ConstInt64(0);
+  std::string g = Gcd(ctx, op.a, op.b);
+  std::string is_zero = ctx.Op("Equal", {g, zero});
+  std::string quotient = ctx.Op("Div", {op.a, ctx.Op("Where", {is_zero, ctx.ConstInt64(1), g})});
+  std::string lcm = ctx.Op("Where", {is_zero, zero, ctx.Op("Abs", {ctx.Op("Mul", {quotient, op.b})})});
+  ctx.SetOutput(0, ctx.Cast(lcm, DType::kInt64, op.dt));
+}
+
+// aten::frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent): x = m * 2^e with
+// 0.5 <= |m| < 1 and an int32 e; 0, inf and NaN keep their value with e = 0. The exponent
+// from log2 is corrected by one where rounding put m outside [0.5, 1); m is x / 2^(e-1) / 2
+// so that 2^e never overflows for the largest finite values.
+void TranslateFrexp(TranslationContext& ctx) {
+  DType dt = ctx.InDType(0);
+  if (!IsFloating(dt)) throw UnsupportedError("aten::frexp takes floating-point tensors");
+  DType work = dt == DType::kFloat64 ? DType::kFloat64 : DType::kFloat32;
+  std::string x = ctx.OperandAs(0, work);
+  std::string one = ctx.ConstScalar(1, work), two = ctx.ConstScalar(2, work);
+  std::string special = ctx.Op("Or", {ctx.Op("Or", {ctx.Op("Equal", {x, Zero(ctx, work)}), ctx.Op("IsInf", {x})}),
+                                      ctx.Op("IsNaN", {x})});
+  std::string safe = ctx.Op("Where", {special, one, x});
+  std::string exponent = ctx.Op("Add", {ctx.Op("Floor", {ctx.Op("Div", {ctx.Op("Log", {ctx.Op("Abs", {safe})}),
+                                                                        ctx.ConstScalar(std::log(2.0), work)})}), one});
+  auto mantissa_for = [&](const std::string& e) {
+    return ctx.Op("Div", {ctx.Op("Div", {safe, ctx.Op("Pow", {two, ctx.Op("Sub", {e, one})})}), two});
+  };
+  std::string m = ctx.Op("Abs", {mantissa_for(exponent)});
+  std::string step = ctx.Op("Sub", {ctx.Cast(ctx.Op("GreaterOrEqual", {m, one}), DType::kBool, work),
+                                    ctx.Cast(ctx.Op("Less", {m, ctx.ConstScalar(0.5, work)}), DType::kBool, work)});
+  exponent = ctx.Op("Add", {exponent, step});
+  std::string mantissa = ctx.Op("Where", {special, x, mantissa_for(exponent)});
+  ctx.SetOutput(0, ctx.Cast(mantissa, work, dt));
+  ctx.SetOutput(1, ctx.Cast(ctx.Op("Where", {special, Zero(ctx, work), exponent}), work, DType::kInt32));
+}
+
 }  // namespace
 
 void RegisterSpecial(Registry& r) {
@@ -214,6 +388,15 @@ void RegisterSpecial(Registry& r) {
   r.Add("aten::fmin", [](TranslationContext& c) { TranslateFMaxMin(c, "Min"); });
   r.Add("aten::logaddexp2", TranslateLogAddExp2);
   r.Add("aten::ldexp", TranslateLdexp);
+  r.Add("aten::frexp", TranslateFrexp);
+  r.Add("aten::lgamma", TranslateLgamma);
+  r.Add("aten::digamma", TranslateDigamma);
+  r.Add("aten::special_digamma", TranslateDigamma);
+  r.Add("aten::special_psi", TranslateDigamma);
+  r.Add("aten::erfinv", TranslateErfinv);
+  r.Add("aten::gcd", TranslateGcd);
+  r.Add("aten::lcm", TranslateLcm);
+  r.Add("aten::special_erfinv", TranslateErfinv);
   r.Add("aten::rad2deg", [](TranslationContext& c) { TranslateScale(c, 180.0 / kPi); });
   r.Add("aten::deg2rad", [](TranslationContext& c) { TranslateScale(c, kPi / 180.0); });
   r.Add("aten::nan_to_num", TranslateNanToNum);

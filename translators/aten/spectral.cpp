@@ -424,6 +424,11 @@ void RegisterSpectral(Registry& r) {
   r.AddComplex("aten::real", [](TranslationContext& c) { c.SetOutput(0, RealPart(c, c.Input(0))); });
   r.AddComplex("aten::imag", [](TranslationContext& c) { c.SetOutput(0, ImagPart(c, c.Input(0))); });
   r.AddComplex("aten::abs", [](TranslationContext& c) { c.SetOutput(0, Reduce(c, "ReduceL2", c.Input(0), {-1}, false)); });
+  // aten::polar(Tensor abs, Tensor angle): abs * (cos angle, sin angle).
+  r.AddComplex("aten::polar", [](TranslationContext& c) {
+    std::string abs = c.OperandAs(0, DType::kFloat32), angle = c.OperandAs(1, DType::kFloat32);
+    c.SetOutput(0, MakeComplex(c, c.Op("Mul", {abs, c.Op("Cos", {angle})}), c.Op("Mul", {abs, c.Op("Sin", {angle})})));
+  });
   r.AddComplex("aten::complex", [](TranslationContext& c) {
     c.SetOutput(0, MakeComplex(c, c.OperandAs(0, DType::kFloat32), c.OperandAs(1, DType::kFloat32)));
   });

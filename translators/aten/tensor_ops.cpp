@@ -216,7 +216,7 @@ void RegisterTensorOps(Registry& r) {
   // Run-time checks torch.export records (asserts, size constraints) have no outputs; like
   // torch.onnx.export, the ONNX model leaves them out.
   for (const char* op : {"aten::_assert_async", "aten::_assert_scalar", "aten::_assert_tensor_metadata",
-                         "aten::sym_constrain_range", "aten::sym_constrain_range_for_size"})
+                         "aten::_linalg_check_errors", "aten::sym_constrain_range", "aten::sym_constrain_range_for_size"})
     r.Add(op, [](TranslationContext&) {});
   // aten::linspace(Scalar start, Scalar end, int steps, *, dtype, layout, device, pin_memory)
   // with run-time arguments (static ones are folded at capture):

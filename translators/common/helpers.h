@@ -63,6 +63,28 @@ inline std::string MatMul(TranslationContext& ctx, const std::string& a, const s
   return ctx.Op("Squeeze", {ctx.Op("MatMul", {a, column}), ctx.ConstInt64s({-1})});
 }
 
+// A 0-d zero of `dt`.
+inline std::string Zero(TranslationContext& ctx, DType dt) { return ctx.ConstScalar(0, dt); }
+
+// x reversed along `axes` (a Slice with step -1 per axis).
+inline std::string Flip(TranslationContext& ctx, const std::string& x, const std::vector<int64_t>& axes) {
+  size_t n = axes.size();
+  return ctx.Op("Slice", {x, ctx.ConstInt64s(std::vector<int64_t>(n, -1)),
+                          ctx.ConstInt64s(std::vector<int64_t>(n, std::numeric_limits<int64_t>::min())),
+                          ctx.ConstInt64s(axes), ctx.ConstInt64s(std::vector<int64_t>(n, -1))});
+}
+
+// The metadata of each tensor of list input i, which must be built in the graph
+// (prim::ListConstruct), as ops whose ONNX form depends on each element's rank need.
+inline std::vector<const ir::TensorMeta*> ListElementMetas(const TranslationContext& ctx, size_t i, size_t count) {
+  const ir::Value& list = ctx.InputValue(i);
+  if (!list.producer || list.producer->inputs.size() != count)
+    throw UnsupportedError(ctx.node().Key() + " needs a list built in the graph");
+  std::vector<const ir::TensorMeta*> metas;
+  for (const ir::Value* v : list.producer->inputs) metas.push_back(&v->meta);
+  return metas;
+}
+
 // The shape of x as a 1-D int64 tensor, or one dimension of it as a 0-d tensor.
 inline std::string ShapeOf(TranslationContext& ctx, const std::string& x) { return ctx.Op("Shape", {x}); }
 // Dims [start, end) of x's shape (Shape's start/end attributes exist from opset 15).

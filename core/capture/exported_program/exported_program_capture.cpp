@@ -196,11 +196,16 @@ class Pt2Capture {
       weights.push_back({v, ik, fqn, persistent, *data});
       return;
     }
+    if (kind == "token") {
+      builder.DefineToken(p.at("arg").at("name").get<std::string>());
+      return;
+    }
     throw InputError("'" + path_ + "': graph inputs of kind '" + kind + "' are not supported");
   }
 
   void DefineOutput(ProgramBuilder& builder, const json& output, const json& spec, ir::Graph& graph) {
     auto [kind, payload] = UnionMember(spec, "'" + path_ + "': output spec");
+    if (kind == "token") return;  // see ProgramBuilder::ConvertWithEffects
     ir::Value* v = builder.Lookup(output, "'" + path_ + "': graph output");
     if (!v) throw InputError("'" + path_ + "': constant graph outputs are not supported");
     if (kind == "user_output") graph.outputs.push_back({v, ir::OutputKind::kUserOutput, v->name});

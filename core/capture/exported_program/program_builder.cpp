@@ -302,6 +302,7 @@ void ProgramBuilder::ConvertNode(const json& node, const json& graph_json, ir::B
   text << "))";
 
   if (target == "torch.ops.higher_order.cond") return ConvertCond(node, graph_json, block, where);
+  if (target == "torch.ops.higher_order.with_effects") return ConvertWithEffects(node, graph_json, block, where);
 
   std::string op, overload;
   const OperatorSchema* schema = nullptr;
@@ -360,6 +361,34 @@ void ProgramBuilder::ConvertNode(const json& node, const json& graph_json, ir::B
   n->location = Location(node.value("metadata", json::object()));
   n->debug_text = text.str();
   DefineOutputs(n, node.at("outputs"), graph_json, block);
+}
+
+// with_effects(token, op, *args, **kwargs) -> (token, *op's outputs): torch.export orders
+// side-effecting ops (error checks such as _linalg_check_errors, prints) by threading an
+// effect token through them. The ONNX graph has no effects to order: the wrapped op becomes
+// a node of its own and every token is the one the program starts with.
+void ProgramBuilder::ConvertWithEffects(const json& node, const json& graph_json, ir::Block& block,
+                                        const std::string& where) {
+  const json& inputs = node.at("inputs");
+  const json& outputs = node.at("outputs");
+  if (inputs.size() < 2 || outputs.empty()) throw InputError(where + ": expected (token, op, args...) -> (token, ...)");
+  auto [kind, op] = UnionMember(inputs[1].at("arg"), where + " operator");
+  if (kind != "as_operator") throw InputError(where + ": the second argument is not an operator");
+  json inner = node;
+  inner["target"] = *op;
+  inner["inputs"] = json(inputs.begin() + 2, inputs.end());
+  json results = json(outputs.begin() + 1, outputs.end());
+  if (results.size() == 1 && results[0].contains("as_none")) results = json::array();  // an op returning nothing
+  inner["outputs"] = results;
+  ConvertNode(inner, graph_json, block);
+  auto [token_kind, token] = UnionMember(outputs[0], where + " token");
+  if (token_kind == "as_tensor") env_[token->at("name").get<std::string>()] = DefineToken("token");
+}
+
+ir::Value* ProgramBuilder::DefineToken(const std::string& name) {
+  ir::Value* v = Const(ir::ValueKind::kNone, ir::NoneValue{});
+  env_[name] = v;
+  return v;
 }
 
 // cond(pred, true_graph, false_graph, operands) -> prim::If whose blocks are the branch

@@ -19,6 +19,8 @@ class ProgramBuilder {
 
   // Defines a graph input (placeholder) named as in the program.
   ir::Value* DefineInput(const std::string& name, const nlohmann::json& graph_json);
+  // An effect token (input kind "token"): ordering only, no value in the ONNX graph.
+  ir::Value* DefineToken(const std::string& name);
   // Converts every node of `graph_json` into `block`.
   void ConvertNodes(const nlohmann::json& graph_json, ir::Block& block);
   // The value an output Argument names (tensors, sym ints).
@@ -29,6 +31,8 @@ class ProgramBuilder {
   void ConvertNode(const nlohmann::json& node, const nlohmann::json& graph_json, ir::Block& block);
   void ConvertCond(const nlohmann::json& node, const nlohmann::json& graph_json, ir::Block& block,
                    const std::string& where);
+  void ConvertWithEffects(const nlohmann::json& node, const nlohmann::json& graph_json, ir::Block& block,
+                          const std::string& where);
   ir::Value* ArgumentValue(const nlohmann::json& argument, ir::Block& block, const std::string& where,
                            ir::ValueKind hint);
   ir::Value* Const(ir::ValueKind kind, ir::Constant value);
