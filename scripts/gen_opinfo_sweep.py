@@ -1,7 +1,10 @@
 """PyTorch's own OpInfo samples (torch.testing._internal op_db) as small traced models, one
 per op, dtype and sample, for the dtype x rank sweep of the translators (scripts/opinfo_sweep.sh).
 
-  gen_opinfo_sweep.py --out DIR [--ops add,sort,...] [--dtypes float32,int64,...] [--samples N]
+  gen_opinfo_sweep.py --out DIR [--ops add,sort,...] [--dtypes float32,int64,...] [--samples N] [--shard K/N]
+
+--shard K/N keeps the cases whose name hashes (crc32) to K modulo N: a fixed, spread-out
+slice of every op and dtype (CI runs one; scripts/opinfo_sweep.sh all of them).
 
 Each case is DIR/<case>/model.pt with its inputs in0.npy, in1.npy, ...; DIR/manifest.jsonl lists the cases. Inputs numpy cannot hold
 (bfloat16) are stored as float32 and cast inside the model. Cases whose trace differs from
@@ -14,6 +17,7 @@ import json
 import os
 import sys
 import warnings
+import zlib
 
 import numpy as np
 import torch
@@ -79,10 +83,12 @@ def main():
     ap.add_argument("--ops", default="")
     ap.add_argument("--dtypes", default=",".join(DTYPES))
     ap.add_argument("--samples", type=int, default=2)
+    ap.add_argument("--shard", default="0/1")
     a = ap.parse_args()
     from torch.testing._internal.common_methods_invocations import op_db
 
     wanted = set(filter(None, a.ops.split(",")))
+    shard, shards = map(int, a.shard.split("/"))
     os.makedirs(a.out, exist_ok=True)
     skipped = collections.Counter()
     cases = 0
@@ -105,6 +111,9 @@ def main():
                 skipped["no samples"] += 1
                 continue
             for k, s in enumerate(samples):
+                name = f"{full.replace('.', '-')}__{dname}__{k}"
+                if zlib.crc32(name.encode()) % shards != shard:
+                    continue
                 leaves, spec = pytree.tree_flatten((s.input, list(s.args), dict(s.kwargs)))
                 tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
                 if any(t.layout != torch.strided for t in tensors):
@@ -131,7 +140,6 @@ def main():
                 if again is None or not same(again, expected):
                     skipped["trace differs from eager"] += 1
                     continue
-                name = f"{full.replace('.', '-')}__{dname}__{k}"
                 d = os.path.join(a.out, name)
                 os.makedirs(d, exist_ok=True)
                 traced.save(os.path.join(d, "model.pt"))

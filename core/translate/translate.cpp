@@ -1,4 +1,5 @@
 #include "core/translate/translate.h"
+#include "core/translate/ort_legalize.h"
 #include "core/translate/type_constraints.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "core/translate/context.h"
+#include "core/util/log.h"
 
 namespace t2o {
 namespace {
@@ -287,7 +289,11 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
   // Leaves of containers: dtype/shape from the value metadata recorded at capture.
   out.metadata = {{"pkg.torch.export.ExportedProgram.graph_signature", SignatureText(graph, final_names)},
                   {"pkg.torch.export.ExportedProgram.range_constraints", RangeConstraintsText(graph)}};
-  if (auto violations = FindTypeConstraintViolations(model); !violations.empty()) {
+  auto types = optimize::InferTypes(model);
+  if (LegalizeReport legal = LegalizeForOnnxRuntime(model, types); legal.widened_nodes)
+    Log().info("{} ONNX nodes computed in a wider type ONNX Runtime has a kernel for ({} float64 ones in float32)",
+               legal.widened_nodes, legal.float64_as_float32);
+  if (auto violations = FindTypeConstraintViolations(model, types); !violations.empty()) {
     ThrowIssues(std::to_string(violations.size()) + (violations.size() == 1 ? " node needs" : " nodes need") +
                     " ONNX types opset " + std::to_string(options.opset) + " does not have",
                 std::move(violations));

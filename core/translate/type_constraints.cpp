@@ -75,9 +75,10 @@ std::string Describe(const Violation& v) {
 
 }  // namespace
 
-std::vector<NodeIssue> FindTypeConstraintViolations(const onnx::OnnxModel& model) {
+std::vector<NodeIssue> FindTypeConstraintViolations(const onnx::OnnxModel& model,
+                                                    const std::map<std::string, optimize::ValueType>& types) {
   std::set<Violation> found;
-  CollectViolations(model.graph, model.opset, optimize::InferTypes(model), found);
+  CollectViolations(model.graph, model.opset, types, found);
   std::vector<NodeIssue> issues;
   for (const auto& v : found)
     issues.push_back({v.origin->Key(), Describe(v), v.origin->location, v.origin->debug_text});

@@ -5,15 +5,19 @@
 // names the ATen node it came from and the first opset that allows the dtype.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/onnx/model.h"
+#include "core/optimize/graph_view.h"
 #include "core/translate/translate.h"
 
 namespace t2o {
 
 // Nodes without an origin (made by passes, not translators) are not checked.
-std::vector<NodeIssue> FindTypeConstraintViolations(const onnx::OnnxModel& model);
+// `types`: optimize::InferTypes(model).
+std::vector<NodeIssue> FindTypeConstraintViolations(const onnx::OnnxModel& model,
+                                                    const std::map<std::string, optimize::ValueType>& types);
 
 }  // namespace t2o

@@ -116,8 +116,8 @@ void RegisterActivation(Registry& r) {
     const char* aten;
     const char* onnx;
   };
-  static const Simple kSimple[] = {{"aten::relu", "Relu"},       {"aten::sigmoid", "Sigmoid"}, {"aten::tanh", "Tanh"},
-                                   {"aten::selu", "Selu"},       {"aten::softsign", "Softsign"}};
+  static const Simple kSimple[] = {{"aten::sigmoid", "Sigmoid"}, {"aten::tanh", "Tanh"}, {"aten::selu", "Selu"},
+                                   {"aten::softsign", "Softsign"}};
   for (const auto& s : kSimple) {
     std::string op = s.onnx;
     r.Add(s.aten, [op](TranslationContext& c) { c.SetOutput(0, FloatKernelOp(c, c.OutDType(), op, {X(c)})); });
@@ -136,8 +136,18 @@ void RegisterActivation(Registry& r) {
   });
   r.Add("aten::relu6", [](TranslationContext& c) { c.SetOutput(0, c.Op("Clip", {X(c), C(c, 0), C(c, 6)})); });
   r.Add("aten::hardtanh", TranslateHardtanh);
+  // ONNX Runtime's Relu has no int16/int64 kernels: max(x, 0) there.
+  r.Add("aten::relu", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    if (dt == DType::kInt64 || dt == DType::kInt16) return c.SetOutput(0, c.Op("Max", {X(c), Zero(c, dt)}));
+    c.SetOutput(0, FloatKernelOp(c, dt, "Relu", {X(c)}));
+  });
+  // float64: ONNX Runtime fuses x * sigmoid(x) into com.microsoft.QuickGelu, which has no
+  // float64 kernel; x / (1 + exp(-x)) is the same function without that pattern.
   r.Add("aten::silu", [](TranslationContext& c) {
     std::string x = X(c);
+    if (c.OutDType() == DType::kFloat64)
+      return c.SetOutput(0, c.Op("Div", {x, c.Op("Add", {c.ConstScalar(1, DType::kFloat64), c.Op("Exp", {c.Op("Neg", {x})})})}));
     c.SetOutput(0, c.Op("Mul", {x, c.Op("Sigmoid", {x})}));
   });
   // x * tanh(softplus(x)); ONNX Mish from opset 18.

@@ -61,6 +61,16 @@ void ScatterReduce(TranslationContext& ctx, bool has_max_min) {
   if (reduce != "sum" && reduce != "prod" && reduce != "mean" && !max_min)
     throw UnsupportedError("scatter_reduce: unknown reduce='" + reduce + "'");
   if (reduce == "mean" && !IsFloating(dt)) throw UnsupportedError("scatter_reduce with reduce='mean' on integer tensors");
+  // Bool: ONNX Runtime's ScatterElements reduces no bool data; uint8 (0/1) reduces the same.
+  if (dt == DType::kBool && reduce != "mean" && has_max_min) {
+    DType u8 = DType::kUInt8;
+    std::string x = ctx.OperandAs(0, u8), index = ctx.Input(2), src = UpdatesLike(ctx, ctx.OperandAs(3, u8), 3, 2);
+    int64_t axis = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
+    std::string reduction = reduce == "prod" || reduce == "amin" ? "min" : "max";  // and / or on 0-1 values
+    Attrs set{{"axis", axis}}, add{{"axis", axis}, {"reduction", reduction}};
+    std::string base = include_self ? x : ctx.Op("ScatterElements", {x, index, src}, set);
+    return ctx.SetOutput(0, ctx.Cast(ctx.Op("ScatterElements", {base, index, src}, add), u8, dt));
+  }
   int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
   std::string onnx_reduction = reduce == "prod" ? "mul" : reduce == "amax" ? "max" : reduce == "amin" ? "min" : "add";
   Attrs set{{"axis", dim}}, add{{"axis", dim}, {"reduction", onnx_reduction}};
@@ -361,8 +371,11 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::masked_scatter", TranslateMaskedScatter);
   r.Add("aten::take_along_dim", TranslateTakeAlongDim);
   // aten::nonzero(Tensor self) -> Tensor [count, rank]: the coordinates of the non-zero elements.
+  // float64: ONNX Runtime's NonZero has no float64 kernel, and float32 would lose tiny values.
   r.Add("aten::nonzero", [](TranslationContext& c) {
-    c.SetOutput(0, NonZeroPositions(c, c.Input(0)));
+    std::string x = c.Input(0);
+    if (c.InDType(0) == DType::kFloat64) x = c.Op("Not", {c.Op("Equal", {x, Zero(c, DType::kFloat64)})});
+    c.SetOutput(0, NonZeroPositions(c, x));
   });
   r.Add("aten::slice_scatter", TranslateSliceScatter);
 }

@@ -12,7 +12,8 @@ void TranslateLinear(TranslationContext& ctx) {
   std::string x = ctx.OperandAs(0, dt);
   std::string w = ctx.OperandAs(1, dt);
   auto bias = ctx.IsNone(2) ? std::optional<std::string>() : std::optional<std::string>(ctx.OperandAs(2, dt));
-  if (ctx.Rank(0) == 2 && ctx.Meta(1).rank() == 2) {
+  // ONNX Runtime's Gemm kernels are floating-point only.
+  if (ctx.Rank(0) == 2 && ctx.Meta(1).rank() == 2 && IsFloating(dt)) {
     std::vector<std::string> ins{x, w};
     if (bias) ins.push_back(*bias);
     ctx.SetOutput(0, ctx.Op("Gemm", ins, {{"transB", int64_t{1}}}));
@@ -29,8 +30,15 @@ void TranslateAddmm(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   double beta = ctx.NumInputs() > 3 ? ctx.ConstDouble(3, "beta") : 1.0;
   double alpha = ctx.NumInputs() > 4 ? ctx.ConstDouble(4, "alpha") : 1.0;
-  ctx.SetOutput(0, ctx.Op("Gemm", {ctx.OperandAs(1, dt), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt)},
-                          {{"alpha", static_cast<float>(alpha)}, {"beta", static_cast<float>(beta)}}));
+  if (IsFloating(dt))
+    return ctx.SetOutput(0, ctx.Op("Gemm", {ctx.OperandAs(1, dt), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt)},
+                                   {{"alpha", static_cast<float>(alpha)}, {"beta", static_cast<float>(beta)}}));
+  // Integers: ONNX Runtime's Gemm kernels are floating-point only.
+  std::string product = ctx.Op("MatMul", {ctx.OperandAs(1, dt), ctx.OperandAs(2, dt)});
+  if (alpha != 1.0) product = ctx.Op("Mul", {product, ctx.ConstScalar(alpha, dt)});
+  std::string self = ctx.OperandAs(0, dt);
+  if (beta != 1.0) self = beta == 0.0 ? Zero(ctx, dt) : ctx.Op("Mul", {self, ctx.ConstScalar(beta, dt)});
+  ctx.SetOutput(0, ctx.Op("Add", {product, self}));
 }
 
 // aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1)

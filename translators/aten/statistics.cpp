@@ -301,6 +301,17 @@ void TranslateTrapezoid(TranslationContext& ctx, bool cumulative) {
   std::string first = ctx.ConstInt64s({0}), second = ctx.ConstInt64s({1});
   std::string last = ctx.Op("Sub", {n, ctx.ConstInt64s({1})});
   std::string pair_sums = ctx.Op("Add", {slice(y, second, n), slice(y, first, last)});
+  // Integer y (and x): PyTorch adds the neighbours, and multiplies by the x differences, in
+  // the integer type (wrapping on overflow) before dividing by 2 in float, except for
+  // trapezoid.dx; here as well.
+  DType in = ctx.InDType(0);
+  bool integer = !IsFloating(in) && in != DType::kBool && (!spacing_tensor || ctx.InDType(1) == in);
+  std::string raw_sums;
+  if (integer && (cumulative || spacing_tensor)) {
+    std::string raw = ctx.Input(0);
+    raw_sums = ctx.Op("Add", {slice(raw, second, n), slice(raw, first, last)});
+    pair_sums = ctx.Cast(raw_sums, in, dt);
+  }
   std::string widths;
   if (spacing_tensor) {
     // x is 1-D along dim or has y's shape; its differences are the widths.
@@ -310,10 +321,19 @@ void TranslateTrapezoid(TranslationContext& ctx, bool cumulative) {
     std::string xn = Unsqueeze(ctx, DimOf(ctx, x, x_dim), {0});
     widths = ctx.Op("Sub", {ctx.Op("Slice", {x, second, xn, x_axes}),
                             ctx.Op("Slice", {x, first, ctx.Op("Sub", {xn, ctx.ConstInt64s({1})}), x_axes})});
+    if (!raw_sums.empty()) {
+      std::string raw_x = ctx.Input(1);
+      widths = ctx.Op("Sub", {ctx.Op("Slice", {raw_x, second, xn, x_axes}),
+                              ctx.Op("Slice", {raw_x, first, ctx.Op("Sub", {xn, ctx.ConstInt64s({1})}), x_axes})});
+    }
     if (ctx.Rank(1) == 1 && rank > 1) {
       std::vector<int64_t> shape(rank, 1);
       shape[dim] = -1;
       widths = Reshape(ctx, widths, shape);
+    }
+    if (!raw_sums.empty()) {
+      pair_sums = ctx.Cast(ctx.Op("Mul", {widths, raw_sums}), in, dt);
+      widths = ctx.ConstScalar(1, dt);
     }
   } else {
     widths = ctx.ConstScalar(ctx.ConstDouble(1, "dx"), dt);
@@ -359,7 +379,7 @@ void TranslateCov(TranslationContext& ctx) {
   if (!ctx.IsNone(2)) fweights = ctx.OperandAs(2, dt);
   if (!ctx.IsNone(3)) aweights = ctx.OperandAs(3, dt);
   std::string cov = Covariance(ctx, x, dt, ctx.ConstDouble(1, "correction"), fweights, aweights);
-  ctx.SetOutput(0, vector ? Reshape(ctx, cov, {}) : cov);
+  ctx.SetOutput(0, vector || ctx.node().outputs[0]->meta.rank() == 0 ? Reshape(ctx, cov, {}) : cov);
 }
 
 // aten::corrcoef(Tensor self): the covariance scaled by the rows' standard deviations,
@@ -376,7 +396,7 @@ void TranslateCorrcoef(TranslationContext& ctx) {
   std::string stddev = ctx.Op("Sqrt", {variances});
   std::string scaled = ctx.Op("Div", {ctx.Op("Div", {cov, Unsqueeze(ctx, stddev, {1})}), Unsqueeze(ctx, stddev, {0})});
   scaled = ctx.Op("Min", {ctx.Op("Max", {scaled, ctx.ConstScalar(-1, dt)}), ctx.ConstScalar(1, dt)});
-  ctx.SetOutput(0, vector ? Reshape(ctx, scaled, {}) : scaled);
+  ctx.SetOutput(0, vector || ctx.node().outputs[0]->meta.rank() == 0 ? Reshape(ctx, scaled, {}) : scaled);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "core/capture/exported_program/program_builder.h"
 #include "core/capture/exported_program/pt2_reader.h"
 #include "core/ir/functionalize.h"
+#include "core/ir/scalar_dim_ops.h"
 #include "core/capture/exported_program/sym_expr.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
@@ -148,6 +149,7 @@ class Pt2Capture {
     result.example_inputs = ExampleInputs(graph_json, users, result.input_paths);
     ApplyDynamicShapes(graph, trees, arg_names, result);
     ir::Functionalize(graph);
+    ir::VectorizeScalarDimOps(graph);
     result.reference = MakeLazyIrReference(graph);
     Log().info("captured ExportedProgram schema {}.{} ({}): {} nodes", contents_.schema_major, contents_.schema_minor,
                ModelFormatName(format_), graph.CountNodes());

@@ -38,6 +38,7 @@
 #include "core/capture/torchscript/interpreter.h"
 #include "core/capture/torchscript/ir_builder.h"
 #include "core/ir/functionalize.h"
+#include "core/ir/scalar_dim_ops.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
 
@@ -472,6 +473,7 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
     for (size_t i = 0; i < graph->outputs().size(); ++i)
       add_output(graph->return_node(), i, graph->outputs()[i], "");
     ir::Functionalize(*ir_graph);
+    ir::VectorizeScalarDimOps(*ir_graph);
 
     auto prepared = std::make_unique<PreparedGraph>();
     prepared->graph = graph;
