@@ -29,6 +29,8 @@ TEST_CASE("float64 ops ONNX Runtime only runs in float32 (conv, pooling) and flo
   REQUIRE_VERIFIED(Run("conv2d_f64", "w = torch.ones(2, 1, 2, 2).double() * 0.25\n"
                                      "return ops.aten.conv2d(x.double(), w)", {Shape({1, 1, 5, 5})}));
   REQUIRE_VERIFIED(Run("avg_pool_f64", "ops.aten.avg_pool2d(x.double(), [2, 2])", {Shape({1, 2, 4, 4})}));
+  REQUIRE_VERIFIED(Run("det_inverse_f64", "a = x.double() * 0.3 + torch.eye(3).double() * 2.0\n"
+                                         "return torch.det(a), torch.linalg_inv(a)", {Shape({2, 3, 3})}));
   REQUIRE_VERIFIED(Run("nonzero_f64_tiny", "torch.nonzero(x.double() * 1e-300)",
                        {FloatData({5}, {0.0f, 1.0f, 0.0f, -2.0f, 3.0f})}));
 }

@@ -171,13 +171,9 @@ void TranslateMatrixPower(TranslationContext& ctx) {
   ctx.SetOutput(0, result);
 }
 
-// The determinant by ONNX Det (float32 for float64 inputs: ONNX Runtime's Det has float
-// kernels only).
-std::string DetOf(TranslationContext& ctx, const std::string& x, DType dt) {
-  if (dt != DType::kFloat64) return ctx.Op("Det", {x});
-  return ctx.Cast(ctx.Op("Det", {ctx.Cast(x, dt, DType::kFloat32)}), DType::kFloat32, dt);
-}
-std::string Determinant(TranslationContext& ctx, DType dt) { return DetOf(ctx, ctx.OperandAs(0, dt), dt); }
+// The determinant by ONNX Det (ONNX Runtime's Det has float kernels only: float64 runs in
+// float32 through core/translate/ort_legalize.cpp).
+std::string Determinant(TranslationContext& ctx, DType dt) { return ctx.Op("Det", {ctx.OperandAs(0, dt)}); }
 
 // aten::linalg_inv(Tensor A), aten::linalg_inv_ex(Tensor A, *, bool check_errors=False)
 // -> (inverse, info), aten::inverse: ONNX has no inverse, so it is the adjugate over the
@@ -212,7 +208,7 @@ void TranslateInverse(TranslationContext& ctx) {
     std::vector<int64_t> perm;
     for (int64_t k = 0; k < rank - 2; ++k) perm.push_back(k);
     for (int64_t k : {rank - 2, rank, rank - 1, rank + 1}) perm.push_back(k);       // [..., i, j, r, c]
-    std::string cofactors = DetOf(ctx, ctx.Op("Transpose", {minors}, {{"perm", perm}}), dt);
+    std::string cofactors = ctx.Op("Det", {ctx.Op("Transpose", {minors}, {{"perm", perm}})});
     std::vector<float> signs;
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < n; ++j) signs.push_back((i + j) % 2 ? -1.0f : 1.0f);
@@ -221,7 +217,7 @@ void TranslateInverse(TranslationContext& ctx) {
     for (int64_t k = 0; k < rank; ++k) swap.push_back(k);
     std::swap(swap[rank - 2], swap[rank - 1]);
     std::string adjugate = ctx.Op("Transpose", {ctx.Op("Mul", {cofactors, sign})}, {{"perm", swap}});
-    inverse = ctx.Op("Div", {adjugate, Unsqueeze(ctx, DetOf(ctx, a, dt), {-1, -2})});
+    inverse = ctx.Op("Div", {adjugate, Unsqueeze(ctx, ctx.Op("Det", {a}), {-1, -2})});
   }
   ctx.SetOutput(0, inverse);
   if (ctx.node().outputs.size() > 1)
