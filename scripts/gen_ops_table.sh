@@ -2,7 +2,8 @@
 # Regenerates the operator coverage tables from the built registry: docs/OPS.md (every op
 # with its opsets), the per-family summary in README.md (between the ops-summary marks) and
 # docs/CORE_ATEN.md (every core ATen op, its status and its tests: scripts/core_aten.py,
-# which also fails when a core op has neither a translator nor a stated reason).
+# which also fails when a core op has neither a translator nor a stated reason), and the
+# core op list the tool counts coverage by (core/translate/core_aten_ops.inc).
 #   scripts/gen_ops_table.sh [--check] [BUILD_DIR]
 # --check writes nothing and fails when a file differs from what it would write (the tool
 # is $T2O_TOOL when set, else BUILD_DIR/torch2onnx; Python $T2O_PYTHON, else .venv's).
@@ -18,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 
 "$tool" --list-ops --markdown > "$work/table.md"
 "$py" scripts/core_aten.py "$tool" > "$work/CORE_ATEN.md" || { echo "scripts/core_aten.py found core ATen ops without a status or a test (above)" >&2; exit 1; }
-core_line=$(grep -m1 "core ATen overloads:" "$work/CORE_ATEN.md")
+"$py" scripts/core_aten.py --inc > "$work/core_aten_ops.inc"
 {
   echo "# Supported operators"
   echo
@@ -27,23 +28,31 @@ core_line=$(grep -m1 "core ATen overloads:" "$work/CORE_ATEN.md")
   cat "$work/table.md"
 } > "$work/OPS.md"
 
-# The summary: the family and op-count columns of the full table, then its total line.
+# The summary: the family and op-count columns of the full table, then its total line and
+# the coverage numbers.
 awk -F' [|] ' '/^\| family/ { print "| family | ATen/prim ops |"; next }
                /^\|---/ { print "|---|---:|"; next }
                /^\| / { sub(/^\| /, "", $1); print "| " $1 " | " $2 " |"; next }
+               /^- / { print; next }
                NF { print ""; print }' "$work/table.md" > "$work/summary.md"
-echo "Core ATen (docs/CORE_ATEN.md): $core_line" >> "$work/summary.md"
+echo "" >> "$work/summary.md"
+echo "Each core ATen op with its status and tests: [docs/CORE_ATEN.md](docs/CORE_ATEN.md)." >> "$work/summary.md"
 awk -v table="$work/summary.md" '
   /<!-- ops-summary:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
   /<!-- ops-summary:end -->/ { skip = 0 }
   !skip { print }' README.md > "$work/README.md"
 
 if [[ $check -eq 1 ]]; then
-  diff -u docs/OPS.md "$work/OPS.md" && diff -u README.md "$work/README.md" && diff -u docs/CORE_ATEN.md "$work/CORE_ATEN.md" ||
+  diff -u docs/OPS.md "$work/OPS.md" && diff -u README.md "$work/README.md" && diff -u docs/CORE_ATEN.md "$work/CORE_ATEN.md" &&
+    diff -u core/translate/core_aten_ops.inc "$work/core_aten_ops.inc" ||
     { echo "the operator tables are stale: run scripts/gen_ops_table.sh" >&2; exit 1; }
   exit 0
 fi
 cp "$work/OPS.md" docs/OPS.md
 cp "$work/README.md" README.md
 cp "$work/CORE_ATEN.md" docs/CORE_ATEN.md
+if ! cmp -s "$work/core_aten_ops.inc" core/translate/core_aten_ops.inc; then
+  cp "$work/core_aten_ops.inc" core/translate/core_aten_ops.inc
+  echo "core/translate/core_aten_ops.inc changed: rebuild and run this script again" >&2
+fi
 echo "wrote docs/OPS.md, docs/CORE_ATEN.md and the summary in README.md"

@@ -4,7 +4,8 @@ table the ONNX Runtime legalization pass (core/translate/ort_legalize.cpp) widen
 
   gen_ort_kernels.py [--check FILE]    (--check: fail when FILE differs)
 
-Each op is run as a one-node model at opset 20 on small inputs of every type; a type counts
+Each op is run as a one-node model at opset 20 on small inputs of every type ("Op@add": with
+that reduction attribute, which has kernels of its own); a type counts
 when the session builds and runs ("Could not find an implementation" is a missing kernel).
 """
 import argparse
@@ -75,7 +76,7 @@ PROBES = {
     "ScatterND": ([X([[1, 2], [3, 4]]), F(np.array([[1]], np.int64)), X([[5, 6]])], {}),
     "Expand": ([X([[1, 2]]), F(np.array([2, 2], np.int64))], {}),
     "Tile": ([X([[1, 2]]), F(np.array([2, 1], np.int64))], {}),
-    "Pad": ([X([[1, 2]]), F(np.array([0, 1, 0, 1], np.int64))], {}),
+    "Pad": ([X([[1, 2]]), F(np.array([0, 1, 0, 1], np.int64)), X(0)], {}),
     "Concat": ([X([[1, 2]]), X([[3, 4]])], {"axis": 0}),
     "Slice": ([X([[1, 2, 3]]), F(np.array([1], np.int64)), F(np.array([3], np.int64)), F(np.array([1], np.int64))], {}),
     "Transpose": ([X([[1, 2]])], {}), "Identity": ([X([[1, 2]])], {}),
@@ -85,8 +86,8 @@ PROBES = {
     "Split": ([X([1, 2])], {"axis": 0, "num_outputs": 2}),
     "Range": ([X(0), X(4), X(1)], {}),
     "Softmax": ([X([[1, 2]])], {}), "LogSoftmax": ([X([[1, 2]])], {}),
-    "Conv": ([X(np.ones((1, 1, 3, 3))), X(np.ones((1, 1, 2, 2)))], {}),
-    "ConvTranspose": ([X(np.ones((1, 1, 3, 3))), X(np.ones((1, 1, 2, 2)))], {}),
+    "Conv": ([X(np.ones((1, 1, 3, 3))), X(np.ones((1, 1, 2, 2))), X(np.ones(1))], {}),
+    "ConvTranspose": ([X(np.ones((1, 1, 3, 3))), X(np.ones((1, 1, 2, 2))), X(np.ones(1))], {}),
     "AveragePool": ([X(np.ones((1, 1, 3, 3)))], {"kernel_shape": [2, 2]}),
     "MaxPool": ([X(np.ones((1, 1, 3, 3)))], {"kernel_shape": [2, 2]}),
     "LpPool": ([X(np.ones((1, 1, 3, 3)))], {"kernel_shape": [2, 2]}),
@@ -100,6 +101,27 @@ PROBES = {
     "SpaceToDepth": ([X(np.ones((1, 1, 2, 2)))], {"blocksize": 2}),
     "Resize": ([X(np.ones((1, 1, 2, 2))), F(np.array([], np.float32)), F(np.array([1, 1, 2, 2], np.float32))], {}),
     "Unique": ([X([1, 2, 1])], {}),
+    **{op: ([X([[0.5, 0.25]])], {}) for op in ("Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Atanh",
+                                                "Elu", "Selu", "Celu", "Softplus", "Softsign", "Gelu", "Mish",
+                                                "HardSigmoid", "HardSwish", "ThresholdedRelu", "LeakyRelu", "Shrink",
+                                                "Hardmax")},
+    "Acosh": ([X([[1.5, 2]])], {}),
+    "PRelu": ([X([[1, -2]]), X([0.5])], {}),
+    "Gemm": ([X([[1, 2], [3, 4]]), X([[1, 0], [0, 1]]), X([1, 2])], {}),
+    "Flatten": ([X([[1, 2], [3, 4]])], {}),
+    "Compress": ([X([1, 2, 3]), F(np.array([True, False, True]))], {"axis": 0}),
+    "BatchNormalization": ([X(np.ones((1, 2, 2))), X([1, 2]), X([0, 1]), X([0, 0]), X([1, 1])], {}),
+    "InstanceNormalization": ([X(np.ones((1, 2, 2))), X([1, 2]), X([0, 1])], {}),
+    "LayerNormalization": ([X(np.ones((1, 2, 2))), X([1, 2]), X([0, 1])], {}),
+    "GridSample": ([X(np.ones((1, 1, 2, 2))), X(np.zeros((1, 1, 1, 2)))], {}),
+    "AffineGrid": ([X([[[1, 0, 0], [0, 1, 0]]]), F(np.array([1, 1, 2, 2], np.int64))], {}),
+    "RoiAlign": ([X(np.ones((1, 1, 4, 4))), X([[0, 0, 2, 2]]), F(np.array([0], np.int64))], {}),
+    "NegativeLogLikelihoodLoss": ([X([[-1, -2]]), F(np.array([1], np.int64))], {}),
+    "BitShift": ([X([[4, 8]]), X([[1, 2]])], {"direction": "RIGHT"}),
+    # reductions of ScatterElements/ScatterND have kernels of their own ("op@reduction")
+    **{f"{op}@{red}": ([X([[1, 2], [3, 4]]), F(np.array([[1, 0]] if op == "ScatterElements" else [[1]], np.int64)),
+                         X([[5, 6]])], {"axis": 0} if op == "ScatterElements" else {})
+       for op in ("ScatterElements", "ScatterND") for red in ("add", "mul", "max", "min")},
     "ConstantOfShape": None,  # the type is an attribute; probed separately below
 }
 
@@ -107,6 +129,9 @@ PROBES = {
 def probe(op, type_name):
     elem, np_type = TYPES[type_name]
     spec, attrs = PROBES[op]
+    op, _, reduction = op.partition("@")
+    if reduction:
+        attrs = {**attrs, "reduction": reduction}
     names, infos, feeds = [], [], {}
     for k, (kind, value) in enumerate(spec):
         name = f"i{k}"

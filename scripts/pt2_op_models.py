@@ -358,6 +358,25 @@ class PublicApi(nn.Module):
                 torch.bucketize(x, torch.tensor([-1.0, 0.0, 1.0])), torch.searchsorted(torch.sort(x[0], 1)[0], x[1]))
 
 
+class ApiTail(nn.Module):
+    """The long tail of the public API: pointwise classification, products, flat and
+    reducing indexing, named splits, FFT shifts and the copy forms of views."""
+
+    def forward(self, x, y, i):  # x: [2, 3, 4], y: [5, 4], i: int64 [3, 4]
+        z = torch.where(x > 1.0, torch.full_like(x, float("inf")), torch.where(x < -1.0, torch.full_like(x, -float("inf")), x))
+        w = x.flip(0)
+        return (torch.addcmul(x, x, w, value=0.5), torch.addcdiv(x, x, w.abs() + 1.0, value=-2.0), torch.isfinite(z),
+                torch.isposinf(z), torch.isneginf(z), torch.sgn(x), torch.angle(x), torch.inner(x, y),
+                torch.tensordot(x, w, dims=([1, 2], [1, 2])), torch.vdot(y[0], y[1]), torch.linalg.vecdot(x, w),
+                torch.dist(x, w), torch.dist(x, w, 1.5), torch.take(x, i % 24), x.put(i[0] % 24, y[0]),
+                x.put(i[1] % 24, y[1], accumulate=True), torch.isin(i, i[0]),
+                x.index_reduce(1, torch.tensor([0, 2, 0]), w, "amax", include_self=False),
+                x.index_reduce(2, torch.tensor([1, 1, 0, 3]), x * 2.0, "mean"), torch.msort(x), x.sum_to_size(3, 1),
+                torch.hsplit(x, [1, 3])[1], torch.vsplit(x, 2)[0], torch.dsplit(x, [1])[1], torch.fft.fftshift(x),
+                torch.fft.ifftshift(x, dim=1), torch.narrow_copy(x, 1, 1, 2), torch.trapz(x), torch.linalg.diagonal(x),
+                y.H)
+
+
 class RandomOps(nn.Module):
     """Random core ATen ops and the public calls that lead to them (values differ from
     PyTorch's by design: --verify compares shapes, dtypes and ranges)."""
@@ -488,6 +507,10 @@ def build_statistics():
     return Statistics().eval(), _inputs((3, 6)) + (_ints((10,), 0, 5, 6),) + _inputs((1, 2, 4, 4), seed=7)
 
 
+def build_api_tail():
+    return ApiTail().eval(), _inputs((2, 3, 4), (5, 4)) + (_ints((3, 4), -5, 6, 8),)
+
+
 def build_creation():
     return Creation().eval(), _inputs((3, 4)) + (_ints((3, 4), -5, 6, 4),)
 
@@ -510,4 +533,5 @@ OP_MODELS = {
     "ops_loss": (build_losses, ["x", "y", "t"]),
     "ops_public": (build_public_api, ["x", "h"]),
     "ops_statistics": (build_statistics, ["x", "i", "z"]),
+    "ops_api_tail": (build_api_tail, ["x", "y", "i"]),
 }

@@ -67,6 +67,13 @@ const Registry& BuiltinRegistry() {
     for (const char* op : {"split", "split_with_sizes", "chunk"})  // RNN decompositions
       r.AddAlias(std::string("aten::unsafe_") + op, std::string("aten::") + op);
     r.AddAlias("aten::_unsafe_index_put", "aten::index_put");
+    // Other names of the same computation (on real tensors, for vdot and matrix_H).
+    for (auto [alias, target] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"aten::narrow_copy", "aten::narrow"}, {"aten::unfold_copy", "aten::unfold"},
+             {"aten::as_strided_copy", "aten::as_strided"}, {"aten::argwhere", "aten::nonzero"},
+             {"aten::trapz", "aten::trapezoid"}, {"aten::linalg_diagonal", "aten::diagonal"},
+             {"aten::vdot", "aten::dot"}, {"aten::matrix_H", "aten::mH"}})
+      r.AddAlias(alias, target);
     return r;
   }();
   return registry;

@@ -16,10 +16,17 @@ namespace t2o {
 // grouped by translator family; with `opset`, only ops supported at that opset.
 std::string FormatOpList(const Registry& registry, std::optional<int> opset, bool markdown);
 
+// Coverage at `opset` as numbers: PyTorch's core ATen overloads (torch 2.13's core-tagged
+// native functions) by status and by translator family, and the public API (the op
+// variants of PyTorch's OpInfo database) with a translator for every ATen op their traced
+// graphs hold, by namespace. Text lines, or markdown.
+std::string FormatCoverage(const Registry& registry, int opset, bool markdown);
+
 // The same as JSON, for tools: {"translators": [{"key", "family", "complex", "opsets":
 // [[since, until], ...]}], "refusals": [{"key", "kind", "reason"}], "refusal_rules":
-// [{"suffix" or "overload_suffix", "kind", "reason"}]} (kinds: inexpressible, training-only,
-// out-variant).
+// [{"suffix" or "overload_suffix", "kind", "reason"}], "coverage": {"opset", "core_aten":
+// {status: count}, "public_api": {namespace: [covered, total]}}} (kinds: inexpressible,
+// training-only, out-variant).
 std::string FormatOpListJson(const Registry& registry);
 
 using OpKey = std::pair<std::string, std::string>;  // (op, overload) of IR nodes

@@ -28,6 +28,15 @@ const KernelTypes* Find(const std::string& op) {
   return nullptr;
 }
 
+// A scatter's reduction has kernels of its own: the table keys them "ScatterND@add".
+const KernelTypes* FindFor(const onnx::OnnxNode& node) {
+  if (!node.domain.empty() && node.domain != "ai.onnx") return nullptr;
+  for (const auto& attr : node.attrs)
+    if (const auto* reduction = std::get_if<std::string>(&attr.value); attr.name == "reduction" && reduction && *reduction != "none")
+      if (const KernelTypes* k = Find(node.op_type + "@" + *reduction)) return k;
+  return Find(node.op_type);
+}
+
 // The type to compute in instead of `dt`, or kUndefined when none is exact enough.
 DType Substitute(DType dt, const std::set<DType>& have) {
   auto first = [&](std::initializer_list<DType> candidates) {
@@ -40,6 +49,7 @@ DType Substitute(DType dt, const std::set<DType>& have) {
     case DType::kInt8: case DType::kInt16: case DType::kUInt8: return first({DType::kInt32, DType::kInt64});
     case DType::kInt32: return first({DType::kInt64});
     case DType::kFloat64: return first({DType::kFloat32});
+    case DType::kFloat16: return first({DType::kFloat32});
     default: return DType::kUndefined;
   }
 }
@@ -78,7 +88,7 @@ class Legalizer {
   }
 
   void Rewrite(onnx::OnnxNode& node, std::vector<onnx::OnnxNode>& out) {
-    const KernelTypes* k = (node.domain.empty() || node.domain == "ai.onnx") ? Find(node.op_type) : nullptr;
+    const KernelTypes* k = FindFor(node);
     DType dt = DType::kUndefined;
     if (k)
       for (size_t i : k->inputs)

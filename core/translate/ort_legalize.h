@@ -1,9 +1,11 @@
 // ONNX Runtime has no CPU kernel for some (op, element type) pairs the ONNX spec allows
 // (Where on int16, Min on int16, Conv on float64, CumSum on int8, ...). This pass computes
 // such nodes in the nearest type that has one and casts back: integers and bool widen
-// exactly (to int32/int64, bool to uint8); float64 runs in float32 (less precise, as
-// FloatKernelOp does for float-only activations). bfloat16 and float16 are left alone (the
-// verifier runs bfloat16 models as float32 twins; ONNX Runtime casts float16 itself).
+// exactly (to int32/int64, bool to uint8); float16 runs in float32 and is rounded back;
+// float64 runs in float32 (less precise; counted in the report). Scatter reductions are
+// looked up by reduction ("ScatterElements@add": no float16 kernel although plain
+// ScatterElements has one). bfloat16 is left alone (the verifier runs bfloat16 models as
+// float32 twins).
 #pragma once
 
 #include <map>

@@ -290,9 +290,11 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
   out.metadata = {{"pkg.torch.export.ExportedProgram.graph_signature", SignatureText(graph, final_names)},
                   {"pkg.torch.export.ExportedProgram.range_constraints", RangeConstraintsText(graph)}};
   auto types = optimize::InferTypes(model);
-  if (LegalizeReport legal = LegalizeForOnnxRuntime(model, types); legal.widened_nodes)
-    Log().info("{} ONNX nodes computed in a wider type ONNX Runtime has a kernel for ({} float64 ones in float32)",
-               legal.widened_nodes, legal.float64_as_float32);
+  if (LegalizeReport legal = LegalizeForOnnxRuntime(model, types); legal.float64_as_float32)
+    Log().warn("{} float64 ONNX nodes are computed in float32: ONNX Runtime's CPU provider has no float64 kernel "
+               "for them ({} nodes widened in all)", legal.float64_as_float32, legal.widened_nodes);
+  else if (legal.widened_nodes)
+    Log().info("{} ONNX nodes computed in a wider type ONNX Runtime has a kernel for", legal.widened_nodes);
   if (auto violations = FindTypeConstraintViolations(model, types); !violations.empty()) {
     ThrowIssues(std::to_string(violations.size()) + (violations.size() == 1 ? " node needs" : " nodes need") +
                     " ONNX types opset " + std::to_string(options.opset) + " does not have",

@@ -170,3 +170,66 @@ TEST_CASE("aten::gcd / lcm: signs, zeros, broadcasting, int32 and uint8 (an ONNX
   REQUIRE_VERIFIED(Run("gcd_uint8", "torch.gcd(x.abs().byte(), y.byte())", {IntData({4}, {12, 200, 0, 81}), IntData({4}, {18, 150, 7, 27})}));
   REQUIRE_VERIFIED(Run("gcd_fibonacci", "torch.gcd(x, y)", {IntData({1}, {7540113804746346429}), IntData({1}, {4660046610375530309})}));
 }
+
+TEST_CASE("aten::addcmul / addcdiv / isfinite / isposinf / isneginf / sgn / angle / isreal / conj_physical / real",
+          "[ops][elementwise]") {
+  constexpr float kInf = std::numeric_limits<float>::infinity(), kNaN = std::numeric_limits<float>::quiet_NaN();
+  REQUIRE_VERIFIED(Run("addcmul", "torch.addcmul(x, x * 2.0, x + 1.0, value=0.5)", kCube));
+  REQUIRE_VERIFIED(Run("addcdiv", "torch.addcdiv(x, x, x.abs() + 1.0, value=-2.0)", kCube));
+  REQUIRE_VERIFIED(Run("addcmul_int", "torch.addcmul(x, x, x + 1, value=3)", {IntData({2, 3}, {1, -2, 3, 0, 5, -6})}));
+  TensorSpec special = FloatData({2, 4}, {1.5f, kInf, -kInf, kNaN, 0.0f, -2.0f, kInf, 3.0f});
+  REQUIRE_VERIFIED(Run("isfinite", "torch.isfinite(x), torch.isposinf(x), torch.isneginf(x), torch.isreal(x)", {special}));
+  REQUIRE_VERIFIED(Run("isfinite_int", "torch.isfinite(x), torch.isposinf(x), torch.isneginf(x)", {IntData({3}, {1, -2, 0})}));
+  REQUIRE_VERIFIED(Run("sgn_angle", "torch.sgn(x), torch.angle(x).nan_to_num(7.0), torch.conj_physical(x) + torch.real(x)",
+                       {special}));
+  REQUIRE_VERIFIED(Run("angle_int", "torch.angle(x)", {IntData({4}, {3, -2, 0, -7})}));
+}
+
+TEST_CASE("aten::inner / tensordot / vdot / linalg_vecdot / dist / matrix_H", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("inner", "torch.inner(x, y)", {Shape({2, 3, 4}), Shape({5, 4})}));
+  REQUIRE_VERIFIED(Run("inner_vectors", "torch.inner(x[0, 0], y[0]), torch.inner(x[0, 0, 0], y)", {Shape({2, 3, 4}), Shape({5, 4})}));
+  REQUIRE_VERIFIED(Run("inner_int", "torch.inner(x, x)", {IntData({2, 3}, {1, -2, 3, 4, 0, 5})}));
+  REQUIRE_VERIFIED(Run("tensordot", "torch.tensordot(x, y, [1, 2], [0, 1])", {Shape({2, 3, 4}), Shape({3, 4, 5})}));
+  REQUIRE_VERIFIED(Run("tensordot_permuted", "torch.tensordot(x, y, [2, 0], [0, 2])", {Shape({2, 3, 4}), Shape({4, 5, 2})}));
+  REQUIRE_VERIFIED(Run("tensordot_outer_full", "torch.tensordot(x, y, [], []), torch.tensordot(x, x, [0, 1], [0, 1])",
+                       {Shape({2, 3}), Shape({4})}));
+  REQUIRE_VERIFIED(Run("tensordot_int", "torch.tensordot(x, x, [1], [1])", {IntData({2, 3}, {1, -2, 3, 4, 0, 5})}));
+  REQUIRE_VERIFIED(Run("vdot_vecdot", "torch.vdot(x[0, 0], y[0]), torch.linalg_vecdot(x, y[1]), torch.linalg_vecdot(x, x, dim=1)",
+                       {Shape({2, 3, 4}), Shape({5, 4})}));
+  REQUIRE_VERIFIED(Run("dist", "torch.dist(x, y), torch.dist(x, y, 1), torch.dist(x, y, 3.5), torch.dist(x, y, 0)",
+                       {Shape({2, 3, 4}), Shape({3, 4})}));
+  REQUIRE_VERIFIED(Run("matrix_H", "torch.matrix_H(x)", {Shape({3, 5})}));
+}
+
+TEST_CASE("aten::take / put / isin / index_reduce / argwhere / msort / sum_to_size", "[ops][indexing]") {
+  REQUIRE_VERIFIED(Run("take", "torch.take(x, torch.tensor([[0, 5], [-1, 23]]))", kCube));
+  REQUIRE_VERIFIED(Run("put", "x.put(torch.tensor([0, 5, -1]), torch.tensor([9.0, 8.0, 7.0]))", kCube));
+  REQUIRE_VERIFIED(Run("put_accumulate", "x.put(torch.tensor([1, 1, 2]), torch.tensor([1.0, 2.0, 3.0]), True)", kCube));
+  TensorSpec ints = IntData({2, 4}, {1, 5, 2, 2, 0, 7, 3, 5});
+  REQUIRE_VERIFIED(Run("isin", "torch.isin(x, torch.tensor([2, 5, 9])), torch.isin(x, torch.tensor([2, 5]), invert=True), "
+                               "torch.isin(x, 7), torch.isin(x, x[1, 0:2].float())", {ints}));
+  for (const char* reduce : {"prod", "mean", "amax", "amin"}) {
+    std::string self = std::string("x.index_reduce(1, torch.tensor([0, 2, 0]), y, '") + reduce + "')";
+    std::string other = std::string("x.index_reduce(0, torch.tensor([1, 1]), y, '") + reduce + "', include_self=False)";
+    REQUIRE_VERIFIED(Run(std::string("index_reduce_") + reduce, self + ", " + other, {Shape({2, 3, 4}), Shape({2, 3, 4})}));
+  }
+  REQUIRE_VERIFIED(Run("index_reduce_int_mean", "x.index_reduce(0, torch.tensor([0, 0, 1]), x * 3 - 4, 'mean')",
+                       {IntData({3, 2}, {5, -7, 2, 3, -1, 4})}));
+  REQUIRE_VERIFIED(Run("argwhere", "torch.argwhere(x > 0.3)", kCube));
+  REQUIRE_VERIFIED(Run("msort", "torch.msort(x), torch.msort(y)", {Shape({5, 3}), IntData({4}, {3, 1, 3, 0})}));
+  REQUIRE_VERIFIED(Run("sum_to_size", "x.sum_to_size([3, 1]), x.sum_to_size([2, 1, 4]), x.sum_to_size([4])", kCube));
+}
+
+TEST_CASE("aten::hsplit / vsplit / dsplit / fft_fftshift / fft_ifftshift / _safe_softmax and the copy forms of views",
+          "[ops][layout]") {
+  REQUIRE_VERIFIED(Run("hsplit", "torch.hsplit(x, [1, 3])[1], torch.hsplit(x[0, 0], 2)[1], torch.vsplit(x, 2)[0], "
+                                 "torch.vsplit(x, [1])[1], torch.dsplit(x, [1, 2])[2], torch.dsplit(x, 2)[0]", kCube));
+  REQUIRE_VERIFIED(Run("fftshift", "ops.aten.fft_fftshift(x), ops.aten.fft_ifftshift(x), ops.aten.fft_fftshift(x, [1]), "
+                                   "ops.aten.fft_ifftshift(x, [0, 2])", {Shape({3, 5, 4})}));
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  REQUIRE_VERIFIED(Run("safe_softmax", "ops.aten._safe_softmax(x, -1), ops.aten._safe_softmax(x, 0)",
+                       {FloatData({2, 3}, {-kInf, -kInf, -kInf, 1.0f, 2.0f, -kInf})}));
+  REQUIRE_VERIFIED(Run("copies", "torch.narrow_copy(x, 1, 1, 2), ops.aten.unfold_copy(x, 2, 2, 1), "
+                                 "ops.aten.as_strided_copy(x, [2, 2], [1, 3]), torch.trapz(x), torch.trapz(x, x.cumsum(2)), "
+                                 "torch.linalg_diagonal(x), ops.aten.linalg_diagonal(x, offset=1, dim1=0, dim2=2)", kCube));
+}

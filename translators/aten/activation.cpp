@@ -32,7 +32,7 @@ void TranslateGelu13(TranslationContext& ctx) {
     std::string poly = ctx.Op("Add", {x, ctx.Op("Mul", {cube, C(ctx, 0.044715)})});
     inner = ctx.Op("Tanh", {ctx.Op("Mul", {poly, C(ctx, std::sqrt(2.0 / M_PI))})});
   } else {
-    inner = FloatKernelOp(ctx, ctx.OutDType(), "Erf", {ctx.Op("Mul", {x, C(ctx, M_SQRT1_2)})});
+    inner = ctx.Op("Erf", {ctx.Op("Mul", {x, C(ctx, M_SQRT1_2)})});
   }
   std::string half_x = ctx.Op("Mul", {x, C(ctx, 0.5)});
   ctx.SetOutput(0, ctx.Op("Mul", {half_x, ctx.Op("Add", {inner, C(ctx, 1.0)})}));
@@ -40,7 +40,7 @@ void TranslateGelu13(TranslationContext& ctx) {
 
 // ONNX Gelu (opset 20), with the same two forms.
 void TranslateGelu20(TranslationContext& ctx) {
-  ctx.SetOutput(0, FloatKernelOp(ctx, ctx.OutDType(), "Gelu", {X(ctx)}, {{"approximate", GeluApproximate(ctx)}}));
+  ctx.SetOutput(0, ctx.Op("Gelu", {X(ctx)}, {{"approximate", GeluApproximate(ctx)}}));
 }
 
 // aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor
@@ -63,7 +63,7 @@ void TranslateElu(TranslationContext& ctx) {
   double input_scale = ctx.NumInputs() > 3 ? ctx.ConstDouble(3, "input_scale") : 1.0;
   std::string x = X(ctx);
   if (input_scale != 1.0) x = ctx.Op("Mul", {x, C(ctx, input_scale)});
-  std::string y = FloatKernelOp(ctx, ctx.OutDType(), "Elu", {x}, {{"alpha", static_cast<float>(alpha)}});
+  std::string y = ctx.Op("Elu", {x}, {{"alpha", static_cast<float>(alpha)}});
   if (scale != 1.0) y = ctx.Op("Mul", {y, C(ctx, scale)});
   ctx.SetOutput(0, y);
 }
@@ -74,7 +74,7 @@ void TranslateSoftplus(TranslationContext& ctx) {
   double threshold = ctx.NumInputs() > 2 ? ctx.ConstDouble(2, "threshold") : 20.0;
   std::string x = X(ctx);
   std::string bx = beta == 1.0 ? x : ctx.Op("Mul", {x, C(ctx, beta)});
-  std::string soft = FloatKernelOp(ctx, ctx.OutDType(), "Softplus", {bx});
+  std::string soft = ctx.Op("Softplus", {bx});
   if (beta != 1.0) soft = ctx.Op("Div", {soft, C(ctx, beta)});
   // Above the threshold PyTorch returns x itself.
   ctx.SetOutput(0, ctx.Op("Where", {ctx.Op("Greater", {bx, C(ctx, threshold)}), x, soft}));
@@ -120,19 +120,19 @@ void RegisterActivation(Registry& r) {
                                    {"aten::softsign", "Softsign"}};
   for (const auto& s : kSimple) {
     std::string op = s.onnx;
-    r.Add(s.aten, [op](TranslationContext& c) { c.SetOutput(0, FloatKernelOp(c, c.OutDType(), op, {X(c)})); });
+    r.Add(s.aten, [op](TranslationContext& c) { c.SetOutput(0, c.Op(op, {X(c)})); });
   }
   // ONNX HardSwish arrives in opset 14; before, x * hardsigmoid(x).
   r.Add("aten::hardswish", {13, 13}, [](TranslationContext& c) {
     std::string x = X(c);
-    std::string gate = FloatKernelOp(c, c.OutDType(), "HardSigmoid", {x}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}});
+    std::string gate = c.Op("HardSigmoid", {x}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}});
     c.SetOutput(0, c.Op("Mul", {x, gate}));
   });
   r.Add("aten::hardswish", {14, kMaxOpset}, [](TranslationContext& c) {
-    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "HardSwish", {X(c)}));
+    c.SetOutput(0, c.Op("HardSwish", {X(c)}));
   });
   r.Add("aten::hardsigmoid", [](TranslationContext& c) {
-    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "HardSigmoid", {X(c)}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}}));
+    c.SetOutput(0, c.Op("HardSigmoid", {X(c)}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}}));
   });
   r.Add("aten::relu6", [](TranslationContext& c) { c.SetOutput(0, c.Op("Clip", {X(c), C(c, 0), C(c, 6)})); });
   r.Add("aten::hardtanh", TranslateHardtanh);
@@ -140,7 +140,7 @@ void RegisterActivation(Registry& r) {
   r.Add("aten::relu", [](TranslationContext& c) {
     DType dt = c.OutDType();
     if (dt == DType::kInt64 || dt == DType::kInt16) return c.SetOutput(0, c.Op("Max", {X(c), Zero(c, dt)}));
-    c.SetOutput(0, FloatKernelOp(c, dt, "Relu", {X(c)}));
+    c.SetOutput(0, c.Op("Relu", {X(c)}));
   });
   // float64: ONNX Runtime fuses x * sigmoid(x) into com.microsoft.QuickGelu, which has no
   // float64 kernel; x / (1 + exp(-x)) is the same function without that pattern.
@@ -153,22 +153,31 @@ void RegisterActivation(Registry& r) {
   // x * tanh(softplus(x)); ONNX Mish from opset 18.
   r.Add("aten::mish", {13, 17}, [](TranslationContext& c) {
     std::string x = X(c);
-    c.SetOutput(0, c.Op("Mul", {x, c.Op("Tanh", {FloatKernelOp(c, c.OutDType(), "Softplus", {x})})}));
+    c.SetOutput(0, c.Op("Mul", {x, c.Op("Tanh", {c.Op("Softplus", {x})})}));
   });
   r.Add("aten::mish", {18, kMaxOpset}, [](TranslationContext& c) {
-    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "Mish", {X(c)}));
+    c.SetOutput(0, c.Op("Mish", {X(c)}));
   });
   r.Add("aten::gelu", {13, 19}, TranslateGelu13);
   r.Add("aten::gelu", {20, kMaxOpset}, TranslateGelu20);
   r.Add("aten::softmax", [](TranslationContext& c) { TranslateSoftmax(c, "Softmax"); });
   r.Add("aten::_softmax", [](TranslationContext& c) { TranslateSoftmax(c, "Softmax"); });
   r.Add("aten::log_softmax", [](TranslationContext& c) { TranslateSoftmax(c, "LogSoftmax"); });
+  // aten::_safe_softmax(Tensor self, int dim, ScalarType? dtype=None): softmax, with 0 for
+  // rows that are -inf throughout (fully masked attention rows) instead of NaN.
+  r.Add("aten::_safe_softmax", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    int64_t dim = c.ConstInt(1, "dim");
+    std::string x = c.OperandAs(0, dt);
+    std::string masked = c.Op("Equal", {Reduce(c, "ReduceMax", x, {dim}, true), c.ConstScalar(-INFINITY, dt)});
+    c.SetOutput(0, c.Op("Where", {masked, Zero(c, dt), c.Op("Softmax", {x}, {{"axis", dim}})}));
+  });
   r.Add("aten::_log_softmax", [](TranslationContext& c) { TranslateSoftmax(c, "LogSoftmax"); });
   r.Add("aten::leaky_relu", TranslateLeakyRelu);
   r.Add("aten::elu", TranslateElu);
   r.Add("aten::celu", [](TranslationContext& c) {
     double alpha = c.NumInputs() > 1 ? c.ConstDouble(1, "alpha") : 1.0;
-    c.SetOutput(0, FloatKernelOp(c, c.OutDType(), "Celu", {X(c)}, {{"alpha", static_cast<float>(alpha)}}));
+    c.SetOutput(0, c.Op("Celu", {X(c)}, {{"alpha", static_cast<float>(alpha)}}));
   });
   r.Add("aten::softplus", TranslateSoftplus);
   r.Add("aten::glu", TranslateGlu);
@@ -193,12 +202,12 @@ void RegisterActivation(Registry& r) {
   r.Add("aten::rrelu_with_noise", rrelu_with_noise);
   r.Add("aten::rrelu_with_noise_functional", rrelu_with_noise);
   r.Add("aten::log_sigmoid", [](TranslationContext& c) {
-    c.SetOutput(0, c.Op("Neg", {FloatKernelOp(c, c.OutDType(), "Softplus", {c.Op("Neg", {X(c)})})}));
+    c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
   });
   // aten::log_sigmoid_forward(Tensor self) -> (Tensor output, Tensor buffer): the buffer is a
   // backward-pass scratch value (empty on CPU).
   r.Add("aten::log_sigmoid_forward", [](TranslationContext& c) {
-    c.SetOutput(0, c.Op("Neg", {FloatKernelOp(c, c.OutDType(), "Softplus", {c.Op("Neg", {X(c)})})}));
+    c.SetOutput(0, c.Op("Neg", {c.Op("Softplus", {c.Op("Neg", {X(c)})})}));
     if (c.node().outputs.size() > 1) c.SetOutput(1, c.Constant(TensorData::FromVector<float>(DType::kFloat32, {0}, {})));
   });
   r.Add("aten::tanhshrink", [](TranslationContext& c) {

@@ -62,17 +62,6 @@ std::string Trunc(TranslationContext& ctx, const std::string& x) {
   return ctx.Op("Mul", {ctx.Op("Sign", {x}), ctx.Op("Floor", {ctx.Op("Abs", {x})})});
 }
 
-// Integer division rounding toward -inf (ONNX Div on integers truncates).
-std::string IntFloorDiv(TranslationContext& ctx, const std::string& a, const std::string& b, DType dt) {
-  std::string q = ctx.Op("Div", {a, b});
-  std::string r = ctx.Op("Sub", {a, ctx.Op("Mul", {q, b})});
-  std::string zero = ctx.ConstScalar(0, dt);
-  std::string nonzero = ctx.Op("Not", {ctx.Op("Equal", {r, zero})});
-  std::string signs_differ = ctx.Op("Xor", {ctx.Op("Less", {r, zero}), ctx.Op("Less", {b, zero})});
-  std::string adjust = ctx.Cast(ctx.Op("And", {nonzero, signs_differ}), DType::kBool, dt);
-  return ctx.Op("Sub", {q, adjust});
-}
-
 // aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor
 void TranslateDiv(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
@@ -131,12 +120,41 @@ void TranslatePow(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Pow", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}));
 }
 
+// aten::atan2(Tensor self, Tensor other): atan(y/x) corrected by quadrant, with C's values
+// where y/x is not a number or loses the sign of a zero x: x = ±0 gives ±pi/2 by y's
+// sign, and y = ±0 keeps y (x = +0) or gives ±pi (x = -0, its sign read from 1/x);
+// both infinite gives ±pi/4 or ±3pi/4.
+void TranslateAtan2(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  std::string y = ctx.OperandAs(0, dt), x = ctx.OperandAs(1, dt);
+  auto k = [&](double v) { return ctx.ConstScalar(v, dt); };
+  auto pick = [&](const std::string& cond, const std::string& a, const std::string& b) {
+    return ctx.Op("Where", {cond, a, b});
+  };
+  const double pi = 3.14159265358979323846;
+  std::string y_zero = ctx.Op("Equal", {y, k(0)});
+  std::string y_negative_zero = ctx.Op("And", {y_zero, ctx.Op("Less", {ctx.Op("Div", {k(1), y}), k(0)})});
+  std::string y_neg = ctx.Op("Or", {ctx.Op("Less", {y, k(0)}), y_negative_zero});  // sign bit
+  auto signed_y = [&](double v) { return pick(y_neg, k(-v), k(v)); };
+  std::string base = ctx.Op("Atan", {ctx.Op("Div", {y, x})});
+  std::string regular = pick(ctx.Op("Less", {x, k(0)}), ctx.Op("Add", {base, signed_y(pi)}), base);
+  std::string x_negative_zero = ctx.Op("Less", {ctx.Op("Div", {k(1), x}), k(0)});
+  std::string on_y_axis = pick(y_zero, pick(x_negative_zero, signed_y(pi), y), signed_y(pi / 2));
+  std::string x_zero = ctx.Op("And", {ctx.Op("Equal", {x, k(0)}), ctx.Op("Not", {ctx.Op("IsNaN", {y})})});
+  std::string both_infinite = ctx.Op("And", {ctx.Op("IsInf", {x}), ctx.Op("IsInf", {y})});
+  std::string corner = pick(ctx.Op("Greater", {x, k(0)}), signed_y(pi / 4), signed_y(3 * pi / 4));
+  ctx.SetOutput(0, pick(x_zero, on_y_axis, pick(both_infinite, corner, regular)));
+}
+
 void TranslateUnary(TranslationContext& ctx, const std::string& op) {
   DType dt = ctx.OutDType();
   // Rounding an integer changes nothing (ONNX Round/Floor/Ceil take floats only).
   if ((op == "Round" || op == "Floor" || op == "Ceil") && !IsFloating(dt))
     return ctx.SetOutput(0, ctx.Op("Identity", {ctx.OperandAs(0, dt)}));
-  ctx.SetOutput(0, FloatKernelOp(ctx, dt, op, {ctx.OperandAs(0, dt)}));
+  std::string x = ctx.OperandAs(0, dt);
+  // PyTorch's sign of NaN is 0 (ONNX Sign keeps NaN).
+  if (op == "Sign" && IsFloating(dt)) return ctx.SetOutput(0, ctx.Op("Where", {ctx.Op("IsNaN", {x}), Zero(ctx, dt), ctx.Op("Sign", {x})}));
+  ctx.SetOutput(0, ctx.Op(op, {x}));
 }
 
 // aten::rsqrt(Tensor self) -> Tensor
@@ -241,13 +259,13 @@ void TranslateWhere(TranslationContext& ctx) {
     return ctx.SetOutputBinding(0, ListOf(rows));
   }
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, Select(ctx, ctx.OperandAs(0, DType::kBool), ctx.OperandAs(1, dt), ctx.OperandAs(2, dt), dt));
+  ctx.SetOutput(0, ctx.Op("Where", {ctx.OperandAs(0, DType::kBool), ctx.OperandAs(1, dt), ctx.OperandAs(2, dt)}));
 }
 
 // aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor
 void TranslateMaskedFill(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  ctx.SetOutput(0, Select(ctx, ctx.OperandAs(1, DType::kBool), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt), dt));
+  ctx.SetOutput(0, ctx.Op("Where", {ctx.OperandAs(1, DType::kBool), ctx.OperandAs(2, dt), ctx.OperandAs(0, dt)}));
 }
 
 // aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor (also .Tensor)
@@ -301,18 +319,7 @@ void RegisterElementwise(Registry& r) {
   r.Add("aten::pow", TranslatePow);
   r.Add("aten::maximum", [](TranslationContext& c) { TranslateBinary(c, "Max"); });
   r.Add("aten::minimum", [](TranslationContext& c) { TranslateBinary(c, "Min"); });
-  r.Add("aten::atan2", [](TranslationContext& c) {
-    // atan(y/x) corrected by quadrant.
-    DType dt = c.OutDType();
-    std::string y = c.OperandAs(0, dt), x = c.OperandAs(1, dt);
-    std::string base = FloatKernelOp(c, dt, "Atan", {c.Op("Div", {y, x})});
-    std::string pi = c.ConstScalar(3.14159265358979323846, dt);
-    std::string zero = c.ConstScalar(0, dt);
-    std::string x_neg = c.Op("Less", {x, zero});
-    std::string y_neg = c.Op("Less", {y, zero});
-    std::string shift = c.Op("Where", {y_neg, c.Op("Neg", {pi}), pi});
-    c.SetOutput(0, c.Op("Where", {x_neg, c.Op("Add", {base, shift}), base}));
-  });
+  r.Add("aten::atan2", TranslateAtan2);
 
   struct UnaryOp {
     const char* aten;
@@ -353,19 +360,73 @@ void RegisterElementwise(Registry& r) {
     std::string sum = c.Op("Add", {c.Op("Exp", {c.Op("Sub", {a, m})}), c.Op("Exp", {c.Op("Sub", {b, m})})});
     c.SetOutput(0, c.Op("Add", {m, c.Op("Log", {sum})}));
   });
-  // Shifts on integers: x << s = x * 2^s (wraps like two's complement), x >> s = floor(x / 2^s)
-  // (arithmetic shift). ONNX BitShift is for unsigned types only.
+  // Shifts on integers: x << s = x * 2^s (wrapping as two's complement), x >> s = floor(x / 2^s)
+  // (arithmetic shift); ONNX BitShift is for unsigned types only. PyTorch's amounts outside
+  // the type's width: s < 0 or s >= bits shift everything out (0; a right shift of a signed
+  // value fills with its sign). 2^s is only formed where it fits: 2^(bits-1) of a signed type
+  // is its minimum, written as a constant.
   auto shift = [](TranslationContext& c, bool left) {
     DType dt = c.OutDType();
     if (!IsIntegral(dt)) throw UnsupportedError("shifts are defined for integer tensors");
+    const int64_t bits = static_cast<int64_t>(DTypeSize(dt)) * 8;
+    const bool is_signed = dt != DType::kUInt8;
     std::string x = c.OperandAs(0, dt), s = c.OperandAs(1, dt);
-    std::string power = c.Op("Pow", {c.ConstScalar(2, dt), s});
-    c.SetOutput(0, left ? c.Op("Mul", {x, power}) : IntFloorDiv(c, x, power, dt));
+    std::string zero = c.ConstScalar(0, dt);
+    auto amount_within = [&](int64_t hi) {  // 0 <= s <= hi
+      std::string upper = c.Op("LessOrEqual", {s, c.ConstScalar(static_cast<double>(hi), dt)});
+      return is_signed ? c.Op("And", {c.Op("GreaterOrEqual", {s, zero}), upper}) : upper;
+    };
+    const int64_t widest = is_signed ? bits - 2 : bits - 1;  // 2^widest fits the type
+    std::string clipped = c.Op("Clip", {s, zero, c.ConstScalar(static_cast<double>(widest), dt)});
+    std::string power = c.Op("Pow", {c.ConstScalar(2, dt), clipped});
+    if (left) {
+      if (is_signed)
+        power = c.Op("Where", {c.Op("Equal", {s, c.ConstScalar(static_cast<double>(bits - 1), dt)}),
+                               c.ConstScalar(-std::ldexp(1.0, static_cast<int>(bits - 1)), dt), power});
+      return c.SetOutput(0, c.Op("Where", {amount_within(bits - 1), c.Op("Mul", {x, power}), zero}));
+    }
+    std::string fill = is_signed ? c.Op("Where", {c.Op("Less", {x, zero}), c.ConstScalar(-1, dt), zero}) : zero;
+    c.SetOutput(0, c.Op("Where", {amount_within(widest), IntFloorDiv(c, x, power, dt), fill}));
   };
   r.Add("aten::__lshift__", [shift](TranslationContext& c) { shift(c, true); });
   r.Add("aten::bitwise_left_shift", [shift](TranslationContext& c) { shift(c, true); });
   r.Add("aten::__rshift__", [shift](TranslationContext& c) { shift(c, false); });
   r.Add("aten::bitwise_right_shift", [shift](TranslationContext& c) { shift(c, false); });
+  // aten::addcmul / addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1):
+  // self + value * (tensor1 * tensor2) or (tensor1 / tensor2).
+  for (bool divide : {false, true})
+    r.Add(divide ? "aten::addcdiv" : "aten::addcmul", [divide](TranslationContext& c) {
+      DType dt = c.OutDType();
+      std::string t = c.Op(divide ? "Div" : "Mul", {c.OperandAs(1, dt), c.OperandAs(2, dt)});
+      c.SetOutput(0, c.Op("Add", {c.OperandAs(0, dt), c.Op("Mul", {c.ScalarInput(3, dt), t})}));
+    });
+  // Classification of real values; integers and bool are always finite, never infinite.
+  r.Add("aten::isfinite", [](TranslationContext& c) {
+    std::string x = c.Input(0);
+    if (!IsFloating(c.InDType(0))) return c.SetOutput(0, c.Op("Equal", {x, x}));
+    c.SetOutput(0, c.Op("Not", {c.Op("Or", {c.Op("IsInf", {x}), c.Op("IsNaN", {x})})}));
+  });
+  for (bool positive : {true, false})
+    r.Add(positive ? "aten::isposinf" : "aten::isneginf", [positive](TranslationContext& c) {
+      std::string x = c.Input(0);
+      if (!IsFloating(c.InDType(0))) return c.SetOutput(0, c.Op("Not", {c.Op("Equal", {x, x})}));
+      c.SetOutput(0, c.Op("IsInf", {x}, {{positive ? "detect_negative" : "detect_positive", int64_t{0}}}));
+    });
+  // On real tensors (complex ones have their own forms or none): sgn is sign, the
+  // conjugate and the real part are the tensor, every element is real, and the angle is
+  // pi for negative values, 0 otherwise (NaN kept).
+  r.Add("aten::sgn", [](TranslationContext& c) { TranslateUnary(c, "Sign"); });
+  for (const char* same : {"aten::conj_physical", "aten::real"})
+    r.Add(same, [](TranslationContext& c) { c.SetOutput(0, c.Op("Identity", {c.Input(0)})); });
+  r.Add("aten::isreal", [](TranslationContext& c) {
+    c.SetOutput(0, c.Op("Expand", {c.ConstScalar(1, DType::kBool), ShapeOf(c, c.Input(0))}));
+  });
+  r.Add("aten::angle", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string x = c.OperandAs(0, dt);
+    std::string angle = c.Op("Where", {c.Op("Less", {x, Zero(c, dt)}), c.ConstScalar(3.14159265358979323846, dt), Zero(c, dt)});
+    c.SetOutput(0, IsFloating(c.InDType(0)) ? c.Op("Where", {c.Op("IsNaN", {x}), x, angle}) : angle);
+  });
   r.Add("aten::isinf", [](TranslationContext& c) { c.SetOutput(0, c.Op("IsInf", {c.Input(0)})); });
   r.Add("aten::rsqrt", TranslateRsqrt);
   r.Add("aten::square", [](TranslationContext& c) {

@@ -47,51 +47,57 @@ void TranslateScatter(TranslationContext& ctx, const char* reduction) {
   ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, updates}, attrs));
 }
 
-// aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *,
-//     bool include_self=True): reduce = sum | prod | mean | amax | amin. ScatterElements
-// reduces into `self`; include_self=False first resets the targets to the reduction's
-// identity, and mean divides by the number of values reduced into each position.
-void ScatterReduce(TranslationContext& ctx, bool has_max_min) {
-  std::string reduce = ctx.ConstString(4, "reduce");
-  bool include_self = ctx.ConstBool(5, "include_self");
-  DType dt = ctx.OutDType();
-  bool max_min = reduce == "amax" || reduce == "amin";
+// What scatter_reduce and index_reduce reduce: src[i...] into x at index[i...] along dim
+// (index has src's shape, as ScatterElements wants it).
+struct ScatterReduction {
+  std::string x, index, src;
+  int64_t dim;
+  std::string reduce;  // sum | prod | mean | amax | amin
+  bool include_self;
+};
+
+// ScatterElements reduces into `x`; include_self=False first resets the targets to the
+// reduction's identity, and mean divides by the number of values reduced into each
+// position (floor division for integers, as PyTorch's).
+std::string ScatterReduced(TranslationContext& ctx, const ScatterReduction& r, DType dt, bool has_max_min) {
+  bool max_min = r.reduce == "amax" || r.reduce == "amin";
   if (max_min && !has_max_min)
-    throw UnsupportedError("scatter_reduce with reduce='" + reduce + "' needs ONNX ScatterElements max/min (opset 18 or later)");
-  if (reduce != "sum" && reduce != "prod" && reduce != "mean" && !max_min)
-    throw UnsupportedError("scatter_reduce: unknown reduce='" + reduce + "'");
-  if (reduce == "mean" && !IsFloating(dt)) throw UnsupportedError("scatter_reduce with reduce='mean' on integer tensors");
-  // Bool: ONNX Runtime's ScatterElements reduces no bool data; uint8 (0/1) reduces the same.
-  if (dt == DType::kBool && reduce != "mean" && has_max_min) {
-    DType u8 = DType::kUInt8;
-    std::string x = ctx.OperandAs(0, u8), index = ctx.Input(2), src = UpdatesLike(ctx, ctx.OperandAs(3, u8), 3, 2);
-    int64_t axis = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
-    std::string reduction = reduce == "prod" || reduce == "amin" ? "min" : "max";  // and / or on 0-1 values
-    Attrs set{{"axis", axis}}, add{{"axis", axis}, {"reduction", reduction}};
-    std::string base = include_self ? x : ctx.Op("ScatterElements", {x, index, src}, set);
-    return ctx.SetOutput(0, ctx.Cast(ctx.Op("ScatterElements", {base, index, src}, add), u8, dt));
-  }
-  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0));
-  std::string onnx_reduction = reduce == "prod" ? "mul" : reduce == "amax" ? "max" : reduce == "amin" ? "min" : "add";
-  Attrs set{{"axis", dim}}, add{{"axis", dim}, {"reduction", onnx_reduction}};
-  std::string x = ctx.OperandAs(0, dt), index = ctx.Input(2);
-  std::string src = UpdatesLike(ctx, ctx.OperandAs(3, dt), 3, 2);
+    throw UnsupportedError(ctx.node().Key() + " with reduce='" + r.reduce + "' needs ONNX ScatterElements max/min (opset 18 or later)");
+  if (r.reduce != "sum" && r.reduce != "prod" && r.reduce != "mean" && !max_min)
+    throw UnsupportedError(ctx.node().Key() + ": unknown reduce='" + r.reduce + "'");
+  if (r.reduce == "mean" && dt == DType::kBool) throw UnsupportedError(ctx.node().Key() + " with reduce='mean' on bool tensors");
+  std::string onnx_reduction = r.reduce == "prod" ? "mul" : r.reduce == "amax" ? "max" : r.reduce == "amin" ? "min" : "add";
+  // Bool: and / or are min / max of 0-1 values (ONNX Runtime has no bool max/min kernel;
+  // the legalization pass computes them in uint8).
+  if (dt == DType::kBool) onnx_reduction = r.reduce == "prod" || r.reduce == "amin" ? "min" : "max";
+  Attrs set{{"axis", r.dim}}, add{{"axis", r.dim}, {"reduction", onnx_reduction}};
   auto filled = [&](const std::string& like, double value) {
     return ctx.Op("Expand", {ctx.ConstScalar(value, dt), ctx.Op("Shape", {like})});
   };
   // Without self, the targets first take the reduction's identity: scattering src onto
   // itself (ScatterElements with 'none' writes, so max/min of src alone) does it for max/min.
   std::string base;
-  if (include_self) base = x;
-  else if (max_min) base = ctx.Op("ScatterElements", {x, index, src}, set);
-  else base = ctx.Op("ScatterElements", {x, index, filled(index, reduce == "prod" ? 1.0 : 0.0)}, set);
-  std::string reduced = ctx.Op("ScatterElements", {base, index, src}, add);
-  if (reduce != "mean") return ctx.SetOutput(0, reduced);
-  Attrs count_attrs{{"axis", dim}, {"reduction", std::string("add")}};
-  std::string counts = ctx.Op("ScatterElements", {filled(x, include_self ? 1.0 : 0.0), index, filled(index, 1.0)}, count_attrs);
+  if (r.include_self) base = r.x;
+  else if (max_min || dt == DType::kBool) base = ctx.Op("ScatterElements", {r.x, r.index, r.src}, set);
+  else base = ctx.Op("ScatterElements", {r.x, r.index, filled(r.index, r.reduce == "prod" ? 1.0 : 0.0)}, set);
+  std::string reduced = ctx.Op("ScatterElements", {base, r.index, r.src}, add);
+  if (r.reduce != "mean") return reduced;
+  Attrs count_attrs{{"axis", r.dim}, {"reduction", std::string("add")}};
+  std::string counts = ctx.Op("ScatterElements", {filled(r.x, r.include_self ? 1.0 : 0.0), r.index, filled(r.index, 1.0)}, count_attrs);
   std::string touched = ctx.Op("Greater", {counts, ctx.ConstScalar(0, dt)});
   std::string safe = ctx.Op("Max", {counts, ctx.ConstScalar(1, dt)});
-  ctx.SetOutput(0, ctx.Op("Where", {touched, ctx.Op("Div", {reduced, safe}), x}));
+  std::string mean = IsFloating(dt) ? ctx.Op("Div", {reduced, safe}) : IntFloorDiv(ctx, reduced, safe, dt);
+  return ctx.Op("Where", {touched, mean, r.x});
+}
+
+// aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *,
+//     bool include_self=True)
+void ScatterReduce(TranslationContext& ctx, bool has_max_min) {
+  DType dt = ctx.OutDType();
+  ScatterReduction r{ctx.OperandAs(0, dt), ctx.Input(2), UpdatesLike(ctx, ctx.OperandAs(3, dt), 3, 2),
+                     NormalizeAxis(ctx.ConstInt(1, "dim"), ctx.Rank(0)), ctx.ConstString(4, "reduce"),
+                     ctx.ConstBool(5, "include_self")};
+  ctx.SetOutput(0, ScatterReduced(ctx, r, dt, has_max_min));
 }
 
 // aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False):
@@ -115,7 +121,7 @@ void TranslateIndexPut(TranslationContext& ctx) {
       static_cast<int64_t>(index_values[0]->meta.rank()) == ctx.Rank(0)) {
     std::string mask = ctx.Cast(indices[0], index_values[0]->meta.dtype, DType::kBool);
     std::string v = accumulate ? ctx.Op("Add", {x, values}) : values;
-    return ctx.SetOutput(0, Select(ctx, mask, v, x, dt));
+    return ctx.SetOutput(0, ctx.Op("Where", {mask, v, x}));
   }
   AdvancedIndex index = PrepareAdvancedIndex(ctx, index_values, indices, ctx.Rank(0));
   ctx.SetOutput(0, ScatterAdvanced(ctx, x, values, index, accumulate));
@@ -234,6 +240,19 @@ void TranslateIndexAddCopy(TranslationContext& ctx, bool add) {
   ctx.SetOutput(0, ctx.Op("ScatterElements", {ctx.OperandAs(0, dt), index, source}, attrs));
 }
 
+// aten::index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *,
+// bool include_self=True): slice i of source reduced (prod | mean | amax | amin) into
+// position index[i] along dim: scatter_reduce with the index spread over source's slices.
+void TranslateIndexReduce(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  int64_t rank = std::max<int64_t>(ctx.Rank(0), 1);
+  int64_t dim = NormalizeAxis(ctx.ConstInt(1, "dim"), rank);
+  std::string source = ctx.OperandAs(3, dt);
+  ScatterReduction r{ctx.OperandAs(0, dt), IndexAlongDim(ctx, ctx.Input(2), dim, rank, source), source, dim,
+                     ctx.ConstString(4, "reduce"), ctx.ConstBool(5, "include_self")};
+  ctx.SetOutput(0, ScatterReduced(ctx, r, dt, /*has_max_min=*/ctx.opset() >= 18));
+}
+
 // aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) (and
 // .int_Tensor with a 0-d value): positions index along dim take the value.
 void TranslateIndexFill(TranslationContext& ctx) {
@@ -246,7 +265,7 @@ void TranslateIndexFill(TranslationContext& ctx) {
   std::string hit = ctx.Op("Equal", {Unsqueeze(ctx, positions, {1}), index});  // [n, k]
   std::string chosen = ctx.Cast(Reduce(ctx, "ReduceMax", ctx.Cast(hit, DType::kBool, DType::kInt64), {1}, false), DType::kInt64,
                                 DType::kBool);
-  ctx.SetOutput(0, Select(ctx, AlongDim(ctx, chosen, dim, std::max<int64_t>(rank, 1)), ctx.OperandAs(3, dt), x, dt));
+  ctx.SetOutput(0, ctx.Op("Where", {AlongDim(ctx, chosen, dim, std::max<int64_t>(rank, 1)), ctx.OperandAs(3, dt), x}));
 }
 
 // aten::masked_scatter(Tensor self, Tensor mask, Tensor source): the True positions of
@@ -259,7 +278,7 @@ void TranslateMaskedScatter(TranslationContext& ctx) {
   std::string taken = ctx.Op("CumSum", {ctx.Cast(mask, DType::kBool, DType::kInt64), ctx.ConstInt64(0)});
   std::string slot = ctx.Op("Max", {ctx.Op("Sub", {taken, ctx.ConstInt64(1)}), ctx.ConstInt64(0)});
   std::string values = ctx.Op("Gather", {Reshape(ctx, ctx.OperandAs(2, dt), {-1}), slot}, {{"axis", int64_t{0}}});
-  std::string merged = Select(ctx, mask, values, Reshape(ctx, x, {-1}), dt);
+  std::string merged = ctx.Op("Where", {mask, values, Reshape(ctx, x, {-1})});
   ctx.SetOutput(0, ctx.Op("Reshape", {merged, shape}));
 }
 
@@ -338,7 +357,7 @@ void TranslateSelectScatter(TranslationContext& ctx) {
   std::string index = ctx.ScalarInput(3, DType::kInt64);
   index = ctx.Op("Where", {ctx.Op("Less", {index, ctx.ConstInt64(0)}), ctx.Op("Add", {index, size}), index});
   std::string mask = AlongDim(ctx, ctx.Op("Equal", {Arange(ctx, size), index}), dim, rank);
-  ctx.SetOutput(0, Select(ctx, mask, Unsqueeze(ctx, ctx.OperandAs(1, dt), {dim}), x, dt));
+  ctx.SetOutput(0, ctx.Op("Where", {mask, Unsqueeze(ctx, ctx.OperandAs(1, dt), {dim}), x}));
 }
 
 }  // namespace
@@ -368,6 +387,7 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::index_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateIndexAddCopy(c, true); });
   r.Add("aten::index_copy", [](TranslationContext& c) { TranslateIndexAddCopy(c, false); });
   r.Add("aten::index_fill", TranslateIndexFill);
+  r.Add("aten::index_reduce", {16, kMaxOpset}, TranslateIndexReduce);
   r.Add("aten::masked_scatter", TranslateMaskedScatter);
   r.Add("aten::take_along_dim", TranslateTakeAlongDim);
   // aten::nonzero(Tensor self) -> Tensor [count, rank]: the coordinates of the non-zero elements.
@@ -375,7 +395,38 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::nonzero", [](TranslationContext& c) {
     std::string x = c.Input(0);
     if (c.InDType(0) == DType::kFloat64) x = c.Op("Not", {c.Op("Equal", {x, Zero(c, DType::kFloat64)})});
-    c.SetOutput(0, NonZeroPositions(c, x));
+    if (c.Rank(0) != 0) return c.SetOutput(0, NonZeroPositions(c, x));
+    // A 0-d tensor has [1, 0] coordinates when non-zero, [0, 0] when zero (ONNX NonZero
+    // gives [0, count]): the positions in its one-element view, without their column.
+    std::string rows = NonZeroPositions(c, c.Op("Reshape", {x, c.ConstInt64s({1})}));
+    c.SetOutput(0, c.Op("Slice", {rows, c.ConstInt64s({0}), c.ConstInt64s({0}), c.ConstInt64s({1})}));
+  });
+  // aten::take(Tensor self, Tensor index): elements of the flattened tensor, shaped like index
+  // (negative indices count from the end, as Gather's).
+  r.Add("aten::take", [](TranslationContext& c) {
+    std::string index = c.Cast(c.Input(1), c.InDType(1), DType::kInt64);
+    c.SetOutput(0, c.Op("Gather", {Reshape(c, c.Input(0), {-1}), index}, {{"axis", int64_t{0}}}));
+  });
+  // aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False): source's
+  // elements written to (added to) the flattened tensor's positions index.
+  r.Add("aten::put", {16, kMaxOpset}, [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string x = c.OperandAs(0, dt);
+    std::string index = Reshape(c, c.Cast(c.Input(1), c.InDType(1), DType::kInt64), {-1});
+    Attrs attrs{{"axis", int64_t{0}}};
+    if (c.ConstBool(3, "accumulate")) attrs.push_back({"reduction", std::string("add")});
+    std::string flat = c.Op("ScatterElements", {Reshape(c, x, {-1}), index, Reshape(c, c.OperandAs(2, dt), {-1})}, attrs);
+    c.SetOutput(0, c.Op("Reshape", {flat, ShapeOf(c, x)}));
+  });
+  // aten::isin.Tensor_Tensor / Tensor_Scalar / Scalar_Tensor(elements, test_elements, *,
+  // bool assume_unique=False, bool invert=False): whether each element equals any test
+  // element, compared in their promoted type.
+  r.Add("aten::isin", [](TranslationContext& c) {
+    DType dt = PromoteTypes(c.InDType(0), c.InDType(1));
+    std::string elements = c.OperandAs(0, dt), tests = Reshape(c, c.OperandAs(1, dt), {-1});
+    std::string equal = c.Cast(c.Op("Equal", {Unsqueeze(c, elements, {-1}), tests}), DType::kBool, DType::kInt32);
+    std::string found = c.Op("Greater", {Reduce(c, "ReduceSum", equal, {-1}, false), c.ConstScalar(0, DType::kInt32)});
+    c.SetOutput(0, c.ConstBool(3, "invert") ? c.Op("Not", {found}) : found);
   });
   r.Add("aten::slice_scatter", TranslateSliceScatter);
 }

@@ -198,7 +198,7 @@ void TranslateDiagEmbed(TranslationContext& ctx) {
   std::string source = ctx.Op("Expand", {offset >= 0 ? rows : cols, ctx.Op("Concat", {Unsqueeze(ctx, size, {0}), Unsqueeze(ctx, size, {0})}, {{"axis", int64_t{0}}})});
   source = ctx.Op("Min", {source, ctx.Op("Sub", {n, ctx.ConstInt64(1)})});
   std::string values = ctx.Op("Gather", {x, source}, {{"axis", rank - 1}});
-  std::string matrices = Select(ctx, on_diagonal, values, Zero(ctx, dt), dt);
+  std::string matrices = ctx.Op("Where", {on_diagonal, values, Zero(ctx, dt)});
   std::vector<int64_t> perm;
   int64_t next = 0;
   for (int64_t p = 0; p <= rank; ++p) perm.push_back(p == d1 ? rank - 1 : p == d2 ? rank : next++);

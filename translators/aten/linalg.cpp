@@ -289,6 +289,59 @@ void RegisterLinalg(Registry& r) {
     std::string a = c.OperandAs(0, dt), b = c.OperandAs(1, dt);
     c.SetOutput(0, IsFloating(dt) ? MatMul(c, a, b, 1) : Reduce(c, "ReduceSum", c.Op("Mul", {a, b}), {0}, false));
   });
+  // aten::inner(Tensor self, Tensor other): sums over the last dims, [A..., K] x [B..., K] ->
+  // [A..., B...] (a product when either is 0-d).
+  r.Add("aten::inner", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string a = c.OperandAs(0, dt), b = c.OperandAs(1, dt);
+    if (c.Rank(0) == 0 || c.Rank(1) == 0) return c.SetOutput(0, c.Op("Mul", {a, b}));
+    std::string rows = c.Op("Reshape", {b, c.Op("Concat", {c.ConstInt64s({-1}), ShapeSlice(c, b, c.Rank(1) - 1)}, {{"axis", int64_t{0}}})});
+    std::string products = IsFloating(dt) ? MatMul(c, a, c.Op("Transpose", {rows}), 2)
+                                          : Reduce(c, "ReduceSum", c.Op("Mul", {Unsqueeze(c, a, {-2}), rows}), {-1}, false);
+    std::string shape = c.Op("Concat", {ShapeSlice(c, a, 0, c.Rank(0) - 1), ShapeSlice(c, b, 0, c.Rank(1) - 1)}, {{"axis", int64_t{0}}});
+    c.SetOutput(0, c.Op("Reshape", {products, shape}));
+  });
+  // aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other): the
+  // contracted dims moved to the end of self and the front of other, both flattened to
+  // matrices, multiplied, and the free dims restored.
+  r.Add("aten::tensordot", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string a = c.OperandAs(0, dt), b = c.OperandAs(1, dt);
+    int64_t rank_a = c.Rank(0), rank_b = c.Rank(1);
+    auto normalized = [](std::vector<int64_t> dims, int64_t rank) {
+      for (auto& d : dims) d = NormalizeAxis(d, rank);
+      return dims;
+    };
+    std::vector<int64_t> dims_a = normalized(c.ConstInts(2, "dims_self"), rank_a), dims_b = normalized(c.ConstInts(3, "dims_other"), rank_b);
+    if (dims_a.size() != dims_b.size()) throw UnsupportedError("aten::tensordot: dims_self and dims_other differ in length");
+    auto free_of = [](const std::vector<int64_t>& dims, int64_t rank) {
+      std::vector<int64_t> free;
+      for (int64_t d = 0; d < rank; ++d)
+        if (std::find(dims.begin(), dims.end(), d) == dims.end()) free.push_back(d);
+      return free;
+    };
+    std::vector<int64_t> free_a = free_of(dims_a, rank_a), free_b = free_of(dims_b, rank_b);
+    auto dims_of = [&](const std::string& x, const std::vector<int64_t>& dims) {
+      return c.Op("Gather", {ShapeOf(c, x), c.ConstInt64s(dims)}, {{"axis", int64_t{0}}});
+    };
+    std::string contracted = Reduce(c, "ReduceProd", dims_of(a, dims_a), {0}, true);  // [1]
+    std::vector<int64_t> perm_a = free_a, perm_b = dims_b;
+    perm_a.insert(perm_a.end(), dims_a.begin(), dims_a.end());
+    perm_b.insert(perm_b.end(), free_b.begin(), free_b.end());
+    auto concat = [&](const std::vector<std::string>& parts) { return c.Op("Concat", parts, {{"axis", int64_t{0}}}); };
+    std::string left = c.Op("Reshape", {c.Op("Transpose", {a}, {{"perm", perm_a}}), concat({c.ConstInt64s({-1}), contracted})});
+    std::string right = c.Op("Reshape", {c.Op("Transpose", {b}, {{"perm", perm_b}}), concat({contracted, c.ConstInt64s({-1})})});
+    std::string product = IsFloating(dt) ? MatMul(c, left, right, 2)
+                                         : Reduce(c, "ReduceSum", c.Op("Mul", {Unsqueeze(c, left, {2}), Unsqueeze(c, right, {0})}), {1}, false);
+    c.SetOutput(0, c.Op("Reshape", {product, concat({dims_of(a, free_a), dims_of(b, free_b)})}));
+  });
+  // aten::linalg_vecdot(Tensor x, Tensor y, *, int dim=-1): sum(x * y) over dim (real tensors).
+  r.Add("aten::linalg_vecdot", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    int64_t rank = std::max(c.Rank(0), c.Rank(1));
+    c.SetOutput(0, Reduce(c, "ReduceSum", c.Op("Mul", {c.OperandAs(0, dt), c.OperandAs(1, dt)}),
+                          {NormalizeAxis(c.ConstInt(2, "dim"), rank)}, false));
+  });
   r.Add("aten::t", TranslateT);
   r.Add("aten::einsum", TranslateEinsum);
   r.Add("aten::cross", TranslateCross);

@@ -108,12 +108,14 @@ void TranslateBceWithLogits(TranslationContext& ctx) {
 }
 
 // aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0,
-// int reduction=1): max(0, -y (x1 - x2) + margin).
+// int reduction=1): max(0, -y (x1 - x2) + margin); -y (x1 - x2) in the inputs' type (integers
+// wrap, as in PyTorch, before the float margin makes the loss floating).
 void TranslateMarginRanking(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  std::string d = ctx.Op("Sub", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)});
-  std::string loss = ClampMin0(ctx, ctx.Op("Add", {ctx.Op("Neg", {ctx.Op("Mul", {ctx.OperandAs(2, dt), d})}),
-                                                   ctx.ConstScalar(ctx.ConstDouble(3, "margin"), dt)}), dt);
+  DType in = PromoteTypes(PromoteTypes(ctx.InDType(0), ctx.InDType(1)), ctx.InDType(2));
+  std::string d = ctx.Op("Sub", {ctx.OperandAs(0, in), ctx.OperandAs(1, in)});
+  std::string ranked = ctx.Cast(ctx.Op("Neg", {ctx.Op("Mul", {ctx.OperandAs(2, in), d})}), in, dt);
+  std::string loss = ClampMin0(ctx, ctx.Op("Add", {ranked, ctx.ConstScalar(ctx.ConstDouble(3, "margin"), dt)}), dt);
   ctx.SetOutput(0, Reduced(ctx, loss, ctx.ConstInt(4, "reduction")));
 }
 
@@ -136,10 +138,11 @@ void TranslateCosineEmbedding(TranslationContext& ctx) {
   ctx.SetOutput(0, Reduced(ctx, loss, ctx.ConstInt(4, "reduction")));
 }
 
-// ||a - b + eps||_p over the last dim (aten::pairwise_distance).
+// ||a - b + eps||_p over the last dim (aten::pairwise_distance); a - b in the operands' type
+// `in` (integers wrap, as in PyTorch), the rest in dt.
 std::string PairwiseDistance(TranslationContext& ctx, const std::string& a, const std::string& b, double p, double eps,
-                             int64_t last, DType dt) {
-  std::string d = ctx.Op("Abs", {ctx.Op("Add", {ctx.Op("Sub", {a, b}), ctx.ConstScalar(eps, dt)})});
+                             int64_t last, DType in, DType dt) {
+  std::string d = ctx.Op("Abs", {ctx.Op("Add", {ctx.Cast(ctx.Op("Sub", {a, b}), in, dt), ctx.ConstScalar(eps, dt)})});
   if (p == 1) return Reduce(ctx, "ReduceSum", d, {last}, false);
   if (p == 2) return Reduce(ctx, "ReduceL2", d, {last}, false);
   std::string sum = Reduce(ctx, "ReduceSum", ctx.Op("Pow", {d, ctx.ConstScalar(p, dt)}), {last}, false);
@@ -151,13 +154,14 @@ std::string PairwiseDistance(TranslationContext& ctx, const std::string& a, cons
 // max(0, margin + d(a, p) - d(a, n)), d(a, n) the smaller of d(a, n) and d(p, n) with swap.
 void TranslateTripletMargin(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  std::string a = ctx.OperandAs(0, dt), pos = ctx.OperandAs(1, dt), neg = ctx.OperandAs(2, dt);
+  DType in = PromoteTypes(PromoteTypes(ctx.InDType(0), ctx.InDType(1)), ctx.InDType(2));
+  std::string a = ctx.OperandAs(0, in), pos = ctx.OperandAs(1, in), neg = ctx.OperandAs(2, in);
   double p = ctx.ConstDouble(4, "p"), eps = ctx.ConstDouble(5, "eps");
   if (p <= 0) throw UnsupportedError(ctx.node().Key() + ": p must be positive");
   int64_t last = std::max({ctx.Rank(0), ctx.Rank(1), ctx.Rank(2)}) - 1;
-  std::string d_pos = PairwiseDistance(ctx, a, pos, p, eps, last, dt);
-  std::string d_neg = PairwiseDistance(ctx, a, neg, p, eps, last, dt);
-  if (ctx.ConstBool(6, "swap")) d_neg = ctx.Op("Min", {d_neg, PairwiseDistance(ctx, pos, neg, p, eps, last, dt)});
+  std::string d_pos = PairwiseDistance(ctx, a, pos, p, eps, last, in, dt);
+  std::string d_neg = PairwiseDistance(ctx, a, neg, p, eps, last, in, dt);
+  if (ctx.ConstBool(6, "swap")) d_neg = ctx.Op("Min", {d_neg, PairwiseDistance(ctx, pos, neg, p, eps, last, in, dt)});
   std::string loss = ClampMin0(ctx, ctx.Op("Sub", {ctx.Op("Add", {ctx.ConstScalar(ctx.ConstDouble(3, "margin"), dt), d_pos}), d_neg}), dt);
   ctx.SetOutput(0, Reduced(ctx, loss, ctx.ConstInt(7, "reduction")));
 }
@@ -194,6 +198,10 @@ ClassInputs BatchedClassInputs(TranslationContext& ctx, const std::string& x) {
     in.unbatched = true;
     in.x = Unsqueeze(ctx, in.x, {0});
     in.target = Unsqueeze(ctx, in.target, {0});
+  } else if (ctx.Rank(0) == 0) {  // one sample of one class
+    in.unbatched = true;
+    in.x = Reshape(ctx, in.x, {1, 1});
+    in.target = Reshape(ctx, in.target, {1});
   }
   return in;
 }
@@ -318,11 +326,11 @@ void TranslateMultiMargin(TranslationContext& ctx) {
 // target, divided by the class count C ([N, C, C] pairs).
 void TranslateMultilabelMargin(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  bool single = ctx.Rank(0) == 1;
+  bool single = ctx.Rank(0) <= 1;
   std::string x = ctx.OperandAs(0, dt), t = ctx.OperandAs(1, DType::kInt64);
   if (single) {
-    x = Unsqueeze(ctx, x, {0});
-    t = Unsqueeze(ctx, t, {0});
+    x = Reshape(ctx, x, {1, -1});
+    t = Reshape(ctx, t, {1, -1});
   }
   std::string ended = ctx.Op("CumSum", {ctx.Cast(ctx.Op("Equal", {t, ctx.ConstInt64(-1)}), DType::kBool, DType::kInt64),
                                         ctx.ConstInt64(1)});

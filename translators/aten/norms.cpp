@@ -137,10 +137,12 @@ void TranslateCosineSimilarity(TranslationContext& ctx) {
 }
 
 // aten::pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False):
-// the p-norm of x1 - x2 + eps over the last dim.
+// the p-norm of x1 - x2 + eps over the last dim; x1 - x2 in the inputs' type (integers wrap,
+// as in PyTorch, before eps makes it floating).
 void TranslatePairwiseDistance(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
-  std::string diff = ctx.Op("Add", {ctx.Op("Sub", {ctx.OperandAs(0, dt), ctx.OperandAs(1, dt)}),
+  DType in = PromoteTypes(ctx.InDType(0), ctx.InDType(1));
+  std::string diff = ctx.Op("Add", {ctx.Cast(ctx.Op("Sub", {ctx.OperandAs(0, in), ctx.OperandAs(1, in)}), in, dt),
                                     ctx.ConstScalar(ctx.ConstDouble(3, "eps"), dt)});
   int64_t last = std::max(ctx.Rank(0), ctx.Rank(1)) - 1;
   ctx.SetOutput(0, VectorNorm(ctx, diff, dt, ctx.ConstDouble(2, "p"), {last}, ctx.ConstBool(4, "keepdim")));
@@ -203,6 +205,13 @@ void RegisterNorms(Registry& r) {
   r.Add("aten::linalg_norm", TranslateLinalgNorm);
   r.Add("aten::linalg_matrix_norm", TranslateLinalgMatrixNorm);
   r.Add("aten::cosine_similarity", TranslateCosineSimilarity);
+  // aten::dist(Tensor self, Tensor other, Scalar p=2): the p-norm of every element of
+  // self - other (broadcast), as a 0-d tensor.
+  r.Add("aten::dist", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string diff = c.Op("Sub", {c.OperandAs(0, dt), c.OperandAs(1, dt)});
+    c.SetOutput(0, VectorNorm(c, diff, dt, c.ConstDouble(2, "p"), {}, false));
+  });
   r.Add("aten::pairwise_distance", TranslatePairwiseDistance);
   r.Add("aten::_cdist_forward", TranslateCdist);
   r.Add("aten::cdist", TranslateCdist);  // TorchScript keeps the composite

@@ -169,8 +169,36 @@ void TranslateChannelShuffle(TranslationContext& ctx) {
 
 }  // namespace
 
+// aten::hsplit / vsplit / dsplit .int(Tensor self, int sections) and .array(Tensor self,
+// int[] indices): tensor_split along dim 1 (dim 0 for 1-D tensors), 0 or 2; sections must
+// divide the dim.
+void TranslateNamedSplit(TranslationContext& ctx, int64_t dim) {
+  auto total = ctx.Meta(0).StaticDim(dim);
+  if (!total) throw UnsupportedError(ctx.node().Key() + " along a dynamic dimension");
+  std::vector<int64_t> sizes;
+  if (ctx.node().overload == "int") {
+    int64_t n = ctx.ConstInt(1, "sections");
+    if (n <= 0 || *total % n != 0)
+      throw UnsupportedError(ctx.node().Key() + ": " + std::to_string(n) + " sections do not divide a dim of " + std::to_string(*total));
+    sizes.assign(static_cast<size_t>(n), *total / n);
+  } else {
+    int64_t start = 0;
+    for (int64_t index : ctx.ConstInts(1, "indices")) {
+      int64_t end = std::clamp<int64_t>(index < 0 ? index + *total : index, start, *total);
+      sizes.push_back(end - start);
+      start = end;
+    }
+    sizes.push_back(*total - start);
+  }
+  auto outs = ctx.OpMulti("Split", {ctx.Input(0), ctx.ConstInt64s(sizes)}, sizes.size(), {{"axis", dim}});
+  ctx.SetOutputBinding(0, ListOf(outs));
+}
+
 void RegisterRearrange(Registry& r) {
   r.SetFamily("rearrange");
+  r.Add("aten::hsplit", [](TranslationContext& c) { TranslateNamedSplit(c, c.Rank(0) == 1 ? 0 : 1); });
+  r.Add("aten::vsplit", [](TranslationContext& c) { TranslateNamedSplit(c, 0); });
+  r.Add("aten::dsplit", [](TranslationContext& c) { TranslateNamedSplit(c, 2); });
   r.Add("aten::tile", TranslateTile);
   r.Add("aten::repeat_interleave.self_int", TranslateRepeatInterleave);
   r.Add("aten::repeat_interleave.self_Tensor", TranslateRepeatInterleaveTensor);

@@ -281,6 +281,20 @@ void TranslateSearchSorted(TranslationContext& ctx, bool bucketize) {
 
 void RegisterReduction(Registry& r) {
   r.SetFamily("reduction");
+  // aten::sum_to_size(Tensor self, SymInt[] size): summed down to `size`, the broadcast
+  // target: leading extra dims summed away, dims of size 1 in `size` summed with keepdim.
+  r.Add("aten::sum_to_size", [](TranslationContext& c) {
+    std::vector<int64_t> size = c.ConstInts(1, "size"), shape = StaticShape(c, 0);
+    if (size.size() > shape.size()) throw UnsupportedError("aten::sum_to_size: size has more dims than the tensor");
+    const size_t lead = shape.size() - size.size();
+    std::vector<int64_t> dims;
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (d < lead || (size[d - lead] == 1 && shape[d] != 1)) dims.push_back(static_cast<int64_t>(d));
+    DType dt = c.OutDType();
+    std::string x = c.OperandAs(0, dt);
+    if (dims.empty()) return c.SetOutput(0, c.Op("Identity", {x}));
+    c.SetOutput(0, c.Op("Reshape", {Reduce(c, "ReduceSum", x, dims, true), c.ConstInt64s(size)}));
+  });
   r.Add("aten::count_nonzero", TranslateCountNonzero);
   r.Add("aten::nansum", [](TranslationContext& c) { TranslateNanReduce(c, false); });
   r.Add("aten::nanmean", [](TranslationContext& c) { TranslateNanReduce(c, true); });

@@ -1,4 +1,5 @@
 // Shape and view ops: reshape, permute, concatenate, split, slice, expand, pad.
+#include <algorithm>
 #include <limits>
 
 #include <optional>
@@ -348,6 +349,31 @@ void TranslateRepeat(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Tile", {x, repeats}));
 }
 
+// x rolled by 0 < s < n along dim (of static size n): the last s elements first.
+std::string Rolled(TranslationContext& ctx, const std::string& x, int64_t dim, int64_t n, int64_t s) {
+  std::string tail = ctx.Op("Slice", {x, ctx.ConstInt64s({n - s}), ctx.ConstInt64s({n}), ctx.ConstInt64s({dim})});
+  std::string head = ctx.Op("Slice", {x, ctx.ConstInt64s({0}), ctx.ConstInt64s({n - s}), ctx.ConstInt64s({dim})});
+  return ctx.Op("Concat", {tail, head}, {{"axis", dim}});
+}
+
+// aten::fft_fftshift / fft_ifftshift(Tensor self, int[1]? dim=None): rolled by n / 2 (by
+// -(n / 2)) along each dim, every dim when None.
+void TranslateFftShift(TranslationContext& ctx, bool inverse) {
+  int64_t rank = ctx.Rank(0);
+  std::vector<int64_t> dims;
+  if (auto given = ctx.OptionalConstInts(1, "dim")) dims = *given;
+  else for (int64_t d = 0; d < rank; ++d) dims.push_back(d);
+  std::string x = ctx.Input(0);
+  for (int64_t d : dims) {
+    int64_t dim = NormalizeAxis(d, rank);
+    auto n = ctx.Meta(0).StaticDim(dim);
+    if (!n) throw UnsupportedError(ctx.node().Key() + " along a dynamic dimension");
+    int64_t s = inverse ? *n - *n / 2 : *n / 2;
+    if (s > 0 && s < *n) x = Rolled(ctx, x, dim, *n, s);
+  }
+  ctx.SetOutput(0, ctx.Op("Identity", {x}));
+}
+
 // aten::roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor
 void TranslateRoll(TranslationContext& ctx) {
   auto shifts = ctx.ConstInts(1, "shifts");
@@ -372,9 +398,7 @@ void TranslateRoll(TranslationContext& ctx) {
     if (n == 0) continue;
     int64_t s = ((shifts[k] % n) + n) % n;
     if (s == 0) continue;
-    std::string tail = ctx.Op("Slice", {x, ctx.ConstInt64s({n - s}), ctx.ConstInt64s({n}), ctx.ConstInt64s({dim})});
-    std::string head = ctx.Op("Slice", {x, ctx.ConstInt64s({0}), ctx.ConstInt64s({n - s}), ctx.ConstInt64s({dim})});
-    x = ctx.Op("Concat", {tail, head}, {{"axis", dim}});
+    x = Rolled(ctx, x, dim, n, s);
   }
   if (flat) x = Reshape(ctx, x, shape);
   ctx.SetOutput(0, ctx.Op("Identity", {x}));
@@ -454,10 +478,36 @@ void EmitCircularPad(TranslationContext& ctx, const std::vector<int64_t>& torch_
   ctx.SetOutput(0, x == input ? ctx.Op("Identity", {x}) : x);
 }
 
+// Replicate padding with a negative pad: PyTorch reads element clamp(i - left, 0, n - 1)
+// for output position i, so a crop can go past the elements the other side repeats (ONNX
+// Pad crops first, and ONNX Runtime refuses an edge pad of what is left).
+void EmitReplicatePadByGather(TranslationContext& ctx, const std::vector<int64_t>& torch_pads) {
+  std::string x = ctx.Input(0);
+  int64_t rank = ctx.Rank(0);
+  for (size_t k = 0; k + 1 < torch_pads.size(); k += 2) {
+    int64_t axis = rank - 1 - static_cast<int64_t>(k / 2);
+    int64_t left = torch_pads[k], right = torch_pads[k + 1];
+    if (left == 0 && right == 0) continue;
+    std::string n = DimOf(ctx, x, axis);
+    std::string length = ctx.Op("Add", {n, ctx.ConstInt64(left + right)});
+    std::string source = ctx.Op("Sub", {Arange(ctx, length), ctx.ConstInt64(left)});
+    source = ctx.Op("Clip", {source, ctx.ConstInt64(0), ctx.Op("Sub", {n, ctx.ConstInt64(1)})});
+    x = ctx.Op("Gather", {x, source}, {{"axis", axis}});
+  }
+  ctx.SetOutput(0, ctx.Op("Identity", {x}));
+}
+
+void EmitReplicatePad(TranslationContext& ctx, const std::vector<int64_t>& torch_pads) {
+  if (std::any_of(torch_pads.begin(), torch_pads.end(), [](int64_t p) { return p < 0; }))
+    return EmitReplicatePadByGather(ctx, torch_pads);
+  EmitPad(ctx, "edge", torch_pads, std::nullopt);
+}
+
 // aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor
 void TranslatePad(TranslationContext& ctx) {
   std::string mode = ctx.ConstString(2, "mode");
   if (mode == "circular") return EmitCircularPad(ctx, ctx.ConstInts(1, "pad"));
+  if (mode == "replicate" && ctx.IsConstant(1)) return EmitReplicatePad(ctx, ctx.ConstInts(1, "pad"));
   std::string onnx_mode = mode == "constant" ? "constant" : mode == "reflect" ? "reflect" : mode == "replicate" ? "edge" : "";
   if (onnx_mode.empty()) throw UnsupportedError("pad mode '" + mode + "' is not supported");
   if (!ctx.IsConstant(1)) return EmitPad(ctx, onnx_mode, {}, ctx.OptionalConstDouble(3, "value"), ctx.IntListInput(1));
@@ -540,6 +590,8 @@ void RegisterShape(Registry& r) {
   r.Add("aten::expand_as", TranslateExpandAs);
   r.Add("aten::repeat", TranslateRepeat);
   r.Add("aten::roll", TranslateRoll);
+  r.Add("aten::fft_fftshift", [](TranslationContext& c) { TranslateFftShift(c, false); });
+  r.Add("aten::fft_ifftshift", [](TranslationContext& c) { TranslateFftShift(c, true); });
   r.Add("aten::unfold", TranslateUnfold);
   r.Add("aten::constant_pad_nd", TranslateConstantPad);
   r.Add("aten::pad", TranslatePad);
@@ -549,7 +601,7 @@ void RegisterShape(Registry& r) {
     r.Add("aten::reflection_pad" + n + "d",
           [](TranslationContext& c) { EmitPad(c, "reflect", c.ConstInts(1, "padding"), std::nullopt); });
     r.Add("aten::replication_pad" + n + "d",
-          [](TranslationContext& c) { EmitPad(c, "edge", c.ConstInts(1, "padding"), std::nullopt); });
+          [](TranslationContext& c) { EmitReplicatePad(c, c.ConstInts(1, "padding")); });
   }
 }
 

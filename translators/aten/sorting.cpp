@@ -44,6 +44,11 @@ void TranslateTopK(TranslationContext& ctx) {
 void RegisterSorting(Registry& r) {
   r.SetFamily("sorting");
   r.Add("aten::sort", [](TranslationContext& c) { TranslateSort(c, false); });
+  // aten::msort(Tensor self): the values sorted along dim 0.
+  r.Add("aten::msort", [](TranslationContext& c) {
+    if (c.Rank(0) == 0) return c.SetOutput(0, c.Op("Identity", {c.Input(0)}));
+    c.SetOutput(0, StableSort(c, c.Input(0), c.InDType(0), 0, false).values);
+  });
   r.Add("aten::argsort", [](TranslationContext& c) { TranslateSort(c, true); });
   r.Add("aten::topk", TranslateTopK);
 }

@@ -243,11 +243,14 @@ void RegisterTensorOps(Registry& r) {
   // aten::one_hot(Tensor self, int num_classes=-1) -> Tensor (int64)
   r.Add("aten::one_hot", [](TranslationContext& c) {
     std::string indices = c.Cast(c.Input(0), c.InDType(0), DType::kInt64);
+    const bool scalar = c.Rank(0) == 0;  // ONNX OneHot wants indices of rank >= 1
+    if (scalar) indices = c.Op("Reshape", {indices, c.ConstInt64s({1})});
     int64_t classes = c.ConstInt(1, "num_classes");
     std::string depth = classes >= 0 ? c.ConstInt64s({classes})
                                      : Reshape(c, c.Op("Add", {Reduce(c, "ReduceMax", indices, {}, false),
                                                                c.ConstInt64(1)}), {1});
-    c.SetOutput(0, c.Op("OneHot", {indices, depth, c.ConstInt64s({0, 1})}, {{"axis", int64_t{-1}}}));
+    std::string hot = c.Op("OneHot", {indices, depth, c.ConstInt64s({0, 1})}, {{"axis", int64_t{-1}}});
+    c.SetOutput(0, scalar ? Squeeze(c, hot, {0}) : hot);
   });
   r.Add("aten::gather", TranslateGather);
   r.Add("aten::embedding", TranslateEmbedding);

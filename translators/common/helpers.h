@@ -120,32 +120,20 @@ inline std::string SlidingWindows(TranslationContext& ctx, const std::string& x,
   return ctx.Op("Gather", {x, index}, {{"axis", axis}});
 }
 
+// Integer division rounding toward -inf (ONNX Div on integers truncates).
+inline std::string IntFloorDiv(TranslationContext& ctx, const std::string& a, const std::string& b, DType dt) {
+  std::string q = ctx.Op("Div", {a, b});
+  std::string r = ctx.Op("Sub", {a, ctx.Op("Mul", {q, b})});
+  std::string zero = ctx.ConstScalar(0, dt);
+  std::string nonzero = ctx.Op("Not", {ctx.Op("Equal", {r, zero})});
+  std::string signs_differ = ctx.Op("Xor", {ctx.Op("Less", {r, zero}), ctx.Op("Less", {b, zero})});
+  std::string adjust = ctx.Cast(ctx.Op("And", {nonzero, signs_differ}), DType::kBool, dt);
+  return ctx.Op("Sub", {q, adjust});
+}
+
 // The coordinates of x's non-zero (True) elements, one row each: [count, rank(x)].
 inline std::string NonZeroPositions(TranslationContext& ctx, const std::string& x) {
   return ctx.Op("Transpose", {ctx.Op("NonZero", {x})}, {{"perm", std::vector<int64_t>{1, 0}}});
-}
-
-// Where(cond, a, b) for values of `dtype`. ONNX Runtime has no bool Where kernel, so bool
-// values go through uint8.
-inline std::string Select(TranslationContext& ctx, const std::string& cond, const std::string& a, const std::string& b,
-                          DType dtype) {
-  if (dtype != DType::kBool) return ctx.Op("Where", {cond, a, b});
-  std::string picked = ctx.Op("Where", {cond, ctx.Cast(a, DType::kBool, DType::kUInt8), ctx.Cast(b, DType::kBool, DType::kUInt8)});
-  return ctx.Cast(picked, DType::kUInt8, DType::kBool);
-}
-
-// ctx.Op for an op on values of `dt`. ONNX Runtime's CPU kernels of some ops take float32
-// only (checked against onnxruntime 1.30; Celu is float-only in the ONNX spec itself): for
-// those, float64 operands are computed in float32 and cast back, so a float64 model still
-// runs. Every other op keeps its precision.
-inline std::string FloatKernelOp(TranslationContext& ctx, DType dt, const std::string& op, std::vector<std::string> inputs,
-                                 const Attrs& attrs = {}) {
-  static const std::set<std::string> kFloat32Only{"Erf",   "Elu",  "Selu", "Celu",  "Softplus", "Softsign", "Gelu", "Mish",
-                                                  "HardSigmoid", "HardSwish", "ThresholdedRelu", "Tan", "Asin",
-                                                  "Acos",  "Atan", "Sinh", "Cosh",  "Asinh",    "Acosh", "Atanh"};
-  if (dt != DType::kFloat64 || !kFloat32Only.count(op)) return ctx.Op(op, inputs, attrs);
-  for (auto& in : inputs) in = ctx.Cast(in, DType::kFloat64, DType::kFloat32);
-  return ctx.Cast(ctx.Op(op, inputs, attrs), DType::kFloat32, DType::kFloat64);
 }
 
 // A list value (split, unbind, ...) made of ONNX values.
