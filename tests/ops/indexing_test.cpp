@@ -148,3 +148,18 @@ TEST_CASE("aten::select_scatter (functionalized x[:, i] = v), negative indices",
   REQUIRE_VERIFIED(RunBody("indexing", "select_scatter", "torch.select_scatter(x, y, 1, 2)", {Shape({3, 4, 2}), Shape({3, 2})}));
   REQUIRE_VERIFIED(RunBody("indexing", "select_scatter_neg", "torch.select_scatter(x, y, 0, -1)", {Shape({3, 4}), Shape({4})}));
 }
+
+TEST_CASE("advanced indexing with several index tensors: non-adjacent, broadcast, with slices and None, "
+          "in reads and in index_put", "[ops][indexing]") {
+  std::vector<TensorSpec> in{Shape({5, 6, 7, 8}), IntData({3}, {0, 2, 4}), IntData({3}, {1, 3, 5})};
+  REQUIRE_VERIFIED(RunBody("indexing", "advanced_reads",
+                           "return x[y, :, z], x[:, y, None, z], x[y[:, None], z], x[:, :, y, z], x[y, z, :, y], "
+                           "x[y, 1:3, 2], x[y[:, None, None], :, z[None, :, None], y[None, None, :]], x[-1, y, ::2, z]",
+                           in));
+  in.push_back(Shape({3, 6, 8}));
+  REQUIRE_VERIFIED(RunBody("indexing", "advanced_writes",
+                           "a = x.clone()\na[y, :, z] = u\nb = x.clone()\nb[:, y, z] += 1.0\nc = x.clone()\n"
+                           "c[y[:, None], z] = 0.0\nd = x.clone()\nd[y, 1:3, z] = 5.0\ne = x.clone()\ne[:, :, y, z] = -2.0\n"
+                           "return a, b, c, d, e",
+                           in));
+}

@@ -233,3 +233,8 @@ TEST_CASE("aten::hsplit / vsplit / dsplit / fft_fftshift / fft_ifftshift / _safe
                                  "ops.aten.as_strided_copy(x, [2, 2], [1, 3]), torch.trapz(x), torch.trapz(x, x.cumsum(2)), "
                                  "torch.linalg_diagonal(x), ops.aten.linalg_diagonal(x, offset=1, dim1=0, dim2=2)", kCube));
 }
+
+TEST_CASE("aten::mvlgamma / special_multigammaln (p = 1, 2, 5)", "[ops][special]") {
+  REQUIRE_VERIFIED(Run("mvlgamma", "torch.mvlgamma(x.abs() + 3.0, 5), torch.mvlgamma(x + 2.0, 1), "
+                                   "torch.mvlgamma(x.double().abs() + 1.0, 2)", kCube));
+}

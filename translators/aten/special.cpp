@@ -217,19 +217,34 @@ Lanczos LanczosAt(TranslationContext& ctx, const std::string& x) {
   return l;
 }
 
-// aten::lgamma(Tensor self) -> Tensor: Lanczos for x >= 0.5, the reflection formula
+// lgamma of a float64 value: Lanczos for x >= 0.5, the reflection formula
 // lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x) below.
-void TranslateLgamma(TranslationContext& ctx) {
-  DType dt = ctx.OutDType();
+std::string LgammaOf(TranslationContext& ctx, const std::string& x) {
   auto c = [&](double v) { return ctx.ConstScalar(v, DType::kFloat64); };
-  std::string x = ctx.OperandAs(0, DType::kFloat64);
   std::string reflect = ctx.Op("Less", {x, c(0.5)});
   Lanczos l = LanczosAt(ctx, ctx.Op("Where", {reflect, ctx.Op("Sub", {c(1.0), x}), x}));
   std::string lanczos = ctx.Op("Add", {ctx.Op("Sub", {ctx.Op("Mul", {ctx.Op("Add", {l.z, c(0.5)}), ctx.Op("Log", {l.t})}), l.t}),
                                        ctx.Op("Add", {c(0.5 * std::log(2 * kPi)), ctx.Op("Log", {l.series})})});
   std::string sin_pi_x = ctx.Op("Abs", {ctx.Op("Sin", {ctx.Op("Mul", {x, c(kPi)})})});
   std::string reflected = ctx.Op("Sub", {ctx.Op("Log", {ctx.Op("Div", {c(kPi), sin_pi_x})}), lanczos});
-  ctx.SetOutput(0, ctx.Cast(ctx.Op("Where", {reflect, reflected, lanczos}), DType::kFloat64, dt));
+  return ctx.Op("Where", {reflect, reflected, lanczos});
+}
+
+// aten::lgamma(Tensor self) -> Tensor
+void TranslateLgamma(TranslationContext& ctx) {
+  ctx.SetOutput(0, ctx.Cast(LgammaOf(ctx, ctx.OperandAs(0, DType::kFloat64)), DType::kFloat64, ctx.OutDType()));
+}
+
+// aten::mvlgamma(Tensor self, int p): the multivariate log-gamma function,
+// p (p - 1) / 4 log(pi) + sum_{j < p} lgamma(x - j / 2). (PyTorch requires x > (p - 1) / 2.)
+void TranslateMvlgamma(TranslationContext& ctx) {
+  int64_t p = ctx.ConstInt(1, "p");
+  if (p < 1) throw UnsupportedError("aten::mvlgamma: p must be at least 1");
+  std::string x = ctx.OperandAs(0, DType::kFloat64);
+  std::string sum = ctx.ConstScalar(static_cast<double>(p * (p - 1)) / 4.0 * std::log(kPi), DType::kFloat64);
+  for (int64_t j = 0; j < p; ++j)
+    sum = ctx.Op("Add", {sum, LgammaOf(ctx, ctx.Op("Sub", {x, ctx.ConstScalar(static_cast<double>(j) / 2.0, DType::kFloat64)}))});
+  ctx.SetOutput(0, ctx.Cast(sum, DType::kFloat64, ctx.OutDType()));
 }
 
 // aten::digamma(Tensor self) -> Tensor, the derivative of lgamma: log(t) - 7 / t + S' / S for
@@ -381,6 +396,8 @@ void RegisterSpecial(Registry& r) {
   r.Add("aten::special_logit", TranslateLogit);
   r.Add("aten::heaviside", TranslateHeaviside);
   r.Add("aten::signbit", TranslateSignbit);
+  r.Add("aten::mvlgamma", TranslateMvlgamma);
+  r.AddAlias("aten::special_multigammaln", "aten::mvlgamma");
   r.Add("aten::copysign", TranslateCopysign);
   r.Add("aten::hypot", TranslateHypot);
   r.Add("aten::float_power", TranslateFloatPower);
