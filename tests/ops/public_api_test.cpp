@@ -238,3 +238,18 @@ TEST_CASE("aten::mvlgamma / special_multigammaln (p = 1, 2, 5)", "[ops][special]
   REQUIRE_VERIFIED(Run("mvlgamma", "torch.mvlgamma(x.abs() + 3.0, 5), torch.mvlgamma(x + 2.0, 1), "
                                    "torch.mvlgamma(x.double().abs() + 1.0, 2)", kCube));
 }
+
+TEST_CASE("aten::diagflat / diagonal_scatter / nonzero_static / combinations / linalg_vander / logspace",
+          "[ops][layout]") {
+  REQUIRE_VERIFIED(Run("diagflat", "torch.diagflat(x[0]), torch.diagflat(x[1, 0], 2), torch.diagflat(x[0, :, :2], -1)", kCube));
+  REQUIRE_VERIFIED(Run("diagonal_scatter", "torch.diagonal_scatter(x, y), torch.diagonal_scatter(x, y.t()[:, :3] * 3.0, 1, 1, 2), "
+                                           "torch.diagonal_scatter(x, y[:2, :2], -2, -1, 1)", {Shape({2, 3, 4}), Shape({4, 2})}));
+  REQUIRE_VERIFIED(Run("nonzero_static", "torch.nonzero_static(x > 0.0, size=30), torch.nonzero_static(x > 0.0, size=2, fill_value=7), "
+                                         "torch.nonzero_static(x[0, 0, 0] > -9.0, size=3)", kCube));
+  REQUIRE_VERIFIED(Run("combinations", "torch.combinations(x[0, 0]), torch.combinations(x[0, 0], 3), "
+                                       "torch.combinations(x[1, 1], 2, True)", kCube));
+  REQUIRE_VERIFIED(Run("vander", "torch.linalg_vander(x[0]), torch.linalg_vander(x[1], N=6), torch.linalg_vander(y)",
+                       {Shape({2, 3, 4}), IntData({3}, {2, -3, 0})}));
+  REQUIRE_VERIFIED(Run("logspace", "torch.logspace(x[0, 0, 0], x[0, 0, 1] + 2.0, 5) + torch.logspace(-1.0, 2.0, 4, 2.0).sum()",
+                       kCube));
+}

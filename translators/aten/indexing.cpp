@@ -156,24 +156,26 @@ void TranslateTrilu(TranslationContext& ctx, bool upper) {
 
 // aten::diag(Tensor self, int diagonal=0): a vector becomes a diagonal matrix, a matrix
 // gives its diagonal. Needs static sizes.
+// The square matrix with the n values of 1-D x on its k-th diagonal, zeros elsewhere.
+std::string DiagMatrix(TranslationContext& ctx, const std::string& x, int64_t n, int64_t k, DType dt) {
+  int64_t size = n + std::abs(k);
+  // out[i, j] = padded[j] where j = i + k: pad x to `size`, broadcast along rows, keep the k-th diagonal.
+  std::vector<int64_t> pads = k >= 0 ? std::vector<int64_t>{k, 0} : std::vector<int64_t>{0, -k};
+  std::string padded = ctx.Op("Pad", {x, ctx.ConstInt64s(pads)});
+  std::vector<uint8_t> eye(size * size, 0);
+  for (int64_t i = 0; i < size; ++i)
+    if (i + k >= 0 && i + k < size) eye[i * size + i + k] = 1;
+  std::string mask = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {size, size}, eye));
+  std::string rows = ctx.Op("Expand", {Unsqueeze(ctx, padded, {0}), ctx.ConstInt64s({size, size})});
+  return ctx.Op("Where", {mask, rows, Zero(ctx, dt)});
+}
+
 void TranslateDiag(TranslationContext& ctx) {
   int64_t k = ctx.ConstInt(1, "diagonal");
   auto shape = StaticShape(ctx, 0);
   DType dt = ctx.InDType(0);
   std::string x = ctx.Input(0);
-  if (shape.size() == 1) {
-    int64_t n = shape[0], size = n + std::abs(k);
-    // out[i, j] = padded[j] where j = i + k: pad x to `size`, broadcast along rows, keep the k-th diagonal.
-    std::vector<int64_t> pads = k >= 0 ? std::vector<int64_t>{k, 0} : std::vector<int64_t>{0, -k};
-    std::string padded = ctx.Op("Pad", {x, ctx.ConstInt64s(pads)});
-    std::vector<uint8_t> eye(size * size, 0);
-    for (int64_t i = 0; i < size; ++i)
-      if (i + k >= 0 && i + k < size) eye[i * size + i + k] = 1;
-    std::string mask = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {size, size}, eye));
-    std::string rows = ctx.Op("Expand", {Unsqueeze(ctx, padded, {0}), ctx.ConstInt64s({size, size})});
-    std::string zero = ctx.Cast(ctx.ConstScalar(0, DType::kFloat32), DType::kFloat32, dt);
-    return ctx.SetOutput(0, ctx.Op("Where", {mask, rows, zero}));
-  }
+  if (shape.size() == 1) return ctx.SetOutput(0, DiagMatrix(ctx, x, shape[0], k, dt));
   if (shape.size() != 2) throw UnsupportedError("diag of a rank-" + std::to_string(shape.size()) + " tensor");
   std::vector<int64_t> coords;
   for (int64_t i = 0; i < shape[0]; ++i)
@@ -187,28 +189,65 @@ void TranslateDiag(TranslationContext& ctx) {
 // aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)
 // The two dims move to the end and are flattened; the diagonal is a Gather of the flat
 // positions row * n2 + col, appended as the last dim as PyTorch does.
-void TranslateDiagonal(TranslationContext& ctx) {
-  int64_t rank = ctx.Rank(0);
-  if (rank < 2) throw UnsupportedError("diagonal needs at least 2 dims");
-  int64_t offset = ctx.ConstInt(1, "offset");
-  int64_t d1 = NormalizeAxis(ctx.ConstInt(2, "dim1"), rank), d2 = NormalizeAxis(ctx.ConstInt(3, "dim2"), rank);
-  if (d1 == d2) throw UnsupportedError("diagonal: dim1 and dim2 must differ");
-  auto n1 = ctx.Meta(0).StaticDim(d1), n2 = ctx.Meta(0).StaticDim(d2);
-  if (!n1 || !n2) throw UnsupportedError("diagonal: the two dims must be static");
-  std::vector<int64_t> perm, keep;
-  for (int64_t k = 0; k < rank; ++k)
-    if (k != d1 && k != d2) perm.push_back(k);
-  for (size_t k = 0; k < perm.size(); ++k) keep.push_back(0);
-  perm.push_back(d1);
-  perm.push_back(d2);
-  std::string moved = ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", perm}});
-  keep.push_back(*n1 * *n2);
-  std::string flat = ctx.Op("Reshape", {moved, ctx.ConstInt64s(keep)});
+// A diagonal of input 0 over two dims (arguments offset, dim1, dim2 at `first`, `first` + 1,
+// + 2): the other dims first, the two dims flattened last, and the flat positions
+// row * n2 + row + offset of the diagonal's elements.
+struct DiagonalLayout {
+  std::vector<int64_t> perm;  // the transpose that moves dim1, dim2 to the end
+  std::string flat;           // input 0 as [other dims..., n1 * n2]
   std::vector<int64_t> positions;
+  int64_t axis;               // the flattened axis
+};
+
+DiagonalLayout DiagonalOf(TranslationContext& ctx, size_t first) {
+  int64_t rank = ctx.Rank(0);
+  if (rank < 2) throw UnsupportedError(ctx.node().Key() + " needs at least 2 dims");
+  int64_t offset = ctx.ConstInt(first, "offset");
+  int64_t d1 = NormalizeAxis(ctx.ConstInt(first + 1, "dim1"), rank), d2 = NormalizeAxis(ctx.ConstInt(first + 2, "dim2"), rank);
+  if (d1 == d2) throw UnsupportedError(ctx.node().Key() + ": dim1 and dim2 must differ");
+  auto n1 = ctx.Meta(0).StaticDim(d1), n2 = ctx.Meta(0).StaticDim(d2);
+  if (!n1 || !n2) throw UnsupportedError(ctx.node().Key() + ": the two dims must be static");
+  DiagonalLayout l;
+  std::vector<int64_t> keep;
+  for (int64_t k = 0; k < rank; ++k)
+    if (k != d1 && k != d2) l.perm.push_back(k);
+  keep.assign(l.perm.size(), 0);
+  l.perm.push_back(d1);
+  l.perm.push_back(d2);
+  keep.push_back(*n1 * *n2);
+  l.flat = ctx.Op("Reshape", {ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", l.perm}}), ctx.ConstInt64s(keep)});
   for (int64_t row = std::max<int64_t>(0, -offset); row < *n1 && row + offset < *n2; ++row)
-    positions.push_back(row * *n2 + row + offset);
-  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {static_cast<int64_t>(positions.size())}, positions));
-  ctx.SetOutput(0, ctx.Op("Gather", {flat, idx}, {{"axis", static_cast<int64_t>(perm.size() - 2)}}));
+    l.positions.push_back(row * *n2 + row + offset);
+  l.axis = rank - 2;
+  return l;
+}
+
+void TranslateDiagonal(TranslationContext& ctx) {
+  DiagonalLayout l = DiagonalOf(ctx, 1);
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {static_cast<int64_t>(l.positions.size())}, l.positions));
+  ctx.SetOutput(0, ctx.Op("Gather", {l.flat, idx}, {{"axis", l.axis}}));
+}
+
+// aten::diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1):
+// self with that diagonal replaced by src ([other dims..., diagonal length]).
+void TranslateDiagonalScatter(TranslationContext& ctx) {
+  DiagonalLayout l = DiagonalOf(ctx, 2);
+  auto n = ctx.Meta(0).StaticDim(l.perm[l.perm.size() - 2]).value() * ctx.Meta(0).StaticDim(l.perm.back()).value();
+  std::vector<int64_t> source(static_cast<size_t>(n), 0);
+  std::vector<uint8_t> on_diagonal(static_cast<size_t>(n), 0);
+  for (size_t i = 0; i < l.positions.size(); ++i) {
+    source[static_cast<size_t>(l.positions[i])] = static_cast<int64_t>(i);
+    on_diagonal[static_cast<size_t>(l.positions[i])] = 1;
+  }
+  DType dt = ctx.OutDType();
+  std::string spread = ctx.Op("Gather", {ctx.OperandAs(1, dt), ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {n}, source))},
+                              {{"axis", l.axis}});
+  std::string mask = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {n}, on_diagonal));
+  std::string merged = ctx.Op("Where", {mask, spread, l.flat});
+  std::string moved_shape = ShapeOf(ctx, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", l.perm}}));
+  std::vector<int64_t> inverse(l.perm.size());
+  for (size_t k = 0; k < l.perm.size(); ++k) inverse[static_cast<size_t>(l.perm[k])] = static_cast<int64_t>(k);
+  ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Op("Reshape", {merged, moved_shape})}, {{"perm", inverse}}));
 }
 
 // A 1-D value laid along `dim` of a rank-`rank` tensor: shape [1, .., n, .., 1].
@@ -383,6 +422,25 @@ void RegisterIndexing(Registry& r) {
   r.Add("aten::tril", {14, kMaxOpset}, [](TranslationContext& c) { TranslateTrilu(c, false); });
   r.Add("aten::diag", TranslateDiag);
   r.Add("aten::diagonal", TranslateDiagonal);
+  r.Add("aten::diagonal_scatter", TranslateDiagonalScatter);
+  // aten::diagflat(Tensor self, int offset=0): the flattened tensor on a diagonal.
+  r.Add("aten::diagflat", [](TranslationContext& c) {
+    int64_t n = 1;
+    for (int64_t d : StaticShape(c, 0)) n *= d;
+    c.SetOutput(0, DiagMatrix(c, Reshape(c, c.Input(0), {-1}), n, c.ConstInt(1, "offset"), c.InDType(0)));
+  });
+  // aten::nonzero_static(Tensor self, *, int size, int fill_value=-1): nonzero's rows cut or
+  // padded with fill_value to `size` rows.
+  r.Add("aten::nonzero_static", [](TranslationContext& c) {
+    int64_t size = c.ConstInt(1, "size"), rank = c.Rank(0);
+    std::string x = c.Input(0);
+    if (c.InDType(0) == DType::kFloat64) x = c.Op("Not", {c.Op("Equal", {x, Zero(c, DType::kFloat64)})});
+    std::string rows = NonZeroPositions(c, rank == 0 ? c.Op("Reshape", {x, c.ConstInt64s({1})}) : x);
+    int64_t width = std::max<int64_t>(rank, 1);
+    std::string fill = c.Op("Expand", {c.ConstInt64(c.ConstInt(2, "fill_value")), c.ConstInt64s({size, width})});
+    std::string padded = c.Op("Concat", {rows, fill}, {{"axis", int64_t{0}}});
+    c.SetOutput(0, c.Op("Slice", {padded, c.ConstInt64s({0, 0}), c.ConstInt64s({size, rank}), c.ConstInt64s({0, 1})}));
+  });
   r.Add("aten::select_scatter", TranslateSelectScatter);
   r.Add("aten::index_add", {16, kMaxOpset}, [](TranslationContext& c) { TranslateIndexAddCopy(c, true); });
   r.Add("aten::index_copy", [](TranslationContext& c) { TranslateIndexAddCopy(c, false); });

@@ -3,6 +3,7 @@
 // mH / adjoint, hstack / vstack / dstack / column_stack, atleast_1d/2d/3d, fliplr / flipud,
 // rot90, ravel; block_diag, cartesian_prod, diag_embed.
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "translators/common/helpers.h"
@@ -226,6 +227,26 @@ void RegisterLayout(Registry& r) {
   r.Add("aten::rot90", TranslateRot90);
   r.Add("aten::block_diag", TranslateBlockDiag);
   r.Add("aten::cartesian_prod", TranslateCartesianProd);
+  // aten::combinations(Tensor self, int r=2, bool with_replacement=False): the r-element
+  // combinations of a vector's elements in itertools' order, one per row ([0] rows when none).
+  r.Add("aten::combinations", [](TranslationContext& c) {
+    int64_t n = StaticShape(c, 0).at(0), k = c.ConstInt(1, "r");
+    bool replacement = c.ConstBool(2, "with_replacement");
+    if (k <= 0) throw UnsupportedError("aten::combinations with r = " + std::to_string(k) + " (PyTorch returns an empty 1-D tensor)");
+    std::vector<int64_t> rows, pick(static_cast<size_t>(k));
+    std::function<void(int64_t, int64_t)> choose = [&](int64_t slot, int64_t from) {
+      if (slot == k) return rows.insert(rows.end(), pick.begin(), pick.end()), void();
+      for (int64_t i = from; i < n; ++i) {
+        pick[static_cast<size_t>(slot)] = i;
+        choose(slot + 1, replacement ? i : i + 1);
+      }
+    };
+    choose(0, 0);
+    int64_t count = static_cast<int64_t>(rows.size()) / k;
+    std::string index = c.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {count, k}, rows));
+    c.SetOutput(0, c.Op("Gather", {c.Input(0), index}, {{"axis", int64_t{0}}}));
+  });
+
   r.Add("aten::diag_embed", TranslateDiagEmbed);
   r.Add("aten::ravel", [](TranslationContext& c) { c.SetOutput(0, Reshape(c, c.Input(0), {-1})); });
 }

@@ -342,6 +342,17 @@ void RegisterLinalg(Registry& r) {
     c.SetOutput(0, Reduce(c, "ReduceSum", c.Op("Mul", {c.OperandAs(0, dt), c.OperandAs(1, dt)}),
                           {NormalizeAxis(c.ConstInt(2, "dim"), rank)}, false));
   });
+  // aten::linalg_vander(Tensor x, *, SymInt? N=None): [..., n] -> [..., n, N], the powers
+  // x^0, ..., x^(N-1) (N = n by default).
+  r.Add("aten::linalg_vander", [](TranslationContext& c) {
+    DType dt = c.OutDType();
+    std::string x = c.OperandAs(0, dt);
+    if (c.Rank(0) == 0) x = Reshape(c, x, {1});  // a 0-d x is one point: [1, N]
+    auto n = c.OptionalConstInt(1, "N");
+    std::string count = n ? c.ConstInt64(*n) : DimOf(c, x, -1);
+    std::string exponents = c.Cast(Arange(c, count), DType::kInt64, dt);
+    c.SetOutput(0, c.Op("Pow", {Unsqueeze(c, x, {-1}), exponents}));
+  });
   r.Add("aten::t", TranslateT);
   r.Add("aten::einsum", TranslateEinsum);
   r.Add("aten::cross", TranslateCross);

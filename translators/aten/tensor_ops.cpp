@@ -174,6 +174,22 @@ void TranslateArange(TranslationContext& ctx) {
 
 }  // namespace
 
+namespace {
+
+// start + i * (end - start) / (steps - 1) for i < steps (inputs 0, 1, 2), in float64 like
+// PyTorch's CPU kernel.
+std::string LinspaceFloat64(TranslationContext& c) {
+  std::string start = c.ScalarInput(0, DType::kFloat64), end = c.ScalarInput(1, DType::kFloat64);
+  std::string steps = c.ScalarInput(2, DType::kInt64);
+  std::string index = c.Cast(c.Op("Range", {c.ConstInt64(0), steps, c.ConstInt64(1)}), DType::kInt64, DType::kFloat64);
+  std::string intervals = c.Cast(c.Op("Max", {c.Op("Sub", {steps, c.ConstInt64(1)}), c.ConstInt64(1)}), DType::kInt64,
+                                 DType::kFloat64);
+  std::string delta = c.Op("Div", {c.Op("Sub", {end, start}), intervals});
+  return c.Op("Add", {start, c.Op("Mul", {index, delta})});
+}
+
+}  // namespace
+
 void RegisterTensorOps(Registry& r) {
   r.SetFamily("tensor_ops");
   for (const char* op : {"aten::contiguous", "aten::clone", "aten::detach", "aten::alias", "aten::lift_fresh",
@@ -221,15 +237,12 @@ void RegisterTensorOps(Registry& r) {
   // aten::linspace(Scalar start, Scalar end, int steps, *, dtype, layout, device, pin_memory)
   // with run-time arguments (static ones are folded at capture):
   // start + i * (end - start) / (steps - 1), in float64 like PyTorch's CPU kernel, then cast.
-  r.Add("aten::linspace", [](TranslationContext& c) {
-    DType dt = c.OutDType();
-    std::string start = c.ScalarInput(0, DType::kFloat64), end = c.ScalarInput(1, DType::kFloat64);
-    std::string steps = c.ScalarInput(2, DType::kInt64);
-    std::string index = c.Cast(c.Op("Range", {c.ConstInt64(0), steps, c.ConstInt64(1)}), DType::kInt64, DType::kFloat64);
-    std::string intervals = c.Cast(c.Op("Max", {c.Op("Sub", {steps, c.ConstInt64(1)}), c.ConstInt64(1)}), DType::kInt64,
-                                   DType::kFloat64);
-    std::string delta = c.Op("Div", {c.Op("Sub", {end, start}), intervals});
-    c.SetOutput(0, c.Cast(c.Op("Add", {start, c.Op("Mul", {index, delta})}), DType::kFloat64, dt));
+  r.Add("aten::linspace", [](TranslationContext& c) { c.SetOutput(0, c.Cast(LinspaceFloat64(c), DType::kFloat64, c.OutDType())); });
+  // aten::logspace(Scalar start, Scalar end, int steps, float base=10.0, *, dtype, ...) (and the
+  // Tensor_Tensor / Tensor_Scalar / Scalar_Tensor overloads): base ** linspace, in float64.
+  r.Add("aten::logspace", [](TranslationContext& c) {
+    std::string base = c.ConstScalar(c.ConstDouble(3, "base"), DType::kFloat64);
+    c.SetOutput(0, c.Cast(c.Op("Pow", {base, LinspaceFloat64(c)}), DType::kFloat64, c.OutDType()));
   });
   // aten::eye(int n, *, dtype, ...) / eye.m(int n, int m, *, dtype, ...) with run-time sizes.
   r.Add("aten::eye", [](TranslationContext& c) {
