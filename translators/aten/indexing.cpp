@@ -194,7 +194,8 @@ void TranslateDiag(TranslationContext& ctx) {
 // row * n2 + row + offset of the diagonal's elements.
 struct DiagonalLayout {
   std::vector<int64_t> perm;  // the transpose that moves dim1, dim2 to the end
-  std::string flat;           // input 0 as [other dims..., n1 * n2]
+  std::string moved;          // input 0 so transposed
+  std::string flat;           // moved as [other dims..., n1 * n2]
   std::vector<int64_t> positions;
   int64_t axis;               // the flattened axis
 };
@@ -215,7 +216,8 @@ DiagonalLayout DiagonalOf(TranslationContext& ctx, size_t first) {
   l.perm.push_back(d1);
   l.perm.push_back(d2);
   keep.push_back(*n1 * *n2);
-  l.flat = ctx.Op("Reshape", {ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", l.perm}}), ctx.ConstInt64s(keep)});
+  l.moved = ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", l.perm}});
+  l.flat = ctx.Op("Reshape", {l.moved, ctx.ConstInt64s(keep)});
   for (int64_t row = std::max<int64_t>(0, -offset); row < *n1 && row + offset < *n2; ++row)
     l.positions.push_back(row * *n2 + row + offset);
   l.axis = rank - 2;
@@ -244,7 +246,7 @@ void TranslateDiagonalScatter(TranslationContext& ctx) {
                               {{"axis", l.axis}});
   std::string mask = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {n}, on_diagonal));
   std::string merged = ctx.Op("Where", {mask, spread, l.flat});
-  std::string moved_shape = ShapeOf(ctx, ctx.Op("Transpose", {ctx.Input(0)}, {{"perm", l.perm}}));
+  std::string moved_shape = ShapeOf(ctx, l.moved);
   std::vector<int64_t> inverse(l.perm.size());
   for (size_t k = 0; k < l.perm.size(); ++k) inverse[static_cast<size_t>(l.perm[k])] = static_cast<int64_t>(k);
   ctx.SetOutput(0, ctx.Op("Transpose", {ctx.Op("Reshape", {merged, moved_shape})}, {{"perm", inverse}}));

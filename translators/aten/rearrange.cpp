@@ -83,6 +83,20 @@ void TranslateRepeatInterleaveIndices(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Cast(index, DType::kInt64, ctx.OutDType()));
 }
 
+// The sizes of the pieces a dim of `total` elements is cut into before each index
+// (negative ones count from the end; out-of-range ones clamp, as in tensor_split).
+std::vector<int64_t> SizesBetween(const std::vector<int64_t>& indices, int64_t total) {
+  std::vector<int64_t> sizes;
+  int64_t start = 0;
+  for (int64_t index : indices) {
+    int64_t end = std::clamp<int64_t>(index < 0 ? index + total : index, start, total);
+    sizes.push_back(end - start);
+    start = end;
+  }
+  sizes.push_back(total - start);
+  return sizes;
+}
+
 // aten::tensor_split.sections(Tensor self, SymInt sections, int dim=0) -> Tensor[]
 // aten::tensor_split.indices(Tensor self, SymInt[] indices, int dim=0) -> Tensor[]
 void TranslateTensorSplit(TranslationContext& ctx) {
@@ -94,13 +108,7 @@ void TranslateTensorSplit(TranslationContext& ctx) {
     int64_t n = ctx.ConstInt(1, "sections");
     for (int64_t i = 0; i < n; ++i) sizes.push_back(*total / n + (i < *total % n ? 1 : 0));
   } else if (ctx.node().overload == "indices") {
-    int64_t start = 0;
-    for (int64_t index : ctx.ConstInts(1, "indices")) {
-      int64_t end = std::clamp<int64_t>(index < 0 ? index + *total : index, start, *total);
-      sizes.push_back(end - start);
-      start = end;
-    }
-    sizes.push_back(*total - start);
+    sizes = SizesBetween(ctx.ConstInts(1, "indices"), *total);
   } else {
     throw UnsupportedError("tensor_split with a tensor of indices is not supported");
   }
@@ -167,8 +175,6 @@ void TranslateChannelShuffle(TranslationContext& ctx) {
   ctx.SetOutput(0, Reshape(ctx, x, merged));
 }
 
-}  // namespace
-
 // aten::hsplit / vsplit / dsplit .int(Tensor self, int sections) and .array(Tensor self,
 // int[] indices): tensor_split along dim 1 (dim 0 for 1-D tensors), 0 or 2; sections must
 // divide the dim.
@@ -182,17 +188,13 @@ void TranslateNamedSplit(TranslationContext& ctx, int64_t dim) {
       throw UnsupportedError(ctx.node().Key() + ": " + std::to_string(n) + " sections do not divide a dim of " + std::to_string(*total));
     sizes.assign(static_cast<size_t>(n), *total / n);
   } else {
-    int64_t start = 0;
-    for (int64_t index : ctx.ConstInts(1, "indices")) {
-      int64_t end = std::clamp<int64_t>(index < 0 ? index + *total : index, start, *total);
-      sizes.push_back(end - start);
-      start = end;
-    }
-    sizes.push_back(*total - start);
+    sizes = SizesBetween(ctx.ConstInts(1, "indices"), *total);
   }
   auto outs = ctx.OpMulti("Split", {ctx.Input(0), ctx.ConstInt64s(sizes)}, sizes.size(), {{"axis", dim}});
   ctx.SetOutputBinding(0, ListOf(outs));
 }
+
+}  // namespace
 
 void RegisterRearrange(Registry& r) {
   r.SetFamily("rearrange");
