@@ -45,6 +45,10 @@ void AddInputFlags(CLI::App& app, CliFlags& f) {
   app.add_option("--dynamic-axes", f.dynamic_axes,
                  "Legacy form: JSON (or @file) keyed by input/output names, {\"x\": {\"0\": \"batch\"}} or "
                  "{\"x\": [0]}");
+  app.add_option("--load-library", f.load_libraries,
+                 "Custom-op library to load before the model, as torch.ops.load_library does (repeatable)");
+  app.add_option("--op-map", f.op_map,
+                 "JSON file mapping custom ops to single ONNX or ONNX Runtime contrib nodes (README: custom ops)");
   app.add_option("--seed", f.seed, "Seed for random example inputs")->capture_default_str();
   app.add_flag("--json", f.json, "Print one machine-readable JSON summary on stdout");
   app.add_flag("-v,--verbose", f.verbose, "Log progress and details to stderr");
@@ -194,6 +198,8 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
   options.report = f.report;
   options.profile = f.profile;
   options.dump_exported_program = f.dump_exported_program;
+  options.load_libraries = f.load_libraries;
+  options.op_map = f.op_map;
   if (f.no_export_params && f.verify)
     throw UsageError("--verify needs the weights: it cannot be combined with --no-export-params");
   return options;

@@ -18,6 +18,8 @@ struct CliFlags {
   std::vector<std::string> shapes, dtypes, data_files;
   std::string input_spec, input_names, output_names;
   std::string dynamic_shapes, dynamic_axes;
+  std::vector<std::string> load_libraries;
+  std::string op_map;
   bool optimize = true;
   bool external_data = false, no_external_data = false;
   bool keep_initializers_as_inputs = false, no_export_params = false;

@@ -1,6 +1,7 @@
 #include "core/pipeline.h"
 
 #include "core/translate/op_list.h"
+#include "core/translate/op_map.h"
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "core/capture/torch_backend.h"
 #include "core/ir/ir_json.h"
 #include "core/util/format.h"
 #include "core/optimize/optimizer.h"
@@ -312,6 +314,24 @@ void RecordFailure(std::string& error, ExitCode& code) {
   }
 }
 
+// What the model may need before it loads (--load-library) and the translators to use:
+// the built-in ones, with the --op-map entries in place of theirs.
+struct Extensions {
+  std::vector<OpMapping> op_map;
+  std::optional<Registry> mapped;
+  const Registry& registry() const { return mapped ? *mapped : BuiltinRegistry(); }
+};
+
+Extensions LoadExtensions(const ConvertOptions& options) {
+  Extensions extensions;
+  if (!options.op_map.empty()) {
+    extensions.op_map = ReadOpMap(options.op_map);
+    extensions.mapped = RegistryWithOpMap(BuiltinRegistry(), extensions.op_map);
+  }
+  if (!options.load_libraries.empty()) Torch().LoadExtensionLibraries(options.load_libraries);
+  return extensions;
+}
+
 void CheckOpset(int opset) {
   if (opset < kMinOpset || opset > kMaxOpset)
     throw UsageError("--opset " + std::to_string(opset) + " is not supported: choose " + std::to_string(kMinOpset) +
@@ -324,28 +344,30 @@ InspectResult Inspect(const ConvertOptions& options) {
   InspectResult result;
   try {
     CheckOpset(options.opset);
+    Extensions extensions = LoadExtensions(options);
+    const Registry& registry = extensions.registry();
     result.format = DetectModelFormat(options.model_path);
     result.program.format = std::string(ModelFormatName(result.format));
     result.program.model_path = options.model_path;
     CapturedProgram program = Capture(options, result.format, &result.attempts);
     result.aten_nodes = program.graph->CountNodes();
-    DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, result.program);
-    result.unsupported = FindUnsupportedNodes(*program.graph, BuiltinRegistry(), options.opset);
+    DescribeProgram(*program.graph, registry, options.opset, result.program);
+    result.unsupported = FindUnsupportedNodes(*program.graph, registry, options.opset);
     // Where the model converts: translated at every opset (a translator may refuse an
     // argument that only later opsets can express, which the registry alone cannot tell).
     std::set<int> convertible;
-    for (int opset : ConvertibleOpsets(BuiltinRegistry(), GraphOps(*program.graph))) {
+    for (int opset : ConvertibleOpsets(registry, GraphOps(*program.graph))) {
       TranslateOptions translate;
       translate.opset = opset;
       try {
-        TranslateGraph(*program.graph, BuiltinRegistry(), translate);
+        TranslateGraph(*program.graph, registry, translate);
         convertible.insert(opset);
       } catch (const std::exception&) {
       }
     }
     result.convertible_opsets.assign(convertible.begin(), convertible.end());
     std::set<int> boundaries;
-    for (int opset : FormBoundaryOpsets(BuiltinRegistry(), GraphOps(*program.graph)))
+    for (int opset : FormBoundaryOpsets(registry, GraphOps(*program.graph)))
       if (convertible.count(opset)) boundaries.insert(opset);
     if (!convertible.empty()) boundaries.insert({*convertible.begin(), *convertible.rbegin()});
     result.form_boundary_opsets.assign(boundaries.begin(), boundaries.end());
@@ -362,6 +384,8 @@ ConvertResult Convert(const ConvertOptions& options) {
   report.model_path = options.model_path;
   try {
     CheckOpset(options.opset);
+    Extensions extensions = LoadExtensions(options);
+    const Registry& registry = extensions.registry();
     {
       StageTimer t(result, "detect format");
       result.format = DetectModelFormat(options.model_path);
@@ -373,7 +397,7 @@ ConvertResult Convert(const ConvertOptions& options) {
       program = Capture(options, result.format, &result.attempts);
       result.aten_nodes = program.graph->CountNodes();
       result.aten_ops = GraphOps(*program.graph);
-      if (options.report) DescribeProgram(*program.graph, BuiltinRegistry(), options.opset, report);
+      if (options.report) DescribeProgram(*program.graph, registry, options.opset, report);
     }
     if (options.dump_exported_program) DumpProgram(options, *program.graph, result);
     // Built now so that a bad --verify-dims fails before a model is written.
@@ -388,8 +412,10 @@ ConvertResult Convert(const ConvertOptions& options) {
       if (!options.dynamic_axes.empty())
         for (const auto& [name, axes] : ParseDynamicAxes(options.dynamic_axes))
           for (const auto& [axis, symbol] : axes) topts.dynamic_axes[name][axis] = symbol.name;
+      for (const auto& m : extensions.op_map)
+        if (!m.domain.empty()) topts.domain_opsets[m.domain] = std::max(topts.domain_opsets[m.domain], m.domain_version);
       try {
-        model = TranslateGraph(*program.graph, BuiltinRegistry(), topts);
+        model = TranslateGraph(*program.graph, registry, topts);
       } catch (const ConversionError& e) {
         result.issues = e.issues();
         throw;

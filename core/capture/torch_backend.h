@@ -20,6 +20,11 @@ class TorchBackend {
                                              std::vector<CaptureAttempt>* attempts) const = 0;
   virtual std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph) const = 0;
   virtual std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path) const = 0;
+  // Loads custom-op libraries (--load-library; what torch.ops.load_library does), then the
+  // built-in torchvision operators they did not bring. Call it before the first capture:
+  // the other calls register the built-in operators themselves. Throws InputError naming
+  // the library that does not load.
+  virtual void LoadExtensionLibraries(const std::vector<std::string>& paths) const = 0;
 };
 
 // The backend, loaded on the first call; throws ExportError saying why when it cannot be.

@@ -6,6 +6,7 @@
 #include <torch/library.h>
 
 #include <algorithm>
+#include <mutex>
 #include <cmath>
 #include <vector>
 
@@ -126,11 +127,20 @@ at::Tensor RoiAlign(const at::Tensor& input, const at::Tensor& rois, double spat
 }  // namespace
 }  // namespace t2o
 
-TORCH_LIBRARY(torchvision, m) {
-  for (const char* schema : t2o::kTorchvisionSchemas) m.def(schema);
+namespace t2o {
+
+void RegisterTorchvisionOpsUnlessLoaded() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // torchvision's own library, loaded with --load-library, brings its own schemas and
+    // kernels; defining ours beside them would be a duplicate registration.
+    if (c10::Dispatcher::singleton().findSchema({"torchvision::nms", ""})) return;
+    static torch::Library schemas(torch::Library::FRAGMENT, "torchvision", std::nullopt, __FILE__, __LINE__);
+    for (const char* schema : kTorchvisionSchemas) schemas.def(schema);
+    static torch::Library kernels(torch::Library::IMPL, "torchvision", c10::DispatchKey::CPU, __FILE__, __LINE__);
+    kernels.impl("nms", &Nms);
+    kernels.impl("roi_align", &RoiAlign);
+  });
 }
 
-TORCH_LIBRARY_IMPL(torchvision, CPU, m) {
-  m.impl("nms", &t2o::Nms);
-  m.impl("roi_align", &t2o::RoiAlign);
-}
+}  // namespace t2o

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,9 @@ inline int64_t IrVersionFor(int opset) {
 struct OnnxModel {
   OnnxGraph graph;
   int opset = 17;
+  // Versions of the other domains nodes use (e.g. com.microsoft from --op-map); a domain
+  // not listed is written at version 1.
+  std::map<std::string, int64_t> domain_opsets;
   int64_t ir_version = 10;
   std::string producer_name = "torch2onnx";
   std::string producer_version;

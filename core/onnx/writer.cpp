@@ -271,6 +271,18 @@ std::set<std::string> CopySmallConstantsIntoSubgraphs(const OnnxGraph& graph, ::
   return copied;
 }
 
+// The domains other than ai.onnx that nodes use, subgraphs included.
+std::set<std::string> NodeDomains(const OnnxGraph& graph) {
+  std::set<std::string> domains;
+  for (const auto& node : graph.nodes) {
+    if (!node.domain.empty() && node.domain != "ai.onnx") domains.insert(node.domain);
+    for (const auto& attr : node.attrs)
+      if (auto* sub = std::get_if<std::shared_ptr<OnnxGraph>>(&attr.value))
+        for (const auto& d : NodeDomains(**sub)) domains.insert(d);
+  }
+  return domains;
+}
+
 void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::string& data_file,
                 ::onnx::ModelProto* proto, StreamPlan* stream) {
   ExternalPlan plan;
@@ -284,6 +296,12 @@ void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::
   auto* opset = proto->add_opset_import();
   opset->set_domain("");
   opset->set_version(model.opset);
+  for (const std::string& domain : NodeDomains(model.graph)) {
+    auto* import = proto->add_opset_import();
+    import->set_domain(domain);
+    auto version = model.domain_opsets.find(domain);
+    import->set_version(version == model.domain_opsets.end() ? 1 : version->second);
+  }
   for (const auto& [key, value] : model.metadata) {
     auto* entry = proto->add_metadata_props();
     entry->set_key(key);

@@ -295,9 +295,11 @@ std::string TranslationContext::OperandAs(size_t i, DType dtype) {
 std::vector<std::string> TranslationContext::OpMulti(const std::string& op_type,
                                                      const std::vector<std::string>& inputs,
                                                      size_t num_outputs,
-                                                     std::vector<onnx::Attr> attrs) {
+                                                     std::vector<onnx::Attr> attrs,
+                                                     const std::string& domain) {
   onnx::OnnxNode n;
   n.op_type = op_type;
+  n.domain = domain;
   n.inputs = inputs;
   for (auto& in : n.inputs)  // a value SetOutput renamed earlier in this node
     if (auto it = renamed_.find(in); it != renamed_.end()) in = it->second;

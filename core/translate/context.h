@@ -74,7 +74,8 @@ class TranslationContext {
   std::string Op(const std::string& op_type, const std::vector<std::string>& inputs,
                  std::vector<onnx::Attr> attrs = {});
   std::vector<std::string> OpMulti(const std::string& op_type, const std::vector<std::string>& inputs,
-                                   size_t num_outputs, std::vector<onnx::Attr> attrs = {});
+                                   size_t num_outputs, std::vector<onnx::Attr> attrs = {},
+                                   const std::string& domain = "");
   std::string Constant(const TensorData& data);
   std::string ConstInt64s(const std::vector<int64_t>& values);  // 1-D
   std::string ConstInt64(int64_t value);                        // 0-d

@@ -18,7 +18,7 @@ void Registry::AddComplex(const std::string& key, OpsetRange range, TranslatorFn
 void Registry::AddEntry(TranslatorEntry entry) {
   const std::string& key = entry.key;
   const OpsetRange& range = entry.range;
-  static const std::regex kKeyPattern(R"(^[a-z_]+::[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$)");
+  static const std::regex kKeyPattern(R"(^[A-Za-z_][A-Za-z0-9_]*::[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$)");
   if (!std::regex_match(key, kKeyPattern))
     throw std::logic_error("malformed translator key '" + key + "' (want ns::name[.overload])");
   if (key.size() > 8 && key.compare(key.size() - 8, 8, ".default") == 0)
@@ -30,6 +30,33 @@ void Registry::AddEntry(TranslatorEntry entry) {
     if (existing.complex == entry.complex && range.since <= existing.range.until && existing.range.since <= range.until)
       throw std::logic_error("translator key '" + key + "' registered twice for overlapping opsets");
   list.push_back(std::move(entry));
+}
+
+void Registry::Override(const std::string& key, OpsetRange range, TranslatorFn fn) {
+  // Inside `range` the new entry replaces the key's entries (a name-only key's per-overload
+  // entries too, which lookup would prefer); outside it they stay.
+  bool name_only = key.find('.', key.find("::")) == std::string::npos;
+  for (auto& [existing_key, list] : entries_) {
+    if (existing_key != key && !(name_only && existing_key.rfind(key + ".", 0) == 0)) continue;
+    std::vector<TranslatorEntry> kept;
+    for (auto& entry : list) {
+      if (entry.range.until < range.since || entry.range.since > range.until) {
+        kept.push_back(entry);
+        continue;
+      }
+      if (entry.range.since < range.since) {
+        kept.push_back(entry);
+        kept.back().range.until = range.since - 1;
+      }
+      if (entry.range.until > range.until) {
+        kept.push_back(entry);
+        kept.back().range.since = range.until + 1;
+      }
+    }
+    list = std::move(kept);
+  }
+  for (auto it = entries_.begin(); it != entries_.end();) it = it->second.empty() ? entries_.erase(it) : std::next(it);
+  Add(key, range, std::move(fn));
 }
 
 const TranslatorEntry* Registry::Find(const std::string& op, const std::string& overload,

@@ -71,6 +71,9 @@ class Registry {
   // see complex tensors; a node on complex tensors without one is unsupported).
   void AddComplex(const std::string& key, OpsetRange range, TranslatorFn fn);
   void AddComplex(const std::string& key, TranslatorFn fn) { AddComplex(key, OpsetRange{}, std::move(fn)); }
+  // Add, replacing within `range` every entry of `key` (a name-only key: of all its
+  // overloads too): for translations the user supplies (--op-map) in place of built-in ones.
+  void Override(const std::string& key, OpsetRange range, TranslatorFn fn);
   void SetFamily(std::string family) { family_ = std::move(family); }
   // An op that no opset this build writes can express exactly (`op` or `op.overload`); a
   // model using it fails with `reason`, which names the opset that would work. Not listed

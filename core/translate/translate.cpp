@@ -173,6 +173,7 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
 
   onnx::OnnxModel model;
   model.opset = options.opset;
+  model.domain_opsets = options.domain_opsets;
   model.ir_version = onnx::IrVersionFor(options.opset);
   onnx::OnnxGraph& out = model.graph;
   TranslationContext ctx(registry, options.opset, out);

@@ -19,6 +19,7 @@ struct TranslateOptions {
   // --dynamic-axes: entries naming outputs name their dims; entries naming inputs were
   // applied by capture; any other name is an error.
   std::map<std::string, std::map<int64_t, std::string>> dynamic_axes;
+  std::map<std::string, int64_t> domain_opsets;  // see onnx::OnnxModel::domain_opsets
 };
 
 // One node that could not be translated.

@@ -50,7 +50,7 @@ struct OpsResolver : torch::jit::Resolver {
 }  // namespace
 
 std::string SaveTinyModel(const TinyModel& model, const std::string& name) {
-  Torch();  // loads libt2o_torch, which registers the torchvision operators models may call
+  Torch().LoadExtensionLibraries({});  // registers the torchvision operators models may call
   torch::manual_seed(0);
   torch::jit::Module module("TinyModel");
   for (const auto& [param, shape] : model.params) module.register_parameter(param, torch::randn(shape), false);

@@ -55,3 +55,21 @@ TEST_CASE("the built-in registry covers every opset the CLI accepts", "[registry
   }
   CHECK(r.All().size() > 150);
 }
+
+TEST_CASE("Override replaces entries inside its opset range only, overloads included", "[registry]") {
+  Registry r;
+  r.SetFamily("builtin");
+  r.Add("aten::gelu", OpsetRange{13, 26}, Noop);
+  r.Add("aten::gelu.out", OpsetRange{13, 26}, Noop);
+  r.Add("aten::relu", Noop);
+  r.SetFamily("op-map");
+  r.Override("aten::gelu", OpsetRange{20, 22}, Noop);
+  CHECK(r.Find("aten::gelu", "", 19)->family == "builtin");
+  CHECK(r.Find("aten::gelu", "", 20)->family == "op-map");
+  CHECK(r.Find("aten::gelu", "out", 21)->family == "op-map");  // the overload's entry gave way
+  CHECK(r.Find("aten::gelu", "out", 23)->family == "builtin");
+  CHECK(r.Find("aten::gelu", "", 26)->family == "builtin");
+  CHECK(r.Find("aten::relu", "", 20)->family == "builtin");
+  r.Override("mylib2::op", OpsetRange{}, Noop);  // digits in the namespace: a custom library
+  CHECK(r.Find("mylib2::op", "", 13) != nullptr);
+}

@@ -2,6 +2,12 @@
 #include "core/capture/exported_program/reference.h"
 #include "core/capture/torch_backend.h"
 #include "core/capture/torchscript/capture.h"
+#include "core/capture/torchvision_schemas.h"
+#include "core/util/errors.h"
+
+#include <dlfcn.h>
+
+#include <filesystem>
 
 namespace t2o {
 namespace {
@@ -10,13 +16,27 @@ class LibtorchBackend : public TorchBackend {
  public:
   CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
                                      std::vector<CaptureAttempt>* attempts) const override {
+    RegisterTorchvisionOpsUnlessLoaded();
     return torchscript::CaptureModule(path, options, attempts);
   }
   std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph) const override {
+    RegisterTorchvisionOpsUnlessLoaded();
     return MakeLibtorchIrReference(graph);
   }
   std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path) const override {
+    RegisterTorchvisionOpsUnlessLoaded();
     return torchscript::LoadModuleWeights(path);
+  }
+  void LoadExtensionLibraries(const std::vector<std::string>& paths) const override {
+    for (const auto& path : paths) {
+      if (!std::filesystem::is_regular_file(path))
+        throw InputError("--load-library '" + path + "': no such file");
+      // Global, as torch.ops.load_library does: the library registers its operators with
+      // the libtorch this process has loaded, and later libraries may link against it.
+      if (!dlopen(std::filesystem::absolute(path).c_str(), RTLD_NOW | RTLD_GLOBAL))
+        throw InputError("--load-library '" + path + "' does not load: " + dlerror());
+    }
+    RegisterTorchvisionOpsUnlessLoaded();
   }
 };
 

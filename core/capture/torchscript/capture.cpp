@@ -9,6 +9,7 @@
 // 4. Run the graph node by node on the example inputs to learn every value's dtype and
 //    shape (and the value of every non-tensor that only depends on static shapes).
 // 5. Convert to our IR with source locations from the inlined call stacks.
+#include <regex>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
@@ -268,6 +269,17 @@ struct GraphRun {
   }
 };
 
+// torch::jit::load's failure as one line; an op of an extension library that is not
+// loaded gets the flag that loads it.
+std::string LoadFailure(const std::string& path, const std::exception& e) {
+  std::string message = "cannot load '" + path + "' as TorchScript: " + FirstLine(e.what());
+  static const std::regex kUnknownOp(R"(Unknown builtin op: ([A-Za-z0-9_]+)::)");
+  std::smatch match;
+  if (std::regex_search(message, match, kUnknownOp) && match[1] != "aten" && match[1] != "prim")
+    message += " (an operator of an extension library: pass the library that defines it with --load-library)";
+  return message;
+}
+
 }  // namespace
 
 namespace torchscript {
@@ -280,7 +292,7 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
     try {
       module = torch::jit::load(path);
     } catch (const std::exception& e) {
-      throw InputError("cannot load '" + path + "' as TorchScript: " + FirstLine(e.what()));
+      throw InputError(LoadFailure(path, e));
     }
     module.eval();
     auto method = module.find_method("forward");
@@ -495,7 +507,7 @@ std::vector<std::pair<std::string, TensorData>> LoadModuleWeights(const std::str
   try {
     module = torch::jit::load(path);
   } catch (const std::exception& e) {
-    throw InputError("cannot load '" + path + "' as TorchScript: " + FirstLine(e.what()));
+    throw InputError(LoadFailure(path, e));
   }
   std::vector<std::pair<std::string, TensorData>> weights;
   std::set<const c10::TensorImpl*> seen;  // tied weights keep their first name, as in capture

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Extension ops: --load-library and --op-map on models calling the custom ops of
+# tests/extension/t2o_test_ops.cpp (fixtures: scripts/gen_custom_op_fixtures.py).
+#   custom_ops_test.sh TOOL LIBRARY OP_MAP FIXTURES_DIR WORK_DIR CASE
+set -euo pipefail
+tool=$1 library=$2 op_map=$3 fixtures=$4 work=$5/$6 case=$6
+py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+fail() { echo "FAIL ($case): $*" >&2; exit 1; }
+
+# expect_error CODE PATTERN OUTPUT -- command...: exit code CODE, a one-line error on
+# stderr matching PATTERN (or, for unsupported ops, the listing), no file at OUTPUT.
+expect_error() {
+  local code=$1 pattern=$2 output=$3
+  shift 4
+  local rc=0
+  "$@" >stdout.txt 2>stderr.txt || rc=$?
+  cat stderr.txt
+  [[ $rc == "$code" ]] || fail "exit code $rc, expected $code"
+  grep -q -- "$pattern" stderr.txt || fail "error does not mention '$pattern'"
+  [[ ! -e $output ]] || fail "a partial output was left at $output"
+}
+
+# node_types MODEL: "domain:op_type" of every node, one per line, after the full check.
+node_types() {
+  $py -c "
+import onnx, sys
+onnx.checker.check_model(sys.argv[1], full_check=True)
+m = onnx.load(sys.argv[1])
+print('opsets', sorted((o.domain, o.version) for o in m.opset_import))
+for n in m.graph.node: print(f'{n.domain}:{n.op_type}')" "$1"
+}
+
+with_extension=(--load-library "$library" --op-map "$op_map")
+case $case in
+  pt|pt2)
+    model=$fixtures/custom.$case
+    # Opset 20: the three custom ops and aten::gelu (the map's since_opset) as single nodes.
+    "$tool" "$model" -o custom20.onnx --input-shape 4,16 "${with_extension[@]}" --opset 20 --verify --json >r20.json
+    node_types custom20.onnx | tee types20.txt
+    for want in com.microsoft:QuickGelu com.microsoft:BiasGelu :HardSigmoid :Gelu; do
+      grep -qx "$want" types20.txt || fail "no $want node at opset 20"
+    done
+    grep -q "('com.microsoft', 1)" types20.txt || fail "no com.microsoft opset import"
+    $py -c "
+import json, sys
+r = json.load(open('r20.json'))
+v = r['verification']
+assert r['status'] == 'ok' and v['passed'], r
+print('verified, max abs diff', max(o['max_abs_diff'] for o in v['outputs']))" || fail "verification"
+    # Opset 17: the gelu entry does not apply (ONNX Gelu is opset 20), the built-in translation does.
+    "$tool" "$model" -o custom17.onnx --input-shape 4,16 "${with_extension[@]}" --opset 17 --verify -q
+    node_types custom17.onnx >types17.txt
+    ! grep -qx ":Gelu" types17.txt || fail "Gelu node at opset 17"
+    grep -qx "com.microsoft:QuickGelu" types17.txt || fail "no QuickGelu at opset 17"
+    # Another batch size through the .pt2's dynamic batch dim / the scripted module.
+    "$tool" "$model" -o custom9.onnx --input-shape 9,16 "${with_extension[@]}" --verify -q
+    ;;
+  errors)
+    # The library missing: TorchScript cannot load the file; the error says what to pass.
+    expect_error 3 "t2o_test::quick_gelu" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --input-shape 4,16
+    grep -q -- "--load-library" stderr.txt || fail "the error does not point at --load-library"
+    # Loaded but not mapped: every custom op listed at once, with its location.
+    expect_error 4 "t2o_test::quick_gelu" x.onnx -- "$tool" "$fixtures/custom.pt2" -o x.onnx --load-library "$library"
+    grep -q "t2o_test::bias_gelu" stderr.txt || fail "not every unsupported op is listed"
+    grep -q "t2o_test::hard_sigmoid" stderr.txt || fail "not every unsupported op is listed"
+    grep -q "gen_custom_op_fixtures.py" stderr.txt || fail "no source location"
+    # Mapped except one: that one, twice, with both locations.
+    expect_error 4 "t2o_test::unmapped (2 nodes)" x.onnx -- "$tool" "$fixtures/unmapped.pt" -o x.onnx --input-shape 4,16 "${with_extension[@]}"
+    expect_error 3 "--load-library 'missing.so': no such file" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --load-library missing.so
+    echo "not a library" >bad.so
+    expect_error 3 "--load-library 'bad.so' does not load" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --load-library bad.so
+    expect_error 2 "--op-map 'missing.json': no such file" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --op-map missing.json
+    echo '{"ops": {"t2o_test::quick_gelu": {"op_typ": "QuickGelu"}}}' >typo.json
+    expect_error 2 "entry 't2o_test::quick_gelu': unknown field 'op_typ'" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --op-map typo.json
+    $py -c "
+import json, sys
+m = json.load(open(sys.argv[1]))
+m['ops']['t2o_test::quick_gelu']['attributes']['alpha']['argument'] = 7
+json.dump(m, open('range.json', 'w'))" "$op_map"
+    expect_error 4 "names argument #7, but the op has 2 arguments" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --input-shape 4,16 --load-library "$library" --op-map range.json
+    echo '{"ops": {"quick_gelu": {"op_type": "QuickGelu"}}}' >key.json
+    expect_error 2 "namespace::op" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --op-map key.json
+    ;;
+  *) fail "unknown case" ;;
+esac
+echo "PASS ($case)"
