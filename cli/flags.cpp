@@ -47,6 +47,8 @@ void AddInputFlags(CLI::App& app, CliFlags& f) {
                  "{\"x\": [0]}");
   app.add_option("--load-library", f.load_libraries,
                  "Custom-op library to load before the model, as torch.ops.load_library does (repeatable)");
+  app.add_option("--translator-plugin", f.translator_plugins,
+                 "Shared library adding translators (core/plugin/plugin_api.h; README: custom ops); repeatable");
   app.add_option("--op-map", f.op_map,
                  "JSON file mapping custom ops to single ONNX or ONNX Runtime contrib nodes (README: custom ops)");
   app.add_option("--seed", f.seed, "Seed for random example inputs")->capture_default_str();
@@ -199,6 +201,7 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
   options.profile = f.profile;
   options.dump_exported_program = f.dump_exported_program;
   options.load_libraries = f.load_libraries;
+  options.translator_plugins = f.translator_plugins;
   options.op_map = f.op_map;
   if (f.no_export_params && f.verify)
     throw UsageError("--verify needs the weights: it cannot be combined with --no-export-params");

@@ -18,7 +18,7 @@ struct CliFlags {
   std::vector<std::string> shapes, dtypes, data_files;
   std::string input_spec, input_names, output_names;
   std::string dynamic_shapes, dynamic_axes;
-  std::vector<std::string> load_libraries;
+  std::vector<std::string> load_libraries, translator_plugins;
   std::string op_map;
   bool optimize = true;
   bool external_data = false, no_external_data = false;

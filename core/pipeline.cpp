@@ -2,6 +2,7 @@
 
 #include "core/translate/op_list.h"
 #include "core/translate/op_map.h"
+#include "core/plugin/plugin_loader.h"
 
 #include <chrono>
 #include <cstdio>
@@ -315,7 +316,8 @@ void RecordFailure(std::string& error, ExitCode& code) {
 }
 
 // What the model may need before it loads (--load-library) and the translators to use:
-// the built-in ones, with the --op-map entries in place of theirs.
+// the built-in ones, with the plugins' translators and then the --op-map entries in place
+// of theirs.
 struct Extensions {
   std::vector<OpMapping> op_map;
   std::optional<Registry> mapped;
@@ -324,9 +326,11 @@ struct Extensions {
 
 Extensions LoadExtensions(const ConvertOptions& options) {
   Extensions extensions;
-  if (!options.op_map.empty()) {
-    extensions.op_map = ReadOpMap(options.op_map);
-    extensions.mapped = RegistryWithOpMap(BuiltinRegistry(), extensions.op_map);
+  if (!options.translator_plugins.empty() || !options.op_map.empty()) {
+    Registry registry = BuiltinRegistry();
+    for (const auto& plugin : options.translator_plugins) LoadTranslatorPlugin(plugin, registry);
+    if (!options.op_map.empty()) extensions.op_map = ReadOpMap(options.op_map);
+    extensions.mapped = RegistryWithOpMap(registry, extensions.op_map);
   }
   if (!options.load_libraries.empty()) Torch().LoadExtensionLibraries(options.load_libraries);
   return extensions;

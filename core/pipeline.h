@@ -35,7 +35,8 @@ struct ConvertOptions {
   bool profile = false;                // time and peak memory per stage, on stderr too
   bool dump_exported_program = false;  // the captured IR as text and JSON in artifacts_dir
   std::vector<std::string> load_libraries;  // custom-op libraries loaded before the model
-  std::string op_map;                       // --op-map JSON file ("" = none)
+  std::vector<std::string> translator_plugins;  // --translator-plugin libraries
+  std::string op_map;                          // --op-map JSON file ("" = none)
 };
 
 // One pipeline stage: wall time, the peak resident memory reached during the stage (the

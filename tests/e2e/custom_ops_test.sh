@@ -83,6 +83,30 @@ json.dump(m, open('range.json', 'w'))" "$op_map"
     echo '{"ops": {"quick_gelu": {"op_type": "QuickGelu"}}}' >key.json
     expect_error 2 "namespace::op" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --op-map key.json
     ;;
+  plugin)
+    plugin=${T2O_SAMPLE_PLUGIN:?set by CTest}
+    for format in pt pt2; do
+      "$tool" "$fixtures/unmapped.$format" -o unmapped_$format.onnx --input-shape 4,16 --load-library "$library" \
+        --translator-plugin "$plugin" --verify -q
+      node_types unmapped_$format.onnx >types.txt
+      [[ $(grep -cx ":Sin" types.txt) == 2 ]] || fail "expected the plugin's two Sin nodes: $(cat types.txt)"
+    done
+    # Plugin and op map together: the map's ops and the plugin's in one model.
+    "$tool" "$fixtures/custom.pt" -o both.onnx --input-shape 4,16 "${with_extension[@]}" --translator-plugin "$plugin" --verify -q
+    expect_error 3 "--translator-plugin 'missing.so': no such file" x.onnx -- "$tool" "$fixtures/unmapped.pt" -o x.onnx --translator-plugin missing.so
+    expect_error 3 "is not a translator plugin" x.onnx -- "$tool" "$fixtures/unmapped.pt" -o x.onnx --translator-plugin "$library"
+    ;;
+  installed)
+    # Install the tool, build the sample plugin against the installed headers and library
+    # only, and convert with the installed tool from another directory.
+    "${T2O_CMAKE:?}" --install "${T2O_BUILD_DIR:?}" --prefix "$work/prefix" >install.log
+    "${T2O_CXX:?}" -std=c++17 -O1 -shared -fPIC "${T2O_SOURCE_DIR:?}/samples/plugin/sin_scale_plugin.cpp" \
+      -I "$work/prefix/include/torch2onnx" -L "$work/prefix/lib" -lt2o -o libsin_scale_plugin.so
+    mkdir -p elsewhere && cd elsewhere
+    "$work/prefix/bin/torch2onnx" "$fixtures/unmapped.pt2" -o unmapped.onnx --load-library "$library" \
+      --translator-plugin ../libsin_scale_plugin.so --verify -q
+    node_types unmapped.onnx | grep -qx ":Sin" || fail "no Sin node from the out-of-tree plugin"
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "PASS ($case)"
