@@ -57,6 +57,7 @@ std::string KindName(InputTree::Kind kind) {
     case InputTree::Kind::kList: return "a list";
     case InputTree::Kind::kTuple: return "a tuple";
     case InputTree::Kind::kDict: return "a dict";
+    case InputTree::Kind::kNone: return "None";
   }
   return "?";
 }
@@ -93,6 +94,8 @@ void Resolve(const json& spec, const InputTree& tree, const std::string& where,
     ++next;
     return;
   }
+  if (tree.kind == InputTree::Kind::kNone && !spec.is_null())
+    throw UsageError(where + ": the argument is None (not given); it has no dims to make dynamic");
   if (spec.is_null()) {  // the whole container is static
     std::vector<AxisSymbols> empty(tree.CountLeaves());
     for (auto& e : empty) out.push_back(std::move(e)), ++next;

@@ -13,6 +13,7 @@ namespace t2o {
 
 size_t InputTree::CountLeaves() const {
   if (kind == Kind::kTensor) return 1;
+  if (kind == Kind::kNone) return 0;
   size_t n = 0;
   for (const auto& c : children) n += c.CountLeaves();
   return n;
@@ -59,6 +60,10 @@ using Json = nlohmann::ordered_json;  // keeps dict keys in the user's order
 
 InputTree ParseNode(const Json& j, const std::string& where) {
   InputTree node;
+  if (j.is_null()) {
+    node.kind = InputTree::Kind::kNone;
+    return node;
+  }
   if (j.is_string()) {
     node.tensor.shape = ParseShape(j.get<std::string>());
     return node;

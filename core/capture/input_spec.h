@@ -19,7 +19,7 @@ struct TensorSpec {
 };
 
 struct InputTree {
-  enum class Kind { kTensor, kList, kTuple, kDict };
+  enum class Kind { kTensor, kList, kTuple, kDict, kNone };  // kNone: an Optional argument left out
   Kind kind = Kind::kTensor;
   TensorSpec tensor;
   std::vector<InputTree> children;
@@ -33,7 +33,7 @@ std::vector<int64_t> ParseShape(const std::string& text);
 
 // Parses a JSON tree: leaves are {"shape": [..], "dtype": "float32"} or {"npy": "x.npy"} or
 // a shape string "97,8"; lists/tuples are JSON arrays; dicts are JSON objects (a JSON object
-// with a "shape" or "npy" key is a leaf). Accepts "@file" for a file.
+// with a "shape" or "npy" key is a leaf); null is None (an Optional argument not given). Accepts "@file" for a file.
 std::vector<InputTree> ParseInputSpecJson(const std::string& text_or_file);
 
 // The tensor specs of the tree's leaves, in order.

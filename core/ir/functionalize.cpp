@@ -1,5 +1,6 @@
 #include "core/ir/functionalize.h"
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -51,6 +52,16 @@ class Functionalizer {
     for (const auto& in : graph_.inputs) defined_in_[in.value] = &graph_.top;
     RunBlock(graph_.top);
     for (auto& out : graph_.outputs) out.value = Read(out.value, graph_.top);
+    // A weight written in place (copy_ into a streaming buffer) leaves the call with its new
+    // content, as torch.export's BUFFER_MUTATION outputs do (see state.h).
+    for (const auto& in : graph_.inputs) {
+      auto latest = latest_.find(in.value);
+      if (in.kind == InputKind::kUserInput || latest == latest_.end()) continue;
+      bool listed = std::any_of(graph_.outputs.begin(), graph_.outputs.end(), [&](const GraphOutput& o) {
+        return o.kind == OutputKind::kBufferMutation && o.name == in.target;
+      });
+      if (!listed) graph_.outputs.push_back({latest->second, OutputKind::kBufferMutation, in.target});
+    }
   }
 
  private:

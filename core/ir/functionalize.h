@@ -5,7 +5,8 @@
 // ONNX has no aliasing, so this pass rewrites every in-place node into its functional op
 // and, when the written value is a view, scatters the new view back into its base
 // (slice -> slice_scatter, select -> select_scatter, reshapes/transposes undone); later
-// readers of the base, or of other views of it, then read the new value. Runs on the IR
+// readers of the base, or of other views of it, then read the new value. A weight input
+// written in place gets a BUFFER_MUTATION output holding its final content. Runs on the IR
 // both capture paths produce, before translation (and before the .pt2 reference run).
 #pragma once
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/ir/state.h"
 #include "core/translate/context.h"
 #include "core/util/log.h"
 
@@ -229,6 +230,7 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
   // by a node (ONNX forbids an input or initializer doubling as an output name here).
   std::vector<std::string> leaves;
   std::vector<const ir::Value*> leaf_values;
+  std::vector<const ir::GraphOutput*> leaf_outputs;
   for (const auto& o : graph.outputs) {
     std::vector<std::string> names;
     if (const Binding* b = ctx.Find(o.value))
@@ -241,6 +243,7 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
     for (auto& n : names) {
       leaves.push_back(n);
       leaf_values.push_back(o.value);
+      leaf_outputs.push_back(&o);
     }
   }
   if (!options.output_names.empty() && options.output_names.size() != leaves.size())
@@ -263,12 +266,20 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
       out.nodes.push_back(id);
       name = id.outputs[0];
     }
-    onnx::Metadata md{{"pkg.torch.export.graph_signature.OutputSpec.kind", "USER_OUTPUT"}};
-    if (k < options.output_names.size() && options.output_names[k] != name) {
-      if (output_set.count(options.output_names[k]))
-        throw UsageError("output name '" + options.output_names[k] + "' is used twice");
+    const ir::GraphOutput& spec = *leaf_outputs[k];
+    onnx::Metadata md{{"pkg.torch.export.graph_signature.OutputSpec.kind", std::string(ir::OutputKindName(spec.kind))}};
+    // A lifted state buffer's new value (state.h) is named after the buffer.
+    bool is_state = spec.kind == ir::OutputKind::kBufferMutation &&
+                    std::any_of(graph.inputs.begin(), graph.inputs.end(), [&](const ir::GraphInput& in) {
+                      return in.kind == ir::InputKind::kUserInput && in.target == ir::StateInputName(spec.name);
+                    });
+    std::string wanted = k < options.output_names.size() ? options.output_names[k]
+                         : is_state                      ? ir::StateOutputName(spec.name)
+                                                         : name;
+    if (wanted != name) {
+      if (output_set.count(wanted)) throw UsageError("output name '" + wanted + "' is used twice");
       md.emplace_back("pkg.torch.onnx.original_node_name", name);
-      std::string renamed = options.output_names[k];
+      std::string renamed = wanted;
       for (const auto& in : out.inputs)
         if (in.name == renamed) throw UsageError("output name '" + renamed + "' is also an input name");
       RenameEverywhere(out, name, renamed);

@@ -124,6 +124,13 @@ void TranslateScalarCast(TranslationContext& ctx) {
 // aten::ScalarImplicit(Tensor a) -> Scalar: keeps the tensor's dtype.
 void TranslatePassThrough(TranslationContext& ctx) { ctx.SetOutput(0, ctx.Input(0)); }
 
+// prim::unchecked_cast(t) -> t: refines a type (Optional[T] -> T); tuples and lists too.
+void TranslateUncheckedCast(TranslationContext& ctx) {
+  const Binding* binding = ctx.Find(&ctx.InputValue(0));
+  if (binding && binding->is_list) ctx.SetOutputBinding(0, *binding);
+  else ctx.SetOutput(0, ctx.Input(0));
+}
+
 // aten::item(Tensor self) -> Scalar: a one-element tensor as a 0-d value of its dtype.
 void TranslateItem(TranslationContext& ctx) { ctx.SetOutput(0, Reshape(ctx, ctx.Input(0), {})); }
 
@@ -172,7 +179,7 @@ void RegisterContainers(Registry& r) {
   r.Add("aten::scalar_tensor", TranslateScalarCast);
   r.Add("aten::tensor", TranslateScalarCast);
   r.Add("aten::ScalarImplicit", TranslatePassThrough);
-  r.Add("prim::unchecked_cast", TranslatePassThrough);
+  r.Add("prim::unchecked_cast", TranslateUncheckedCast);
   r.Add("aten::item", TranslateItem);
   r.Add("aten::__derive_index", TranslateDeriveIndex);
 }

@@ -9,6 +9,7 @@
 #include "core/capture/exported_program/program_builder.h"
 #include "core/capture/exported_program/pt2_reader.h"
 #include "core/ir/functionalize.h"
+#include "core/ir/state.h"
 #include "core/ir/scalar_dim_ops.h"
 #include "core/capture/exported_program/sym_expr.h"
 #include "core/util/errors.h"
@@ -149,6 +150,10 @@ class Pt2Capture {
     result.example_inputs = ExampleInputs(graph_json, users, result.input_paths);
     ApplyDynamicShapes(graph, trees, arg_names, result);
     ir::Functionalize(graph);
+    for (auto& state : ir::LiftStateBuffers(graph)) {
+      result.example_inputs.push_back(state.initial);
+      result.input_paths.push_back(ir::StateInputName(state.fqn));
+    }
     ir::VectorizeScalarDimOps(graph);
     result.reference = MakeLazyIrReference(graph);
     Log().info("captured ExportedProgram schema {}.{} ({}): {} nodes", contents_.schema_major, contents_.schema_minor,
@@ -200,6 +205,10 @@ class Pt2Capture {
     }
     if (kind == "token") {
       builder.DefineToken(p.at("arg").at("name").get<std::string>());
+      return;
+    }
+    if (kind == "constant_input") {
+      builder.DefineConstantInput(p.at("name").get<std::string>(), p.at("value"));
       return;
     }
     throw InputError("'" + path_ + "': graph inputs of kind '" + kind + "' are not supported");

@@ -385,6 +385,12 @@ void ProgramBuilder::ConvertWithEffects(const json& node, const json& graph_json
   if (token_kind == "as_tensor") env_[token->at("name").get<std::string>()] = DefineToken("token");
 }
 
+ir::Value* ProgramBuilder::DefineConstantInput(const std::string& name, const json& value) {
+  ir::Value* v = ArgumentValue(value, graph_.top, "'" + path_ + "': constant input '" + name + "'", ir::ValueKind::kOther);
+  env_[name] = v;
+  return v;
+}
+
 ir::Value* ProgramBuilder::DefineToken(const std::string& name) {
   ir::Value* v = Const(ir::ValueKind::kNone, ir::NoneValue{});
   env_[name] = v;

@@ -21,6 +21,9 @@ class ProgramBuilder {
   ir::Value* DefineInput(const std::string& name, const nlohmann::json& graph_json);
   // An effect token (input kind "token"): ordering only, no value in the ONNX graph.
   ir::Value* DefineToken(const std::string& name);
+  // A forward() argument torch.export specialized to a constant (input kind
+  // "constant_input": None for an Optional argument left out, or a number).
+  ir::Value* DefineConstantInput(const std::string& name, const nlohmann::json& value);
   // Converts every node of `graph_json` into `block`.
   void ConvertNodes(const nlohmann::json& graph_json, ir::Block& block);
   // The value an output Argument names (tensors, sym ints).

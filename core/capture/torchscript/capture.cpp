@@ -39,6 +39,7 @@
 #include "core/capture/torchscript/interpreter.h"
 #include "core/capture/torchscript/ir_builder.h"
 #include "core/ir/functionalize.h"
+#include "core/ir/state.h"
 #include "core/ir/scalar_dim_ops.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
@@ -132,6 +133,123 @@ std::vector<LiftedWeight> LiftAttributes(jit::Graph& graph, const jit::Module& m
   return result;
 }
 
+// Tensor attributes forward() assigns (`self.frames = buf`: prim::SetAttr) are state
+// (core/ir/state.h): each becomes a graph input holding the value before the call, which
+// every read before the first assignment gets, and a graph output (after the existing
+// ones) holding the last value assigned. Runs on the graph with `self` still its input 0.
+struct AssignedAttribute {
+  std::string path;  // "frames", "encoder.cache"
+  at::Tensor initial;
+  jit::Value* input = nullptr;
+};
+
+std::vector<AssignedAttribute> LiftAssignedAttributes(const std::shared_ptr<jit::Graph>& graph_ptr,
+                                                      const jit::Module& module) {
+  jit::Graph& graph = *graph_ptr;
+  struct Owner {
+    c10::IValue object;
+    std::string path;
+  };
+  std::unordered_map<const jit::Value*, Owner> owners;
+  auto path_of = [&](jit::Node* node) -> std::optional<std::pair<Owner, std::string>> {
+    auto owner = owners.find(node->input(0));
+    if (owner == owners.end()) return std::nullopt;
+    const std::string& field = node->s(c10::attr::name);
+    return std::make_pair(owner->second, owner->second.path.empty() ? field : owner->second.path + "." + field);
+  };
+  auto attribute = [](const std::pair<Owner, std::string>& where, jit::Node* node) {
+    return where.first.object.toObject()->getAttr(node->s(c10::attr::name));
+  };
+  // Calls visit(node, where, nested) for every GetAttr/SetAttr on self or a submodule.
+  auto walk = [&](const std::function<void(jit::Node*, const std::pair<Owner, std::string>&, bool)>& visit) {
+    owners = {{graph.inputs().at(0), {module._ivalue(), ""}}};
+    std::function<void(jit::Block*, bool)> go = [&](jit::Block* block, bool nested) {
+      for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        jit::Node* node = *it++;
+        for (jit::Block* inner : node->blocks()) go(inner, true);
+        if (node->kind() != c10::prim::GetAttr && node->kind() != c10::prim::SetAttr) continue;
+        auto where = path_of(node);
+        if (!where) continue;
+        if (node->kind() == c10::prim::GetAttr && attribute(*where, node).isObject()) {
+          owners[node->output()] = {attribute(*where, node), where->second};
+          continue;
+        }
+        visit(node, *where, nested);
+      }
+    };
+    go(graph.block(), false);
+  };
+
+  std::set<std::string> assigned;
+  walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool) {
+    if (node->kind() == c10::prim::SetAttr) assigned.insert(where.second);
+  });
+  if (assigned.empty()) return {};
+  // Flags and sizes the model never assigns are constants: folded first, an
+  // `if self.streaming:` around the assignment goes away.
+  walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool) {
+    c10::IValue value = attribute(where, node);
+    if (node->kind() != c10::prim::GetAttr || assigned.count(where.second) || value.isTensor() || value.isObject() ||
+        !(value.isBool() || value.isInt() || value.isDouble() || value.isString() || value.isNone()))
+      return;
+    jit::WithInsertPoint here(node);
+    node->output()->replaceAllUsesWith(graph.insertConstant(value));
+    node->destroy();
+  });
+  std::shared_ptr<jit::Graph> folded = graph_ptr;
+  jit::ConstantPropagation(folded);
+  walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool nested) {
+    if (node->kind() != c10::prim::SetAttr) return;
+    c10::IValue value = attribute(where, node);
+    if (!value.isTensor() || node->input(1)->type()->kind() != c10::TypeKind::TensorType)
+      throw ExportError("forward() assigns self." + where.second + " (" + value.tagKind() +
+                        "): only tensor attributes can become state inputs and outputs");
+    if (nested)
+      throw ExportError("forward() assigns self." + where.second +
+                        " inside an if or a loop: state is only supported when assigned outside control flow");
+  });
+
+  std::vector<AssignedAttribute> state;
+  std::map<std::string, jit::Value*> current;
+  auto value_of = [&](const std::pair<Owner, std::string>& where) {
+    auto it = current.find(where.second);
+    if (it != current.end()) return it->second;
+    jit::Value* input = graph.addInput();
+    input->setType(c10::TensorType::get());
+    const std::string& field = where.second.substr(where.second.rfind('.') + 1);
+    state.push_back({where.second, where.first.object.toObject()->getAttr(field).toTensor(), input});
+    return current[where.second] = input;
+  };
+  // Reads inside a node's blocks see the value current at that node.
+  std::function<void(jit::Block*)> replace_reads = [&](jit::Block* block) {
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+      jit::Node* node = *it++;
+      for (jit::Block* inner : node->blocks()) replace_reads(inner);
+      if (node->kind() != c10::prim::GetAttr) continue;
+      auto where = path_of(node);
+      if (!where || !assigned.count(where->second)) continue;
+      node->output()->replaceAllUsesWith(value_of(*where));
+      node->destroy();
+    }
+  };
+  for (auto it = graph.block()->nodes().begin(); it != graph.block()->nodes().end();) {
+    jit::Node* node = *it++;
+    for (jit::Block* inner : node->blocks()) replace_reads(inner);
+    if (node->kind() != c10::prim::GetAttr && node->kind() != c10::prim::SetAttr) continue;
+    auto where = path_of(node);
+    if (!where || !assigned.count(where->second)) continue;
+    if (node->kind() == c10::prim::GetAttr) {
+      node->output()->replaceAllUsesWith(value_of(*where));
+    } else {
+      value_of(*where);  // the input exists even when nothing reads the old value
+      current[where->second] = node->input(1);
+    }
+    node->destroy();
+  }
+  for (const auto& s : state) graph.registerOutput(current.at(s.path));
+  return state;
+}
+
 // ------------------------------------------------------------------ reference model
 
 // The prepared graph, kept to recompute intermediate values for divergence search.
@@ -183,9 +301,12 @@ bool LoopAppendsToList(jit::Block* block) {
 
 class TorchScriptReference : public ReferenceModel {
  public:
+  // `state`: the attributes (by path) that the trailing inputs set before the call and the
+  // trailing outputs read after it (core/ir/state.h).
   TorchScriptReference(jit::Module module, std::vector<InputTree> trees, std::vector<c10::TypePtr> types,
-                       std::unique_ptr<PreparedGraph> prepared)
-      : module_(std::move(module)), trees_(std::move(trees)), types_(std::move(types)), prepared_(std::move(prepared)) {}
+                       std::unique_ptr<PreparedGraph> prepared, std::vector<std::string> state)
+      : module_(std::move(module)), trees_(std::move(trees)), types_(std::move(types)), prepared_(std::move(prepared)),
+        state_(std::move(state)) {}
 
   std::vector<std::pair<std::string, TensorData>> RunIntermediates(const std::vector<TensorData>& flat_inputs) override {
     c10::InferenceMode guard;
@@ -210,17 +331,35 @@ class TorchScriptReference : public ReferenceModel {
     size_t next = 0;
     std::vector<c10::IValue> args;
     for (size_t i = 0; i < trees_.size(); ++i) args.push_back(BuildIValue(trees_[i], types_[i], flat_inputs, next));
+    for (size_t k = 0; k < state_.size(); ++k) {
+      auto [owner, field] = Owner(state_[k]);
+      owner.setattr(field, DataToTensor(flat_inputs.at(flat_inputs.size() - state_.size() + k)).clone());
+    }
     c10::IValue result = module_.forward(args);
     std::vector<TensorData> out;
     FlattenOutput(result, out);
+    for (const auto& path : state_) {
+      auto [owner, field] = Owner(path);
+      out.push_back(TensorToData(owner.attr(field).toTensor().contiguous()));
+    }
     return out;
   }
 
  private:
+  // The submodule holding the attribute at `path` ("encoder.cache") and the field name.
+  std::pair<jit::Module, std::string> Owner(const std::string& path) const {
+    jit::Module owner = module_;
+    size_t start = 0;
+    for (size_t dot; (dot = path.find('.', start)) != std::string::npos; start = dot + 1)
+      owner = owner.attr(path.substr(start, dot - start)).toModule();
+    return {owner, path.substr(start)};
+  }
+
   jit::Module module_;
   std::vector<InputTree> trees_;
   std::vector<c10::TypePtr> types_;
   std::unique_ptr<PreparedGraph> prepared_;
+  std::vector<std::string> state_;
 };
 
 // ------------------------------------------------------------------ learning runs
@@ -376,7 +515,13 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
       old_input->replaceAllUsesWith(rebuilt);
     }
     for (size_t i = 0; i < num_args; ++i) graph->eraseInput(1);
-    // Now inputs are: self, leaves...; lift weights (erases self).
+    // Now inputs are: self, leaves...; assigned attributes become state inputs after the
+    // leaves, then weights are lifted (erases self).
+    std::vector<AssignedAttribute> assigned = LiftAssignedAttributes(graph, module);
+    for (const auto& a : assigned) {
+      leaves.push_back(a.input);
+      leaf_paths.push_back(ir::StateInputName(a.path));
+    }
     std::vector<LiftedWeight> weights = LiftAttributes(*graph, module);
 
     jit::LowerSimpleTuples(graph);
@@ -400,6 +545,7 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
         throw UsageError("no example input shape for '" + leaf_paths[i] + "'");
       result.example_inputs.push_back(examples.Make(*specs[i]));
     }
+    for (const auto& a : assigned) result.example_inputs.push_back(TensorToData(a.initial.contiguous()));
     result.input_paths = leaf_paths;
 
     // Dynamic dims: which input axes stay symbolic.
@@ -439,6 +585,7 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
       for (const auto& [axis, dim] : axes) ir_graph->symbols[dim.name] = dim.range;
     for (size_t i = 0; i < leaves.size(); ++i) {
       ir::Value* v = builder.Define(leaves[i], nullptr);
+      if (i >= leaves.size() - assigned.size()) v->name = leaf_paths[i];
       ir_graph->inputs.push_back({v, ir::InputKind::kUserInput, leaf_paths[i], true, std::nullopt});
     }
     for (const auto& w : weights) {
@@ -482,9 +629,21 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
           }
           ir_graph->outputs.push_back({iv, ir::OutputKind::kUserOutput, name.empty() ? iv->name : name});
         };
-    for (size_t i = 0; i < graph->outputs().size(); ++i)
-      add_output(graph->return_node(), i, graph->outputs()[i], "");
+    size_t forward_outputs = graph->outputs().size() - assigned.size();
+    for (size_t i = 0; i < forward_outputs; ++i) add_output(graph->return_node(), i, graph->outputs()[i], "");
+    std::vector<std::string> state_paths;
+    for (size_t k = 0; k < assigned.size(); ++k) {
+      ir::Value* v = builder.Use(graph->return_node(), forward_outputs + k, graph->outputs()[forward_outputs + k]);
+      ir_graph->outputs.push_back({v, ir::OutputKind::kBufferMutation, assigned[k].path});
+      state_paths.push_back(assigned[k].path);
+    }
     ir::Functionalize(*ir_graph);
+    for (auto& state : ir::LiftStateBuffers(*ir_graph)) {
+      if (std::find(state_paths.begin(), state_paths.end(), state.fqn) != state_paths.end()) continue;
+      result.example_inputs.push_back(state.initial);
+      result.input_paths.push_back(ir::StateInputName(state.fqn));
+      state_paths.push_back(state.fqn);
+    }
     ir::VectorizeScalarDimOps(*ir_graph);
 
     auto prepared = std::make_unique<PreparedGraph>();
@@ -497,7 +656,7 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
         if (const ir::Value* iv = builder.Defined(o); iv && iv->IsTensor()) prepared->tensors.emplace_back(o, iv->name);
 
     result.graph = std::move(ir_graph);
-    result.reference = std::make_unique<TorchScriptReference>(module, trees, arg_types, std::move(prepared));
+    result.reference = std::make_unique<TorchScriptReference>(module, trees, arg_types, std::move(prepared), state_paths);
   }
   return result;
 }

@@ -59,7 +59,10 @@ std::vector<AxisSymbols> DynamicLeafAxes(const CaptureOptions& options, const st
     throw UsageError("give --dynamic-shapes or --dynamic-axes, not both");
   std::vector<std::vector<int64_t>> shapes;
   for (const auto& t : example_inputs) shapes.push_back(t.shape);
-  if (!options.dynamic_shapes.empty()) axes = ResolveDynamicShapes(options.dynamic_shapes, trees, arg_names, shapes);
+  if (!options.dynamic_shapes.empty()) {
+    axes = ResolveDynamicShapes(options.dynamic_shapes, trees, arg_names, shapes);
+    axes.resize(leaves.size());  // state inputs (after the arguments' leaves) stay static
+  }
   for (size_t i = 0; i < leaves.size() && !options.dynamic_axes.empty(); ++i) {
     std::string name = i < options.input_names.size() ? options.input_names[i] : LeafName(leaves[i]);
     auto found = options.dynamic_axes.find(name);

@@ -13,6 +13,8 @@ namespace t2o::torchscript {
 // (constant dict keys and list indices), for users who only gave flat --input-shape.
 InputTree InferTree(const c10::TypePtr& type, const jit::Value* value, const std::string& arg_name) {
   InputTree tree;
+  // An Optional argument the inputs reach is given: its value's type.
+  if (auto optional = type->cast<c10::OptionalType>()) return InferTree(optional->getElementType(), value, arg_name);
   if (type->kind() == c10::TypeKind::TensorType) return tree;
   if (auto tuple = type->cast<c10::TupleType>()) {
     tree.kind = InputTree::Kind::kTuple;
@@ -70,7 +72,14 @@ void CheckTree(const InputTree& tree, const c10::TypePtr& type, const std::strin
   auto fail = [&](const std::string& want) {
     throw UsageError("--input-spec: " + where + " should be " + want + " to match forward()'s type " + type->repr_str());
   };
+  if (auto optional = type->cast<c10::OptionalType>()) {
+    if (tree.kind != InputTree::Kind::kNone) CheckTree(tree, optional->getElementType(), where);
+    return;
+  }
   switch (tree.kind) {
+    case InputTree::Kind::kNone:
+      fail("a value (null is None, which only Optional arguments take)");
+      return;
     case InputTree::Kind::kTensor:
       if (type->kind() != c10::TypeKind::TensorType) fail("a container");
       return;
@@ -105,6 +114,9 @@ void CheckTree(const InputTree& tree, const c10::TypePtr& type, const std::strin
 jit::Value* BuildFlattened(jit::Graph& graph, const InputTree& tree, const c10::TypePtr& type,
                            const std::string& path, std::vector<std::string>& leaf_paths,
                            std::vector<jit::Value*>& leaves) {
+  if (tree.kind == InputTree::Kind::kNone) return graph.insertConstant(c10::IValue());
+  if (auto optional = type->cast<c10::OptionalType>())
+    return BuildFlattened(graph, tree, optional->getElementType(), path, leaf_paths, leaves);
   if (tree.kind == InputTree::Kind::kTensor) {
     std::string name;
     for (char c : path) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -146,6 +158,8 @@ jit::Value* BuildFlattened(jit::Graph& graph, const InputTree& tree, const c10::
 
 c10::IValue BuildIValue(const InputTree& tree, const c10::TypePtr& type,
                         const std::vector<TensorData>& flat, size_t& next) {
+  if (tree.kind == InputTree::Kind::kNone) return c10::IValue();
+  if (auto optional = type->cast<c10::OptionalType>()) return BuildIValue(tree, optional->getElementType(), flat, next);
   if (tree.kind == InputTree::Kind::kTensor) return DataToTensor(flat.at(next++));
   if (tree.kind == InputTree::Kind::kDict) {
     auto dict_type = type->expect<c10::DictType>();

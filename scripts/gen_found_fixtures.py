@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Model files as people have them (tests/e2e/found_test.sh): optional forward() arguments
+and stateful streaming models.
+
+    gen_found_fixtures.py --out DIR
+
+  optional_hx.pt            scripted LSTMCell, forward(x, hx: Optional[Tuple[Tensor, Tensor]] = None)
+  optional_hx_none.pt2      the same exported with hx left out, _given.pt2 with hx given
+  optional_mask_none.pt2    forward(x, mask: Optional[Tensor] = None) exported with mask=None,
+  optional_mask_kw.pt2      and with mask passed by keyword
+  vad_setattr.pt            scripted voice-activity model keeping its last frames in
+                            `self.frames = ...` (prim::SetAttr), input one 40-bin frame [1, 40]
+  vad_copy.pt / .pt2        the same writing its buffer in place (`self.frames.copy_(...)`);
+  vad_copy_decomposed.pt2   the .pt2 decomposed to core ATen (a BUFFER_MUTATION output)
+  vad_frames.npy            three frames [3, 1, 40] to feed in turn
+  vad_expected.npz          what the eager model returns for them, call by call, and its
+                            buffer after each call (logits_k, frames_k)
+"""
+import argparse
+import os
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class OptionalHx(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.LSTMCell(8, 16)
+
+    def forward(self, x, hx: Optional[Tuple[torch.Tensor, torch.Tensor]] = None):
+        h, c = self.cell(x, hx)
+        return h, c
+
+
+class OptionalMask(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(8, 8)
+
+    def forward(self, x, mask: Optional[torch.Tensor] = None):
+        y = self.proj(x) * 2.0
+        if mask is not None:
+            y = y.masked_fill(mask, -1e4)
+        return y.softmax(-1)
+
+
+class Vad(nn.Module):
+    """A streaming voice-activity detector: each call takes one frame, keeps the last 8."""
+
+    def __init__(self, in_place: bool):
+        super().__init__()
+        self.in_place = in_place
+        self.register_buffer("frames", torch.zeros(1, 40, 8))
+        self.conv = nn.Conv1d(40, 16, 3)
+        self.head = nn.Linear(16, 2)
+
+    def forward(self, frame):
+        window = torch.cat([self.frames[:, :, 1:], frame.unsqueeze(-1)], dim=2)
+        if self.in_place:
+            self.frames.copy_(window)
+        else:
+            self.frames = window
+        features = torch.relu(self.conv(window)).mean(-1)
+        return self.head(features)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    out = parser.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+
+    hx_model = OptionalHx().eval()
+    x = torch.randn(2, 8)
+    hx = (torch.randn(2, 16), torch.randn(2, 16))
+    torch.jit.save(torch.jit.script(hx_model), os.path.join(out, "optional_hx.pt"))
+    torch.export.save(torch.export.export(hx_model, (x,)), os.path.join(out, "optional_hx_none.pt2"))
+    torch.export.save(torch.export.export(hx_model, (x, hx)), os.path.join(out, "optional_hx_given.pt2"))
+    mask_model = OptionalMask().eval()
+    torch.export.save(torch.export.export(mask_model, (x, None)), os.path.join(out, "optional_mask_none.pt2"))
+    torch.export.save(torch.export.export(mask_model, (x,), {"mask": torch.rand(2, 8) > 0.5}),
+                      os.path.join(out, "optional_mask_kw.pt2"))
+
+    frames = torch.randn(3, 1, 40)
+    np.save(os.path.join(out, "vad_frames.npy"), frames.numpy())
+    expected = {}
+    for name, in_place in (("vad_setattr", False), ("vad_copy", True)):
+        model = Vad(in_place).eval()
+        # Real magnitudes for the random head (its output would be near zero otherwise).
+        with torch.no_grad():
+            model.head.weight.mul_(4.0)
+        scripted = torch.jit.script(model)
+        torch.jit.save(scripted, os.path.join(out, name + ".pt"))
+        if in_place:
+            program = torch.export.export(model, (frames[0],))
+            torch.export.save(program, os.path.join(out, "vad_copy.pt2"))
+            torch.export.save(program.run_decompositions(), os.path.join(out, "vad_copy_decomposed.pt2"))
+        # The eager model, called three times: what the ONNX model must reproduce when each
+        # call is fed the state the previous one returned.
+        assert float(model.frames.abs().max()) == 0.0
+        with torch.no_grad():
+            for k in range(3):
+                logits = model(frames[k])
+                assert float(logits.abs().max()) > 0.05, logits
+                expected[f"{name}_logits_{k}"] = logits.numpy()
+                expected[f"{name}_frames_{k}"] = model.frames.numpy().copy()
+        print(f"{name}: logits {expected[name + '_logits_2']}")
+    np.savez(os.path.join(out, "vad_expected.npz"), **expected)
+
+
+if __name__ == "__main__":
+    main()
