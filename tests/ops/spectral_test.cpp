@@ -34,6 +34,17 @@ TEST_CASE("torch.fft n-dimensional forms: fft2, ifft2, rfft2, irfft2, fftn, rfft
                            {Shape({4, 8})}));
 }
 
+TEST_CASE("torch.fft Hermitian forms: hfft, ihfft, hfft2, ihfft2, hfftn, ihfftn with every norm", "[ops][spectral]") {
+  REQUIRE_VERIFIED(RunBody("spectral", "hfft_n", "torch.fft_hfft(torch.fft_rfft(x, norm='ortho'), n=16)", {Shape({2, 16})}));
+  REQUIRE_VERIFIED(RunBody("spectral", "hfft_default_forward", "torch.fft_hfft(torch.fft_fft(x)[:, :7], norm='forward')",
+                           {Shape({3, 12})}));
+  REQUIRE_VERIFIED(RunBody("spectral", "ihfft", "torch.fft_ihfft(x).imag * 4 + torch.fft_ihfft(x).real", {Shape({2, 3, 15})}));
+  REQUIRE_VERIFIED(RunBody("spectral", "ihfft2_ortho", "torch.view_as_real(torch.fft_ihfft2(x, norm='ortho'))", {Shape({2, 6, 8})}));
+  REQUIRE_VERIFIED(RunBody("spectral", "hfftn_ihfftn", "torch.fft_hfftn(torch.fft_ihfftn(x, dim=[0, 2]) * 2, s=[3, 10], dim=[0, 2])",
+                           {Shape({3, 2, 10})}));
+  REQUIRE_VERIFIED(RunBody("spectral", "hfft2_forward", "torch.fft_hfft2(torch.fft_rfft2(x), norm='forward')", {Shape({2, 4, 6})}));
+}
+
 TEST_CASE("complex arithmetic and views between transforms", "[ops][spectral]") {
   REQUIRE_VERIFIED(RunBody("spectral", "complex_arith",
                            "z = torch.complex(x, y)\nw = z * z.conj() / (z + 2) - z * 0.5 + y\nreturn torch.view_as_real(w)",

@@ -181,7 +181,10 @@ std::string ResizeSignal(TranslationContext& ctx, const std::string& x, int64_t 
   return ctx.Op("Pad", {x, ctx.ConstInt64s(pads)});
 }
 
-enum class Direction { kForward, kInverse, kRealForward, kRealInverse };
+// kHermitian: hfft (a one-sided spectrum to a real signal: irfft of the conjugate, with
+// the forward transform's scaling); kHermitianInverse: ihfft (the conjugate of rfft, with
+// the inverse transform's scaling).
+enum class Direction { kForward, kInverse, kRealForward, kRealInverse, kHermitian, kHermitianInverse };
 
 // fft_fft / fft_ifft / fft_rfft / fft_irfft (self, n, dim, norm) when `one_dim`, else the
 // n-dimensional forms (self, s, dim, norm); `default_dims` for dim=None (all, or the last two).
@@ -204,14 +207,16 @@ void PublicFft(TranslationContext& ctx, DftForm form, Direction direction, bool 
     for (size_t k = 0; k < dims.size(); ++k)
       if (given[k] != -1) lengths[k] = given[k];
   }
-  bool forward = direction == Direction::kForward || direction == Direction::kRealForward;
+  bool forward = direction == Direction::kForward || direction == Direction::kRealForward ||
+                 direction == Direction::kHermitian;
   int64_t norm = NormCode(ctx, 3, forward);
   ir::TensorMeta meta = ctx.Meta(0);
   bool complex_in = IsComplex(ctx, 0);
   std::string x = complex_in ? ctx.Input(0) : ctx.OperandAs(0, DType::kFloat32);
   int64_t onnx_rank = rank + (complex_in ? 1 : 0);
   // The inverse real transform's last length is its output length: resized separately.
-  size_t resized = direction == Direction::kRealInverse ? dims.size() - 1 : dims.size();
+  bool to_real = direction == Direction::kRealInverse || direction == Direction::kHermitian;
+  size_t resized = to_real ? dims.size() - 1 : dims.size();
   for (size_t k = 0; k < resized; ++k)
     if (lengths[k]) {
       x = ResizeSignal(ctx, x, onnx_rank, meta, dims[k], *lengths[k]);
@@ -219,12 +224,17 @@ void PublicFft(TranslationContext& ctx, DftForm form, Direction direction, bool 
     }
   switch (direction) {
     case Direction::kRealForward:
-      if (complex_in) throw UnsupportedError("rfft of a complex tensor");
-      return ctx.SetOutput(0, RealToComplex(ctx, form, x, meta, dims, norm, true));
-    case Direction::kRealInverse: {
+    case Direction::kHermitianInverse: {
+      if (complex_in) throw UnsupportedError("rfft/ihfft of a complex tensor");
+      std::string spectrum = RealToComplex(ctx, form, x, meta, dims, norm, true);
+      return ctx.SetOutput(0, direction == Direction::kRealForward ? spectrum : Conjugate(ctx, spectrum));
+    }
+    case Direction::kRealInverse:
+    case Direction::kHermitian: {
       if (!complex_in) x = MakeComplex(ctx, x, ctx.Op("ConstantOfShape", {ShapeOf(ctx, x)}));
+      else if (direction == Direction::kHermitian) x = Conjugate(ctx, x);
       auto have = meta.StaticDim(dims.back());
-      if (!lengths.back() && !have) throw UnsupportedError("irfft along a dynamic dim");
+      if (!lengths.back() && !have) throw UnsupportedError("irfft/hfft along a dynamic dim");
       int64_t n = lengths.back() ? *lengths.back() : 2 * (*have - 1);
       return ctx.SetOutput(0, ComplexToReal(ctx, form, x, meta, dims, norm, n));
     }
@@ -403,7 +413,13 @@ void RegisterFft(Registry& r, OpsetRange range, DftForm form) {
                           Public{"fft_irfft2", Direction::kRealInverse, false, 2},
                           Public{"fft_fftn", Direction::kForward, false, 0}, Public{"fft_ifftn", Direction::kInverse, false, 0},
                           Public{"fft_rfftn", Direction::kRealForward, false, 0},
-                          Public{"fft_irfftn", Direction::kRealInverse, false, 0}})
+                          Public{"fft_irfftn", Direction::kRealInverse, false, 0},
+                          Public{"fft_hfft", Direction::kHermitian, true, 0},
+                          Public{"fft_ihfft", Direction::kHermitianInverse, true, 0},
+                          Public{"fft_hfft2", Direction::kHermitian, false, 2},
+                          Public{"fft_ihfft2", Direction::kHermitianInverse, false, 2},
+                          Public{"fft_hfftn", Direction::kHermitian, false, 0},
+                          Public{"fft_ihfftn", Direction::kHermitianInverse, false, 0}})
     r.AddComplex(std::string("aten::") + p.name, range,
                  [form, p](TranslationContext& c) { PublicFft(c, form, p.direction, p.one_dim, p.default_last_dims); });
 }
