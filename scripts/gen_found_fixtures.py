@@ -15,6 +15,9 @@ and stateful streaming models.
   vad_frames.npy            three frames [3, 1, 40] to feed in turn
   vad_expected.npz          what the eager model returns for them, call by call, and its
                             buffer after each call (logits_k, frames_k)
+  audio_frontend.pt / .pt2  STFT -> power -> mel filterbank -> log, input 1 s of 16 kHz audio [1, 16000]
+  vocoder.pt / .pt2         a conv stack with weight norm (parametrizations.weight_norm and the
+                            older nn.utils.weight_norm), input 40 mel bins x 20 frames [1, 40, 20]
 """
 import argparse
 import os
@@ -67,6 +70,31 @@ class Vad(nn.Module):
         return self.head(features)
 
 
+class AudioFrontend(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("window", torch.hann_window(400))
+        self.register_buffer("mel", torch.rand(201, 40) / 20)
+
+    def forward(self, wav):
+        spec = torch.stft(wav, 400, 160, window=self.window, return_complex=True)
+        power = spec.abs() ** 2
+        return torch.log(torch.matmul(power.transpose(1, 2), self.mel) + 1e-6)
+
+
+class Vocoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pre = nn.utils.parametrizations.weight_norm(nn.Conv1d(40, 32, 3, padding=1))
+        self.up = nn.utils.weight_norm(nn.ConvTranspose1d(32, 16, 4, stride=2, padding=1))
+        self.post = nn.utils.parametrizations.weight_norm(nn.Conv1d(16, 1, 7, padding=3))
+
+    def forward(self, mel):
+        h = nn.functional.leaky_relu(self.pre(mel), 0.1)
+        h = nn.functional.leaky_relu(self.up(h), 0.1)
+        return torch.tanh(self.post(h))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -110,6 +138,16 @@ def main():
                 expected[f"{name}_frames_{k}"] = model.frames.numpy().copy()
         print(f"{name}: logits {expected[name + '_logits_2']}")
     np.savez(os.path.join(out, "vad_expected.npz"), **expected)
+
+    for name, model, example in (("audio_frontend", AudioFrontend(), torch.randn(1, 16000)),
+                                 ("vocoder", Vocoder(), torch.randn(1, 40, 20))):
+        model.eval()
+        with torch.no_grad():
+            result = model(example)
+        assert float(result.std()) > 0.05, (name, float(result.std()))
+        torch.jit.save(torch.jit.trace(model, (example,)), os.path.join(out, name + ".pt"))
+        torch.export.save(torch.export.export(model, (example,)), os.path.join(out, name + ".pt2"))
+        print(f"{name}: output std {float(result.std()):.4f}")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,23 @@ print(f"{path}: 3 calls match the eager model, last logits {logits.ravel()}")
 PY
     done
     ;;
+  signal)
+    # An audio front end (STFT -> mel -> log) and a vocoder-style conv stack with weight
+    # norm, both formats, at the lowest and highest opset ONNX's DFT/STFT forms allow.
+    for opset in 17 26; do
+      "$tool" "$fixtures/audio_frontend.pt" -o frontend_pt.onnx --input-shape 1,16000 --opset $opset --verify -q
+      "$tool" "$fixtures/audio_frontend.pt2" -o frontend_pt2.onnx --opset $opset --verify -q
+      io frontend_pt2.onnx >/dev/null
+    done
+    for opset in 13 26; do
+      "$tool" "$fixtures/vocoder.pt" -o vocoder_pt.onnx --input-shape 1,40,20 --opset $opset --verify -q
+      "$tool" "$fixtures/vocoder.pt2" -o vocoder_pt2.onnx --opset $opset --verify -q
+      io vocoder_pt2.onnx >/dev/null
+    done
+    # Another signal length and frame count through the TorchScript files.
+    "$tool" "$fixtures/audio_frontend.pt" -o frontend2.onnx --input-shape 1,8000 --verify -q
+    "$tool" "$fixtures/vocoder.pt" -o vocoder2.onnx --input-shape 2,40,33 --verify -q
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "PASS ($case)"
