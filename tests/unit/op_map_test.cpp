@@ -33,7 +33,7 @@ std::string ErrorOf(const std::string& text) {
     CHECK(said.find(part) != std::string::npos);               \
   } while (0)
 
-TEST_CASE("--op-map entries: inputs, attributes from arguments and literals, opset ranges", "[op_map]") {
+TEST_CASE("op map (--op-map) entries: inputs, attributes from arguments and literals, opset ranges", "[op_map]") {
   auto m = ReadOpMap(WriteMap("t2o_op_map_ok.json", R"({"version": 1, "ops": {
     "lib::a": {"domain": "com.microsoft", "domain_version": 2, "op_type": "QuickGelu", "inputs": [0, null, 2],
                "attributes": {"alpha": {"argument": 1}, "k": {"value": 3}, "s": {"value": "x"},
@@ -59,7 +59,7 @@ TEST_CASE("--op-map entries: inputs, attributes from arguments and literals, ops
   CHECK(std::get<float>(*attrs["g"]->literal) == 2.0f);
 }
 
-TEST_CASE("--op-map errors name the entry and the field", "[op_map]") {
+TEST_CASE("op map (--op-map) errors name the entry and the field", "[op_map]") {
   CHECK_SAYS(ErrorOf("{"), "is not valid JSON");
   CHECK_SAYS(ErrorOf(R"({"ops": []})"), "expected {\"version\": 1");
   CHECK_SAYS(ErrorOf(R"({"version": 2, "ops": {}})"), "version 2");
