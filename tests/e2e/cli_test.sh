@@ -8,22 +8,7 @@ samples=$src/samples
 py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-fail() { echo "FAIL ($case): $*" >&2; exit 1; }
-
-# expect_error CODE PATTERN OUTPUT -- command...: exit code CODE, a one-line error on
-# stderr matching PATTERN, and no file at OUTPUT.
-expect_error() {
-  local code=$1 pattern=$2 output=$3
-  shift 4
-  local rc=0
-  "$@" >stdout.txt 2>stderr.txt || rc=$?
-  cat stderr.txt
-  [[ $rc == "$code" ]] || fail "exit code $rc, expected $code"
-  [[ $(grep -c . stderr.txt) == 1 ]] || fail "expected a one-line error, got: $(cat stderr.txt)"
-  grep -q -- "$pattern" stderr.txt || fail "error does not mention '$pattern'"
-  [[ ! -e $output ]] || fail "a partial output was left at $output"
-  ! ls -a "$(dirname "$output")" | grep -q '^\.torch2onnx-' || fail "a temporary directory was left behind"
-}
+source "$(dirname "$0")/expect.sh"
 
 onnx_py() {  # onnx_py MODEL 'python expression over m (the loaded model)'
   $py -c "import onnx, sys; m = onnx.load(sys.argv[1], load_external_data=False); onnx.checker.check_model(sys.argv[1], full_check=True); $2" "$1"

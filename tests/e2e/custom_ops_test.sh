@@ -7,20 +7,7 @@ tool=$1 library=$2 op_map=$3 fixtures=$4 work=$5/$6 case=$6
 py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-fail() { echo "FAIL ($case): $*" >&2; exit 1; }
-
-# expect_error CODE PATTERN OUTPUT -- command...: exit code CODE, a one-line error on
-# stderr matching PATTERN (or, for unsupported ops, the listing), no file at OUTPUT.
-expect_error() {
-  local code=$1 pattern=$2 output=$3
-  shift 4
-  local rc=0
-  "$@" >stdout.txt 2>stderr.txt || rc=$?
-  cat stderr.txt
-  [[ $rc == "$code" ]] || fail "exit code $rc, expected $code"
-  grep -q -- "$pattern" stderr.txt || fail "error does not mention '$pattern'"
-  [[ ! -e $output ]] || fail "a partial output was left at $output"
-}
+source "$(dirname "$0")/expect.sh"
 
 # node_types MODEL: "domain:op_type" of every node, one per line, after the full check.
 node_types() {
@@ -62,12 +49,12 @@ print('verified, max abs diff', max(o['max_abs_diff'] for o in v['outputs']))" |
     expect_error 3 "t2o_test::quick_gelu" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --input-shape 4,16
     grep -q -- "--load-library" stderr.txt || fail "the error does not point at --load-library"
     # Loaded but not mapped: every custom op listed at once, with its location.
-    expect_error 4 "t2o_test::quick_gelu" x.onnx -- "$tool" "$fixtures/custom.pt2" -o x.onnx --load-library "$library"
+    expect_listing 4 "t2o_test::quick_gelu" x.onnx -- "$tool" "$fixtures/custom.pt2" -o x.onnx --load-library "$library"
     grep -q "t2o_test::bias_gelu" stderr.txt || fail "not every unsupported op is listed"
     grep -q "t2o_test::hard_sigmoid" stderr.txt || fail "not every unsupported op is listed"
     grep -q "gen_custom_op_fixtures.py" stderr.txt || fail "no source location"
     # Mapped except one: that one, twice, with both locations.
-    expect_error 4 "t2o_test::unmapped (2 nodes)" x.onnx -- "$tool" "$fixtures/unmapped.pt" -o x.onnx --input-shape 4,16 "${with_extension[@]}"
+    expect_listing 4 "t2o_test::unmapped (2 nodes)" x.onnx -- "$tool" "$fixtures/unmapped.pt" -o x.onnx --input-shape 4,16 "${with_extension[@]}"
     expect_error 3 "--load-library 'missing.so': no such file" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --load-library missing.so
     echo "not a library" >bad.so
     expect_error 3 "--load-library 'bad.so' does not load" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --load-library bad.so
@@ -79,7 +66,7 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 m['ops']['t2o_test::quick_gelu']['attributes']['alpha']['argument'] = 7
 json.dump(m, open('range.json', 'w'))" "$op_map"
-    expect_error 4 "names argument #7, but the op has 2 arguments" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --input-shape 4,16 --load-library "$library" --op-map range.json
+    expect_listing 4 "names argument #7, but the op has 2 arguments" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --input-shape 4,16 --load-library "$library" --op-map range.json
     echo '{"ops": {"quick_gelu": {"op_type": "QuickGelu"}}}' >key.json
     expect_error 2 "namespace::op" x.onnx -- "$tool" "$fixtures/custom.pt" -o x.onnx --op-map key.json
     ;;
