@@ -17,6 +17,7 @@ void RegisterTensorOps(Registry& r);
 void RegisterSorting(Registry& r);
 void RegisterStatistics(Registry& r);
 void RegisterQuantization(Registry& r);
+void RegisterQdq(Registry& r);
 void RegisterIndexing(Registry& r);
 void RegisterRearrange(Registry& r);
 void RegisterNorms(Registry& r);
@@ -46,6 +47,7 @@ const Registry& BuiltinRegistry() {
     RegisterSorting(r);
     RegisterStatistics(r);
     RegisterQuantization(r);
+    RegisterQdq(r);
     RegisterIndexing(r);
     RegisterRearrange(r);
     RegisterNorms(r);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "core/capture/quantization_schemas.h"
 #include "core/capture/torchvision_schemas.h"
 
 namespace t2o {
@@ -292,9 +293,15 @@ const OperatorSchema* FindOperatorSchema(const std::string& op, const std::strin
   });
   std::unique_ptr<OperatorSchema> schema;
   if (it != end && name_of(*it) == key) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(*it));
-  for (const char* text : kTorchvisionSchemas) {  // not in libtorch's registry at table-generation time
-    if (!schema && name_of(text) == key) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(text));
-  }
+  // Extension operators libt2o_torch defines: not in libtorch's registry at table-generation time.
+  auto look_in = [&](const auto& table) {
+    for (const char* text : table) {
+      if (!schema && name_of(text) == key) schema = std::make_unique<OperatorSchema>(ParseOperatorSchema(text));
+    }
+  };
+  look_in(kTorchvisionSchemas);
+  look_in(kQuantizedDecomposedSchemas);
+  look_in(kTorchaoSchemas);
   return (parsed[key] = std::move(schema)).get();
 }
 

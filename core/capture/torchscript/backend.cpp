@@ -2,6 +2,7 @@
 #include "core/capture/exported_program/reference.h"
 #include "core/capture/torch_backend.h"
 #include "core/capture/torchscript/capture.h"
+#include "core/capture/quantization_schemas.h"
 #include "core/capture/torchvision_schemas.h"
 #include "core/util/errors.h"
 
@@ -12,19 +13,26 @@
 namespace t2o {
 namespace {
 
+// The operators libt2o_torch defines for extension libraries models call, registered
+// after any --load-library libraries so that their own definitions win.
+void RegisterBuiltinExtensionOps() {
+  RegisterTorchvisionOpsUnlessLoaded();
+  RegisterQuantizationOpsUnlessLoaded();
+}
+
 class LibtorchBackend : public TorchBackend {
  public:
   CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
                                      std::vector<CaptureAttempt>* attempts) const override {
-    RegisterTorchvisionOpsUnlessLoaded();
+    RegisterBuiltinExtensionOps();
     return torchscript::CaptureModule(path, options, attempts);
   }
   std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph) const override {
-    RegisterTorchvisionOpsUnlessLoaded();
+    RegisterBuiltinExtensionOps();
     return MakeLibtorchIrReference(graph);
   }
   std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path) const override {
-    RegisterTorchvisionOpsUnlessLoaded();
+    RegisterBuiltinExtensionOps();
     return torchscript::LoadModuleWeights(path);
   }
   void LoadExtensionLibraries(const std::vector<std::string>& paths) const override {
@@ -36,7 +44,7 @@ class LibtorchBackend : public TorchBackend {
       if (!dlopen(std::filesystem::absolute(path).c_str(), RTLD_NOW | RTLD_GLOBAL))
         throw InputError("--load-library '" + path + "' does not load: " + dlerror());
     }
-    RegisterTorchvisionOpsUnlessLoaded();
+    RegisterBuiltinExtensionOps();
   }
 };
 

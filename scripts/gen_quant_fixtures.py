@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Quantized models as the flows of torch 2.13 make them (tests/e2e/quantized_test.sh), each
+as a .pt2 (torch.export of the quantized model) and a traced TorchScript .pt.
+
+    gen_quant_fixtures.py --out DIR
+
+  pt2e_static.*     a small CNN (conv-bn-relu, a residual add, pooling, linear) through
+                    torchao's PT2E flow with X86InductorQuantizer, static: activations
+                    quantize_per_tensor/dequantize_per_tensor (uint8), weights
+                    dequantize_per_channel (int8, per output channel), input [2, 3, 16, 16]
+  pt2e_dynamic.*    an MLP through PT2E with the dynamic config: choose_qparams on the
+                    activations at run time, input [4, 32]
+  wo_int8.*         a two-layer MLP with torchao IntxWeightOnlyConfig(int8, PerGroup(32)):
+                    dequantize_affine of int8 weights in blocks of 32, input [4, 64]
+  wo_int4.*         the same with 4-bit values (int8 storage, range [-8, 7])
+  da8w4.pt2         Int8DynamicActivationIntxWeightConfig(int4, PerGroup(32)): per-token
+                    choose_qparams_affine / quantize_affine on the activations, input [4, 64]
+  NAME.npz          x (the example input), y (what PyTorch's own Python operators return
+                    for it), step (the output's size of one quantization step, estimated
+                    as the largest difference between the float and the quantized model's
+                    outputs over ten inputs)
+"""
+import argparse
+import os
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+warnings.filterwarnings("ignore")
+
+
+class SmallCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.bn = nn.BatchNorm2d(16)
+        self.body = nn.Conv2d(16, 16, 3, padding=1)
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        y = torch.relu(self.bn(self.stem(x)))
+        y = torch.relu(self.body(y) + y)
+        return self.head(y.mean((2, 3)))
+
+
+class Mlp(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.up = nn.Linear(width, 2 * width)
+        self.down = nn.Linear(2 * width, 16)
+
+    def forward(self, x):
+        return self.down(torch.relu(self.up(x)))
+
+
+def calibrate_batch_norm(model, shape):
+    # Random weights: give BatchNorm the statistics of its real inputs, so outputs have a
+    # real magnitude.
+    model.train()
+    with torch.no_grad():
+        for _ in range(8):
+            model(torch.randn(shape))
+    return model.eval()
+
+
+def pt2e(model, example, dynamic):
+    from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+    import torchao.quantization.pt2e.quantizer.x86_inductor_quantizer as xiq
+
+    quantizer = xiq.X86InductorQuantizer()
+    quantizer.set_global(xiq.get_default_x86_inductor_quantization_config(is_dynamic=dynamic))
+    prepared = prepare_pt2e(torch.export.export(model, (example,)).module(), quantizer)
+    with torch.no_grad():
+        for _ in range(16):
+            prepared(torch.randn(example.shape))
+    return convert_pt2e(prepared)
+
+
+def torchao_quantized(model, config):
+    from torchao.quantization import quantize_
+    from torchao.utils import unwrap_tensor_subclass
+
+    quantize_(model, config)
+    # Tensor-subclass weights as plain parameters (parametrizations) that torch.export and
+    # torch.jit.trace both see as tensors.
+    return unwrap_tensor_subclass(model)
+
+
+def save(out, name, model, float_model, example, traced=True):
+    with torch.no_grad():
+        y = model(example)
+        step = max(float((model(x) - float_model(x)).abs().max()) for x in [example] + [torch.randn(example.shape) for _ in range(9)])
+    torch.export.save(torch.export.export(model, (example,)), os.path.join(out, name + ".pt2"))
+    if traced:
+        torch.jit.save(torch.jit.trace(model, (example,), check_trace=False), os.path.join(out, name + ".pt"))
+    np.savez(os.path.join(out, name + ".npz"), x=example.numpy(), y=y.numpy(), step=np.float32(step))
+    print(f"{name}: output max |y| {float(y.abs().max()):.3g}, one step ~{step:.3g}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True)
+    out = parser.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+    import torchao.quantization as tq
+
+    cnn = calibrate_batch_norm(SmallCnn(), (8, 3, 16, 16))
+    example = torch.randn(2, 3, 16, 16)
+    save(out, "pt2e_static", pt2e(cnn, example, dynamic=False), cnn, example)
+
+    mlp = Mlp(32).eval()
+    example = torch.randn(4, 32)
+    save(out, "pt2e_dynamic", pt2e(mlp, example, dynamic=True), mlp, example)
+
+    example = torch.randn(4, 64)
+    configs = {
+        "wo_int8": lambda: tq.IntxWeightOnlyConfig(weight_dtype=torch.int8, granularity=tq.PerGroup(32)),
+        "wo_int4": lambda: tq.IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=tq.PerGroup(32)),
+        "da8w4": lambda: tq.Int8DynamicActivationIntxWeightConfig(weight_dtype=torch.int4,
+                                                                   weight_granularity=tq.PerGroup(32)),
+    }
+    for name, config in configs.items():
+        torch.manual_seed(1)
+        float_model = Mlp(64).eval()
+        quantized = Mlp(64).eval()
+        quantized.load_state_dict(float_model.state_dict())
+        # torch.jit.trace of choose_qparams_affine (a str and a SymInt[] argument) stops in
+        # torch's tracer (TraceTypeManual.cpp: iter->isIntList()): da8w4 is a .pt2 only.
+        save(out, name, torchao_quantized(quantized, config()), float_model, example, traced=name != "da8w4")
+
+
+if __name__ == "__main__":
+    main()
