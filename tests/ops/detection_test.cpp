@@ -69,3 +69,47 @@ TEST_CASE("upsample with a run-time size inside a loop (mask pasting)", "[ops][d
                            "return out",
                            {Shape({1, 1, 5, 5}), Shape({3})}));
 }
+
+TEST_CASE("torchvision::roi_pool: max over RoIs snapped to the grid, up to opset 21", "[ops][detection]") {
+  for (int opset : {13, 21}) {
+    REQUIRE_VERIFIED(RunBody("detection", "roi_pool", std::string(kRois) +
+                             "return ops.torchvision.roi_pool(x, r, 0.5, 3, 4)[0]",
+                             {Shape({2, 3, 12, 16}), Shape({7, 5})}, {}, AtOpset(opset)));
+  }
+  REQUIRE_VERIFIED(RunBody("detection", "roi_pool_7x7", std::string(kRois) +
+                           "return ops.torchvision.roi_pool(x, r * 0.8, 1.0, 7, 7)[0] * 2.0",
+                           {Shape({2, 4, 20, 24}), Shape({5, 5})}));
+  auto at22 = RunBody("detection", "roi_pool_22", std::string(kRois) + "return ops.torchvision.roi_pool(x, r, 0.5, 3, 4)[0]",
+                      {Shape({2, 3, 12, 16}), Shape({7, 5})}, {}, AtOpset(22));
+  REQUIRE_FALSE(at22.ok);
+  CHECK_THAT(at22.error, ContainsText("MaxRoiPool-22") && ContainsText("--opset 21"));
+  auto argmax = RunBody("detection", "roi_pool_argmax", std::string(kRois) +
+                        "out, where = ops.torchvision.roi_pool(x, r, 0.5, 3, 4)\nreturn out, where.float()",
+                        {Shape({2, 3, 12, 16}), Shape({7, 5})});
+  REQUIRE_FALSE(argmax.ok);
+  CHECK_THAT(argmax.error, ContainsText("argmax"));
+}
+
+TEST_CASE("torchvision::deform_conv2d: offsets, masks, groups, strides -> DeformConv from opset 19", "[ops][detection]") {
+  // Offsets of a few pixels (some samples fall outside the map), a sigmoid mask.
+  const Params p{{"w", {6, 4, 3, 3}}, {"b", {6}}, {"wg", {6, 2, 3, 3}}};
+  for (int opset : {19, 26}) {
+    REQUIRE_VERIFIED(RunBody("detection", "deform_conv_v2",
+                             "return ops.torchvision.deform_conv2d(x, self.w, y * 2.0, z.sigmoid(), self.b, "
+                             "1, 1, 1, 1, 1, 1, 1, 1, True)",
+                             {Shape({2, 4, 9, 9}), Shape({2, 18, 9, 9}), Shape({2, 9, 9, 9})}, p, AtOpset(opset)));
+  }
+  REQUIRE_VERIFIED(RunBody("detection", "deform_conv_v1_strided",
+                           "return ops.torchvision.deform_conv2d(x, self.w, y * 1.5, torch.zeros(1), torch.zeros(6), "
+                           "2, 2, 2, 1, 2, 1, 1, 1, False)",
+                           {Shape({1, 4, 11, 10}), Shape({1, 18, 6, 5})}, p, AtOpset(19)));
+  REQUIRE_VERIFIED(RunBody("detection", "deform_conv_groups",
+                           "return ops.torchvision.deform_conv2d(x, self.wg, y, z.sigmoid(), self.b, "
+                           "1, 1, 0, 0, 1, 1, 2, 2, True)",
+                           {Shape({1, 4, 7, 7}), Shape({1, 36, 5, 5}), Shape({1, 18, 5, 5})}, p, AtOpset(19)));
+  auto at18 = RunBody("detection", "deform_conv_18",
+                      "return ops.torchvision.deform_conv2d(x, self.w, y, z, self.b, 1, 1, 1, 1, 1, 1, 1, 1, True)",
+                      {Shape({1, 4, 9, 9}), Shape({1, 18, 9, 9}), Shape({1, 9, 9, 9})}, p, AtOpset(18));
+  REQUIRE_FALSE(at18.ok);
+  CHECK_THAT(at18.error, ContainsText("deform_conv2d") && ContainsText("19"));
+}

@@ -1,4 +1,5 @@
-// torchvision's detection operators: nms -> ONNX NonMaxSuppression, roi_align -> RoiAlign.
+// torchvision's detection operators: nms -> ONNX NonMaxSuppression, roi_align -> RoiAlign,
+// roi_pool -> MaxRoiPool, deform_conv2d -> DeformConv.
 // libt2o_torch registers their schemas with reference kernels (core/capture/torchvision_ops.cpp).
 #include "translators/common/helpers.h"
 
@@ -48,6 +49,41 @@ void TranslateRoiAlign(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Cast(pooled, compute, dt));
 }
 
+// torchvision::roi_pool(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height,
+//                       SymInt pooled_width) -> (Tensor output, Tensor argmax)
+// Both are Fast R-CNN's RoI max pooling over (batch index, x1, y1, x2, y2) rows: ONNX
+// MaxRoiPool, in float32 (ONNX Runtime's CPU kernel). argmax only feeds the gradient.
+void TranslateRoiPool(TranslationContext& ctx) {
+  if (ctx.node().outputs.size() > 1 && !ctx.node().outputs[1]->uses.empty())
+    throw UnsupportedError("torchvision::roi_pool: its argmax output (positions for the gradient) has no ONNX form; "
+                           "only the pooled values convert");
+  DType dt = ctx.InDType(0);
+  std::string pooled = ctx.Op("MaxRoiPool", {ctx.Cast(ctx.Input(0), dt, DType::kFloat32), ctx.Cast(ctx.Input(1), ctx.InDType(1), DType::kFloat32)},
+                              {{"pooled_shape", std::vector<int64_t>{ctx.ConstInt(3, "pooled_height"), ctx.ConstInt(4, "pooled_width")}},
+                               {"spatial_scale", static_cast<float>(ctx.ConstDouble(2, "spatial_scale"))}});
+  ctx.SetOutput(0, ctx.Cast(pooled, DType::kFloat32, dt));
+}
+
+// torchvision::deform_conv2d(input, weight, offset, mask, bias, stride_h, stride_w, pad_h,
+//   pad_w, dilation_h, dilation_w, groups, offset_groups, use_mask) -> ONNX DeformConv
+// (opset 19), whose offsets are laid out as torchvision's ((dy, dx) per kernel tap, per
+// offset group) and whose mask is optional (use_mask=False: all ones), in float32.
+void TranslateDeformConv(TranslationContext& ctx) {
+  DType dt = ctx.InDType(0);
+  std::vector<int64_t> kernel = StaticTrailingDims(ctx, 1, 2);
+  int64_t pad_h = ctx.ConstInt(7, "pad_h"), pad_w = ctx.ConstInt(8, "pad_w");
+  Attrs attrs{{"kernel_shape", kernel},
+              {"strides", std::vector<int64_t>{ctx.ConstInt(5, "stride_h"), ctx.ConstInt(6, "stride_w")}},
+              {"pads", std::vector<int64_t>{pad_h, pad_w, pad_h, pad_w}},
+              {"dilations", std::vector<int64_t>{ctx.ConstInt(9, "dilation_h"), ctx.ConstInt(10, "dilation_w")}},
+              {"group", ctx.ConstInt(11, "groups")},
+              {"offset_group", ctx.ConstInt(12, "offset_groups")}};
+  std::vector<std::string> inputs;
+  for (size_t i : {0, 1, 2, 4}) inputs.push_back(ctx.Cast(ctx.Input(i), ctx.InDType(i), DType::kFloat32));
+  if (ctx.ConstBool(13, "use_mask")) inputs.push_back(ctx.Cast(ctx.Input(3), ctx.InDType(3), DType::kFloat32));
+  ctx.SetOutput(0, ctx.Cast(ctx.Op("DeformConv", inputs, attrs), DType::kFloat32, dt));
+}
+
 }  // namespace
 
 void RegisterTorchvisionOps(Registry& r) {
@@ -60,6 +96,11 @@ void RegisterTorchvisionOps(Registry& r) {
   r.AddInexpressible("torchvision::roi_align",
                      "torchvision::roi_align at opset 22 or later needs RoiAlign-22, which ONNX Runtime 1.30 cannot "
                      "run: convert with --opset 21 or lower (16-21 for aligned=True)");
+  r.Add("torchvision::roi_pool", {13, 21}, TranslateRoiPool);
+  r.AddInexpressible("torchvision::roi_pool",
+                     "torchvision::roi_pool at opset 22 or later needs MaxRoiPool-22, which ONNX Runtime 1.30 cannot "
+                     "run: convert with --opset 21 or lower");
+  r.Add("torchvision::deform_conv2d", {19, kMaxOpset}, TranslateDeformConv);
 }
 
 }  // namespace t2o
