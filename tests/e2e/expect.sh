@@ -14,7 +14,8 @@ expect_error() {
   [[ $(grep -c . stderr.txt) == 1 ]] || fail "expected a one-line error, got: $(cat stderr.txt)"
   grep -q -- "$pattern" stderr.txt || fail "error does not mention '$pattern'"
   [[ ! -e $output ]] || fail "a partial output was left at $output"
-  ! ls -a "$(dirname "$output")" | grep -q '^\.torch2onnx-' || fail "a temporary directory was left behind"
+  local leftovers=("$(dirname "$output")"/.torch2onnx-*)
+  [[ ! -e ${leftovers[0]} ]] || fail "a temporary directory was left behind: ${leftovers[*]}"
 }
 
 # expect_listing CODE PATTERN OUTPUT -- command...: as expect_error, for the unsupported-op
