@@ -51,6 +51,10 @@ void AddInputFlags(CLI::App& app, CliFlags& f) {
                  "Shared library adding translators (core/plugin/plugin_api.h; README: custom ops); repeatable");
   app.add_option("--op-map", f.op_map,
                  "JSON file mapping custom ops to single ONNX or ONNX Runtime contrib nodes (README: custom ops)");
+  app.add_flag("--modules-as-functions{all}", f.modules_as_functions,
+               "Write each module call as a call of an ONNX local function, one per distinct body: "
+               "bare for every module (nested), =leaves for modules without submodules, =CLASS,... for those "
+               "classes (qualified or short names)");
   app.add_option("--seed", f.seed, "Seed for random example inputs")->capture_default_str();
   app.add_flag("--json", f.json, "Print one machine-readable JSON summary on stdout");
   app.add_flag("-v,--verbose", f.verbose, "Log progress and details to stderr");
@@ -203,6 +207,8 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
   options.load_libraries = f.load_libraries;
   options.translator_plugins = f.translator_plugins;
   options.op_map = f.op_map;
+  if (!f.modules_as_functions.empty())
+    options.modules_as_functions = onnx::ModuleSelection::Parse(f.modules_as_functions);
   if (f.no_export_params && f.verify)
     throw UsageError("--verify needs the weights: it cannot be combined with --no-export-params");
   return options;

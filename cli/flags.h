@@ -20,6 +20,7 @@ struct CliFlags {
   std::string dynamic_shapes, dynamic_axes;
   std::vector<std::string> load_libraries, translator_plugins;
   std::string op_map;
+  std::string modules_as_functions;  // "" = off; "all", "leaves" or classes
   bool optimize = true;
   bool external_data = false, no_external_data = false;
   bool keep_initializers_as_inputs = false, no_export_params = false;

@@ -55,6 +55,13 @@ json ConvertSummaryJson(const ConvertOptions& options, const ConvertResult& resu
                         {"detail", p.detail}});
     out["optimize"] = {{"nodes_before", result.onnx_nodes_before_optimize}, {"passes", passes}};
   }
+  if (options.modules_as_functions) {
+    json functions = json::array();
+    for (const auto& f : result.module_functions)
+      functions.push_back({{"function", f.domain + "::" + f.name}, {"module_class", f.module_class},
+                           {"calls", f.calls}, {"body_nodes", f.body_nodes}});
+    out["functions"] = functions;
+  }
   if (options.verify) {
     json outputs = json::array();
     for (const auto& c : result.comparisons) outputs.push_back(ComparisonJson(c));
@@ -113,6 +120,12 @@ void PrintConvertHuman(const ConvertOptions& options, const ConvertResult& resul
   std::string extra;
   if (result.written.external_data) extra = ", weights in " + result.written.data_path;
   if (!options.write.include_initializers) extra += ", without weights";
+  if (options.modules_as_functions) {
+    size_t calls = 0;
+    for (const auto& f : result.module_functions) calls += f.calls;
+    extra += ", " + std::to_string(calls) + " module calls of " + std::to_string(result.module_functions.size()) +
+             " functions";
+  }
   std::printf("wrote %s (%zu ONNX nodes from %zu ATen nodes, opset %d%s)\n", result.written.model_path.c_str(),
               result.onnx_nodes, result.aten_nodes, options.opset, extra.c_str());
 }

@@ -438,9 +438,19 @@ ConvertResult Convert(const ConvertOptions& options) {
                  optimized.rounds);
     }
     if (options.report) DescribeOnnx(model, report);
+    // The verification helpers read the flat model; ONNX Runtime runs the file as written.
+    std::optional<onnx::OnnxModel> with_functions;
+    if (options.modules_as_functions) {
+      StageTimer t(result, "module functions");
+      onnx::ModuleFunctionsResult grouped = onnx::WithModulesAsFunctions(model, *options.modules_as_functions);
+      with_functions = std::move(grouped.model);
+      result.module_functions = std::move(grouped.functions);
+      Log().info("modules as functions: {} functions, {} nodes in the main graph", result.module_functions.size(),
+                 with_functions->graph.nodes.size());
+    }
     {
       StageTimer t(result, "check and write");
-      result.written = onnx::WriteModel(model, options.output_path, options.write);
+      result.written = onnx::WriteModel(with_functions ? *with_functions : model, options.output_path, options.write);
     }
     if (options.verify) {
       StageTimer t(result, "verify");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/capture/capture.h"
+#include "core/onnx/module_functions.h"
 #include "core/onnx/writer.h"
 #include "core/report/markdown_report.h"
 #include "core/translate/translate.h"
@@ -37,6 +38,7 @@ struct ConvertOptions {
   std::vector<std::string> load_libraries;  // custom-op libraries loaded before the model
   std::vector<std::string> translator_plugins;  // --translator-plugin libraries
   std::string op_map;                          // --op-map JSON file ("" = none)
+  std::optional<onnx::ModuleSelection> modules_as_functions;  // --modules-as-functions
 };
 
 // One pipeline stage: wall time, the peak resident memory reached during the stage (the
@@ -81,6 +83,7 @@ struct ConvertResult {
   size_t aten_nodes = 0;
   std::vector<std::pair<std::string, std::string>> aten_ops;  // (op, overload) of every node, sorted, unique
   std::vector<OptimizePassSummary> optimize_passes;
+  std::vector<onnx::ModuleFunctionInfo> module_functions;
   size_t onnx_nodes_before_optimize = 0;
   std::vector<OutputComparison> comparisons;
   bool verified = false;

@@ -18,6 +18,10 @@ and stateful streaming models.
   audio_frontend.pt / .pt2  STFT -> power -> mel filterbank -> log, input 1 s of 16 kHz audio [1, 16000]
   vocoder.pt / .pt2         a conv stack with weight norm (parametrizations.weight_norm and the
                             older nn.utils.weight_norm), input 40 mel bins x 20 frames [1, 40, 20]
+  blocks.pt / .pt2          a small pre-norm transformer (--modules-as-functions): three Block
+                            modules (Attention, Mlp, LayerNorm, Linear inside), a shared
+                            `norm` called twice, input [2, 6, 16] (.pt2: dynamic batch)
+  blocks_traced.pt          the same traced
 """
 import argparse
 import os
@@ -95,6 +99,58 @@ class Vocoder(nn.Module):
         return torch.tanh(self.post(h))
 
 
+class Attention(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, n, d = x.shape
+        q, k, v = self.qkv(x).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        attn = (q @ k.transpose(-2, -1) * (d // self.heads) ** -0.5).softmax(-1)
+        return self.proj((attn @ v).transpose(1, 2).reshape(b, n, d))
+
+
+class Mlp(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.fc1 = nn.Linear(dim, 2 * dim)
+        self.act = nn.GELU()
+        self.fc2 = nn.Linear(2 * dim, dim)
+
+    def forward(self, x):
+        return self.fc2(self.act(self.fc1(x)))
+
+
+class Block(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = Attention(dim, 2)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = Mlp(dim)
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class Blocks(nn.Module):
+    def __init__(self, dim=16):
+        super().__init__()
+        self.blocks = nn.ModuleList([Block(dim) for _ in range(3)])
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, 4)
+
+    def forward(self, x):
+        x = self.norm(x)  # the same module called twice: two calls of one function
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -148,6 +204,18 @@ def main():
         torch.jit.save(torch.jit.trace(model, (example,)), os.path.join(out, name + ".pt"))
         torch.export.save(torch.export.export(model, (example,)), os.path.join(out, name + ".pt2"))
         print(f"{name}: output std {float(result.std()):.4f}")
+
+    blocks = Blocks().eval()
+    example = torch.randn(2, 6, 16)
+    with torch.no_grad():
+        result = blocks(example)
+    assert float(result.std()) > 0.05, float(result.std())
+    torch.jit.save(torch.jit.script(blocks), os.path.join(out, "blocks.pt"))
+    torch.jit.save(torch.jit.trace(blocks, (example,)), os.path.join(out, "blocks_traced.pt"))
+    batch = torch.export.Dim("batch", min=1, max=64)
+    torch.export.save(torch.export.export(blocks, (example,), dynamic_shapes=({0: batch},)),
+                      os.path.join(out, "blocks.pt2"))
+    print(f"blocks: output std {float(result.std()):.4f}")
 
 
 if __name__ == "__main__":

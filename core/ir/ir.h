@@ -67,6 +67,9 @@ struct SourceLocation {
   std::string module_path;                 // "layer1.0.conv1"
   std::vector<std::string> module_scopes;  // ["", "layer1", "layer1.0", "layer1.0.conv1"]
   std::vector<std::string> module_classes;  // ["torchvision.models.resnet.ResNet", ...]
+  // One id per scope telling calls of the same module apart: "L__self___layer1_0@1" for
+  // the second call (.pt2), the call site for TorchScript.
+  std::vector<std::string> module_calls;
   std::string stack_trace;                  // Python-style trace, innermost last
   std::string Short() const;                // "model.py:42 (layer1.0.conv1)"
 };

@@ -76,8 +76,21 @@ inline int64_t IrVersionFor(int opset) {
   return ir < 10 ? 10 : ir;
 }
 
+// A model-local function (FunctionProto): --modules-as-functions makes one per distinct
+// signature of a module class; call nodes use (domain, name) as their (domain, op_type).
+struct OnnxFunction {
+  std::string name;
+  std::string domain;
+  std::vector<std::string> inputs;
+  std::vector<std::string> outputs;
+  std::vector<OnnxNode> nodes;
+  std::string doc;
+  Metadata metadata;
+};
+
 struct OnnxModel {
   OnnxGraph graph;
+  std::vector<OnnxFunction> functions;  // called by graph nodes (and by each other)
   int opset = 17;
   // Versions of the other domains nodes use (e.g. com.microsoft from --op-map); a domain
   // not listed is written at version 1.

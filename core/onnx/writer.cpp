@@ -272,15 +272,40 @@ std::set<std::string> CopySmallConstantsIntoSubgraphs(const OnnxGraph& graph, ::
 }
 
 // The domains other than ai.onnx that nodes use, subgraphs included.
-std::set<std::string> NodeDomains(const OnnxGraph& graph) {
+std::set<std::string> NodeDomains(const std::vector<OnnxNode>& nodes) {
   std::set<std::string> domains;
-  for (const auto& node : graph.nodes) {
+  for (const auto& node : nodes) {
     if (!node.domain.empty() && node.domain != "ai.onnx") domains.insert(node.domain);
     for (const auto& attr : node.attrs)
       if (auto* sub = std::get_if<std::shared_ptr<OnnxGraph>>(&attr.value))
-        for (const auto& d : NodeDomains(**sub)) domains.insert(d);
+        for (const auto& d : NodeDomains((*sub)->nodes)) domains.insert(d);
   }
   return domains;
+}
+
+void AddOpsetImports(const OnnxModel& model, const std::set<std::string>& domains,
+                     ::google::protobuf::RepeatedPtrField<::onnx::OperatorSetIdProto>* imports) {
+  auto* opset = imports->Add();
+  opset->set_domain("");
+  opset->set_version(model.opset);
+  for (const std::string& domain : domains) {
+    auto* import = imports->Add();
+    import->set_domain(domain);
+    auto version = model.domain_opsets.find(domain);
+    import->set_version(version == model.domain_opsets.end() ? 1 : version->second);
+  }
+}
+
+void FillFunction(const OnnxModel& model, const OnnxFunction& function, const WriteOptions& options,
+                  ::onnx::FunctionProto* proto) {
+  proto->set_name(function.name);
+  proto->set_domain(function.domain);
+  if (!function.doc.empty()) proto->set_doc_string(function.doc);
+  for (const auto& in : function.inputs) proto->add_input(in);
+  for (const auto& out : function.outputs) proto->add_output(out);
+  for (const auto& node : function.nodes) FillNode(node, options, proto->add_node());
+  AddOpsetImports(model, NodeDomains(function.nodes), proto->mutable_opset_import());
+  AddMetadata(proto, function.metadata);
 }
 
 void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::string& data_file,
@@ -293,15 +318,12 @@ void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::
   proto->set_ir_version(model.ir_version);
   proto->set_producer_name(model.producer_name);
   proto->set_producer_version(model.producer_version);
-  auto* opset = proto->add_opset_import();
-  opset->set_domain("");
-  opset->set_version(model.opset);
-  for (const std::string& domain : NodeDomains(model.graph)) {
-    auto* import = proto->add_opset_import();
-    import->set_domain(domain);
-    auto version = model.domain_opsets.find(domain);
-    import->set_version(version == model.domain_opsets.end() ? 1 : version->second);
+  std::set<std::string> domains = NodeDomains(model.graph.nodes);
+  for (const auto& function : model.functions) {
+    domains.insert(function.domain);
+    for (const auto& d : NodeDomains(function.nodes)) domains.insert(d);
   }
+  AddOpsetImports(model, domains, proto->mutable_opset_import());
   for (const auto& [key, value] : model.metadata) {
     auto* entry = proto->add_metadata_props();
     entry->set_key(key);
@@ -309,6 +331,7 @@ void BuildProto(const OnnxModel& model, const WriteOptions& options, const std::
   }
   auto* graph = proto->mutable_graph();
   FillGraph(model.graph, options, graph);
+  for (const auto& function : model.functions) FillFunction(model, function, options, proto->add_functions());
   std::set<std::string> only_in_subgraphs = CopySmallConstantsIntoSubgraphs(model.graph, graph);
   FillTopLevelInitializers(model.graph, options, external, stream, only_in_subgraphs, graph);
 }

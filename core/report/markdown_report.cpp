@@ -189,6 +189,15 @@ std::string WriteMarkdownReport(const ConvertOptions& options, const ConvertResu
     md << "\n## Optimization\n\nTurned off (`--no-optimize`).\n";
   }
 
+  if (options.modules_as_functions) {
+    md << "\n## Module functions\n\n";
+    if (result.module_functions.empty()) md << "No module call was selected.\n";
+    else md << "| function | module class | calls | body nodes |\n|---|---|---|---|\n";
+    for (const auto& f : result.module_functions)
+      md << "| " << f.domain << "::" << f.name << " | " << f.module_class << " | " << f.calls << " | " << f.body_nodes
+         << " |\n";
+  }
+
   if (!result.comparisons.empty()) {
     md << "\n## Verification results\n\natol " << ShortNumber(options.tolerance.atol) << ", rtol "
        << ShortNumber(options.tolerance.rtol)

@@ -5,9 +5,8 @@
 set -euo pipefail
 tool=$1 fixtures=$2 work=$3/$4 case=$4
 py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
+source "$(dirname "$0")/expect.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
-
-fail() { echo "FAIL ($case): $*" >&2; exit 1; }
 
 # io MODEL: input and output names after the full check, e.g. "x,hx_0 -> y".
 io() {
@@ -97,6 +96,69 @@ PY
     # Another signal length and frame count through the TorchScript files.
     "$tool" "$fixtures/audio_frontend.pt" -o frontend2.onnx --input-shape 1,8000 --verify -q
     "$tool" "$fixtures/vocoder.pt" -o vocoder2.onnx --input-shape 2,40,33 --verify -q
+    ;;
+  modules)
+    # --modules-as-functions: each module call becomes a call of a model-local function, one
+    # function per distinct body; the structured model verifies like the flat one.
+    for model in blocks.pt blocks_traced.pt blocks.pt2; do
+      shape=(); [[ $model == *.pt ]] && shape=(--input-shape 2,6,16)
+      "$tool" "$fixtures/$model" -o "$model.flat.onnx" "${shape[@]}" -q
+      for selection in all leaves Block Attention,torch.nn.modules.linear.Linear; do
+        flag=--modules-as-functions=$selection; [[ $selection == all ]] && flag=--modules-as-functions
+        "$tool" "$fixtures/$model" -o "$model.$selection.onnx" "${shape[@]}" "$flag" --verify --json >"$model.$selection.json"
+        $py - "$model.$selection.onnx" "$model.flat.onnx" "$model.$selection.json" "$selection" <<'PY'
+import collections, json, sys
+import numpy as np
+import onnx
+import onnxruntime as ort
+path, flat_path, summary_path, selection = sys.argv[1:]
+onnx.checker.check_model(path, full_check=True)
+model = onnx.load(path)
+functions = {(f.domain, f.name): f for f in model.functions}
+classes = collections.Counter(f.name.split("_")[0] for f in model.functions)
+calls = collections.Counter()
+def count(nodes):
+    for node in nodes:
+        if (node.domain, node.op_type) in functions:
+            calls[node.op_type.split("_")[0]] += 1
+            count(functions[(node.domain, node.op_type)].node)
+count(model.graph.node)
+summary = json.load(open(summary_path))
+assert summary["verification"]["passed"], summary
+listed = {f["function"]: f["calls"] for f in summary["functions"]}
+assert len(listed) == len(model.functions), (listed, list(functions))
+# One function per distinct body: the three Blocks share one, so do all LayerNorm and
+# Linear calls (weights are inputs); the shared `norm` is called twice.
+want = {"all": {"Block": 3, "Attention": 3, "Mlp": 3, "LayerNorm": 8, "Linear": 13, "GELU": 3},
+        "leaves": {"LayerNorm": 8, "Linear": 13, "GELU": 3},
+        "Block": {"Block": 3},
+        "Attention,torch.nn.modules.linear.Linear": {"Attention": 3, "Linear": 13}}[selection]
+assert dict(calls) == want, (selection, dict(calls))
+assert all(n == 1 for n in classes.values()), (selection, classes)
+top = collections.Counter(n.op_type for n in model.graph.node)
+if selection == "all":  # norm, three blocks, norm, head; and shape arithmetic shared by the blocks
+    assert sum(n for op, n in top.items() if op in dict(calls)) == 6, top
+    assert set(top) - set(calls) <= {"Shape", "Gather", "Unsqueeze", "Concat", "Constant"}, top
+flat = onnx.load(flat_path)
+x = np.random.default_rng(0).standard_normal((2, 6, 16)).astype(np.float32)
+run = lambda p: ort.InferenceSession(p, providers=["CPUExecutionProvider"]).run(None, {model.graph.input[0].name: x})[0]
+got, expected = run(path), run(flat_path)
+assert np.abs(expected).max() > 0.1 and np.allclose(got, expected, atol=1e-6), np.abs(got - expected).max()
+print(f"{path}: {len(model.functions)} functions, calls {dict(calls)}, {len(model.graph.node)} top-level nodes")
+PY
+      done
+    done
+    # The dynamic batch of the .pt2 at another size.
+    batch=$($py -c "import onnx, sys; print(onnx.load(sys.argv[1]).graph.input[0].type.tensor_type.shape.dim[0].dim_param)" blocks.pt2.flat.onnx)
+    "$tool" "$fixtures/blocks.pt2" -o dims.onnx --modules-as-functions --verify --verify-dims "$batch=5" -q
+    # A class the model does not have: a usage error listing the classes it has.
+    expect_error 2 "no call of a module of class 'NoSuchBlock'.*Block" bad.onnx -- \
+      "$tool" "$fixtures/blocks.pt2" -o bad.onnx --modules-as-functions=NoSuchBlock
+    # Into the report.
+    "$tool" "$fixtures/blocks.pt2" -o report.onnx --modules-as-functions=Block --report --artifacts-dir reports -q
+    cat reports/*.md >report.md
+    grep -F "| __main__::Block | __main__.Block | 3 |" report.md >/dev/null ||
+      fail "no module function table in the report: $(cat report.md)"
     ;;
   *) fail "unknown case" ;;
 esac

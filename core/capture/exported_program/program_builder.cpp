@@ -233,9 +233,11 @@ ir::SourceLocation ProgramBuilder::Location(const json& metadata) const {
   if (metadata.contains("nn_module_stack")) {
     for (const auto& entry : SplitTopLevel(metadata["nn_module_stack"].get<std::string>(), ';')) {
       auto parts = SplitTopLevel(entry, ',');
-      if (parts.size() != 3) continue;
+      // torch.export's placeholder for nodes outside every module call (sym_size of inputs)
+      if (parts.size() != 3 || parts[2] == "_empty_nn_module_stack_from_metadata_hook") continue;
       loc.module_scopes.push_back(ModulePath(parts[1]));
       loc.module_classes.push_back(parts[2]);
+      loc.module_calls.push_back(parts[0]);
     }
     if (!loc.module_scopes.empty()) loc.module_path = loc.module_scopes.back();
   }

@@ -118,6 +118,7 @@ ir::SourceLocation LocationOf(jit::Node* node, const std::string& root_class) {
   ir::SourceLocation loc;
   loc.module_scopes.push_back("");
   loc.module_classes.push_back(root_class);
+  loc.module_calls.push_back("");
   std::ostringstream trace;
   // Scripted code: outermost call first, the op itself last, as a Python traceback prints.
   auto add_frame = [&](const jit::SourceRange& range) {
@@ -137,6 +138,7 @@ ir::SourceLocation LocationOf(jit::Node* node, const std::string& root_class) {
         loc.module_path = loc.module_path.empty() ? instance : loc.module_path + "." + instance;
         loc.module_scopes.push_back(loc.module_path);
         loc.module_classes.push_back(ClassName(module->class_type()));
+        loc.module_calls.push_back(loc.module_path + "@" + std::to_string(range.start()));
       }
     }
   }
