@@ -139,10 +139,9 @@ ConvertOptions MakeConvertOptions(const CliFlags& f, const std::string& model) {
     }
     if (i < f.dtypes.size()) {
       auto dtype = DTypeFromName(f.dtypes[i]);
-      if (f.dtypes[i].rfind("complex", 0) == 0 || (dtype && *dtype == DType::kComplex64))
-        throw UsageError("--input-dtype " + f.dtypes[i] + ": complex model inputs are not supported (ONNX Runtime cannot "
-                         "feed them): give the model torch.view_as_real(x), a float tensor with a trailing dim of 2, "
-                         "and call torch.view_as_complex inside it");
+      if (f.dtypes[i].rfind("complex", 0) == 0 && !(dtype && *dtype == DType::kComplex64))
+        throw UsageError("--input-dtype " + f.dtypes[i] + ": of the complex dtypes only complex64 is supported (the "
+                         "graph holds complex tensors as float32 pairs)");
       if (!dtype) throw UsageError("--input-dtype: unknown dtype '" + f.dtypes[i] + "'");
       spec.dtype = *dtype;
       // .npy has no bfloat16: such inputs come as float32 files, converted here.

@@ -22,6 +22,8 @@ and stateful streaming models.
                             modules (Attention, Mlp, LayerNorm, Linear inside), a shared
                             `norm` called twice, input [2, 6, 16] (.pt2: dynamic batch)
   blocks_traced.pt          the same traced
+  complex_io.pt / .pt2      a complex64 input [2, 9] and complex outputs (irfft of a filtered
+                            spectrum, and the conjugate); complex_io_traced.pt traced
 """
 import argparse
 import os
@@ -97,6 +99,18 @@ class Vocoder(nn.Module):
         h = nn.functional.leaky_relu(self.pre(mel), 0.1)
         h = nn.functional.leaky_relu(self.up(h), 0.1)
         return torch.tanh(self.post(h))
+
+
+class ComplexIo(nn.Module):
+    """A complex input and complex outputs: a spectral filter on a one-sided spectrum."""
+
+    def __init__(self):
+        super().__init__()
+        self.gain = nn.Parameter(torch.rand(9) + 0.5)
+
+    def forward(self, spectrum):
+        filtered = spectrum * self.gain
+        return torch.fft.irfft(filtered, n=16), filtered.conj() * 2
 
 
 class Attention(nn.Module):
@@ -204,6 +218,12 @@ def main():
         torch.jit.save(torch.jit.trace(model, (example,)), os.path.join(out, name + ".pt"))
         torch.export.save(torch.export.export(model, (example,)), os.path.join(out, name + ".pt2"))
         print(f"{name}: output std {float(result.std()):.4f}")
+
+    complex_io = ComplexIo().eval()
+    spectrum = torch.randn(2, 9, dtype=torch.complex64)
+    torch.jit.save(torch.jit.script(complex_io), os.path.join(out, "complex_io.pt"))
+    torch.jit.save(torch.jit.trace(complex_io, (spectrum,)), os.path.join(out, "complex_io_traced.pt"))
+    torch.export.save(torch.export.export(complex_io, (spectrum,)), os.path.join(out, "complex_io.pt2"))
 
     blocks = Blocks().eval()
     example = torch.randn(2, 6, 16)

@@ -15,6 +15,13 @@ as a .pt2 (torch.export of the quantized model) and a traced TorchScript .pt.
   wo_int4.*         the same with 4-bit values (int8 storage, range [-8, 7])
   da8w4.pt2         Int8DynamicActivationIntxWeightConfig(int4, PerGroup(32)): per-token
                     choose_qparams_affine / quantize_affine on the activations, input [4, 64]
+  eager_cnn.pt      eager-mode (torch.ao.quantization prepare/convert, x86 engine): fused
+                    conv-bn-relu, depthwise conv, hardswish, FloatFunctional add and cat,
+                    max pool, upsampling, 1x1 conv, average pool, fused linear-relu, linear;
+                    scripted, and traced as eager_cnn_traced.pt; input [2, 3, 16, 16]
+  dyn_int8.pt       quantize_dynamic(MLP, {nn.Linear}, qint8): quantized::linear_dynamic,
+                    scripted (and _traced.pt); input [4, 32]. dyn_fp16.pt: the same with float16
+  dyn_lstm.pt       quantize_dynamic of an LSTM (aten::quantized_lstm: refused, no lowering)
   NAME.npz          x (the example input), y (what PyTorch's own Python operators return
                     for it), step (the output's size of one quantization step, estimated
                     as the largest difference between the float and the quantized model's
@@ -53,6 +60,93 @@ class Mlp(nn.Module):
 
     def forward(self, x):
         return self.down(torch.relu(self.up(x)))
+
+
+class EagerCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        import torch.ao.quantization as taq
+        from torch.ao.nn.quantized import FloatFunctional
+
+        self.quant = taq.QuantStub()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.bn = nn.BatchNorm2d(16)
+        self.relu = nn.ReLU()
+        self.dw = nn.Conv2d(16, 16, 3, padding=1, groups=16)
+        self.act = nn.Hardswish()
+        self.skip = FloatFunctional()
+        self.join = FloatFunctional()
+        self.pool = nn.MaxPool2d(2)
+        self.up = nn.Upsample(scale_factor=2)
+        self.mix = nn.Conv2d(32, 8, 1)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Linear(8, 32)
+        self.fc_relu = nn.ReLU()
+        self.fc2 = nn.Linear(32, 10)
+        self.dequant = taq.DeQuantStub()
+
+    def forward(self, x):
+        x = self.quant(x)
+        y = self.relu(self.bn(self.stem(x)))
+        z = self.act(self.dw(y))
+        y = self.skip.add(y, z)
+        y = self.join.cat([y, z], 1)
+        y = self.mix(self.up(self.pool(y)))
+        y = self.gap(y).flatten(1)
+        y = self.fc_relu(self.fc1(y))
+        return self.dequant(self.fc2(y))
+
+
+class Rnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+
+def eager_quantized(out):
+    """torch.ao.quantization's eager mode, still in torch 2.13 (deprecated): scripted and
+    traced TorchScript files with packed parameters and quantized tensors."""
+    import torch.ao.quantization as taq
+
+    torch.manual_seed(2)
+    cnn = calibrate_batch_norm(EagerCnn(), (8, 3, 16, 16))
+    float_cnn = EagerCnn().eval()
+    float_cnn.load_state_dict(cnn.state_dict())
+    taq.fuse_modules(cnn, [["stem", "bn", "relu"], ["fc1", "fc_relu"]], inplace=True)
+    cnn.qconfig = taq.get_default_qconfig("x86")
+    taq.prepare(cnn, inplace=True)
+    with torch.no_grad():
+        for _ in range(16):
+            cnn(torch.randn(4, 3, 16, 16))
+    taq.convert(cnn, inplace=True)
+    example = torch.randn(2, 3, 16, 16)
+    with torch.no_grad():
+        y = cnn(example)
+        drift = float((y - float_cnn(example)).abs().max())
+    torch.jit.save(torch.jit.script(cnn), os.path.join(out, "eager_cnn.pt"))
+    torch.jit.save(torch.jit.trace(cnn, (example,)), os.path.join(out, "eager_cnn_traced.pt"))
+    # One step of the output: the scale of the last quantized op.
+    np.savez(os.path.join(out, "eager_cnn.npz"), x=example.numpy(), y=y.numpy(), step=np.float32(cnn.fc2.scale))
+    print(f"eager_cnn: output max |y| {float(y.abs().max()):.3g}, one step {cnn.fc2.scale:.3g}, "
+          f"float model differs by {drift:.3g}")
+
+    for dtype, name in ((torch.qint8, "dyn_int8"), (torch.float16, "dyn_fp16")):
+        torch.manual_seed(1)
+        mlp = Mlp(32).eval()
+        quantized = taq.quantize_dynamic(mlp, {nn.Linear}, dtype=dtype)
+        example = torch.randn(4, 32)
+        with torch.no_grad():
+            y = quantized(example)
+            step = float((y - mlp(example)).abs().max())
+        torch.jit.save(torch.jit.script(quantized), os.path.join(out, name + ".pt"))
+        torch.jit.save(torch.jit.trace(quantized, (example,)), os.path.join(out, name + "_traced.pt"))
+        np.savez(os.path.join(out, name + ".npz"), x=example.numpy(), y=y.numpy(), step=np.float32(step))
+        print(f"{name}: output max |y| {float(y.abs().max()):.3g}, float model differs by {step:.3g}")
+    lstm = taq.quantize_dynamic(Rnn().eval(), {nn.LSTM}, dtype=torch.qint8)
+    torch.jit.save(torch.jit.script(lstm), os.path.join(out, "dyn_lstm.pt"))
 
 
 def calibrate_batch_norm(model, shape):
@@ -130,6 +224,8 @@ def main():
         # torch.jit.trace of choose_qparams_affine (a str and a SymInt[] argument) stops in
         # torch's tracer (TraceTypeManual.cpp: iter->isIntList()): da8w4 is a .pt2 only.
         save(out, name, torchao_quantized(quantized, config()), float_model, example, traced=name != "da8w4")
+
+    eager_quantized(out)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,10 @@ struct CapturedProgram {
   std::vector<TensorData> example_inputs;  // flattened, in graph input order
   std::vector<std::string> input_paths;    // "input_dict['tensor_x']", parallel to the above
   std::unique_ptr<ReferenceModel> reference;
+  // Per graph output, one quantization step where PyTorch's integer kernels compute it and
+  // the ONNX model the same in QDQ form (eager-mode quantized TorchScript): --verify's
+  // default tolerance widens by it. Empty or 0: compared as usual.
+  std::vector<double> output_steps;
 };
 
 // Appends every capture attempt (strategy, result, time, error) to *attempts, also when

@@ -230,13 +230,22 @@ TensorData ExampleGenerator::Make(const TensorSpec& spec) {
   if (spec.data) return *spec.data;
   int64_t n = 1;
   for (int64_t d : spec.shape) n *= d;
-  std::vector<double> values(static_cast<size_t>(n));
+  const bool complex = spec.dtype == DType::kComplex64;  // real and imaginary parts drawn alike
+  std::vector<double> values(static_cast<size_t>(complex ? 2 * n : n));
   for (auto& v : values) {
-    if (IsFloating(spec.dtype)) {  // Box-Muller
+    if (IsFloating(spec.dtype) || complex) {  // Box-Muller
       v = std::sqrt(-2.0 * std::log(Uniform())) * std::cos(6.283185307179586 * Uniform());
     } else {
       v = std::floor(Uniform() * (spec.dtype == DType::kBool ? 2 : 10));
     }
+  }
+  if (complex) {
+    std::vector<int64_t> pairs = spec.shape;
+    pairs.push_back(2);
+    TensorData t = TensorData::FromDoubles(DType::kFloat32, pairs, values);
+    t.dtype = DType::kComplex64;
+    t.shape = spec.shape;
+    return t;
   }
   return TensorData::FromDoubles(spec.dtype, spec.shape, values);
 }

@@ -15,7 +15,8 @@ namespace t2o {
 
 // Shares the tensor's storage (no copy) when it is contiguous; copies otherwise.
 inline TensorData TensorToData(const at::Tensor& tensor) {
-  at::Tensor t = tensor.contiguous();
+  // conj() and neg views of complex tensors only set a bit: the bytes are the original's.
+  at::Tensor t = tensor.resolve_conj().resolve_neg().contiguous();
   TensorData data;
   data.dtype = DTypeFromTorch(static_cast<int>(t.scalar_type()));
   data.shape.assign(t.sizes().begin(), t.sizes().end());

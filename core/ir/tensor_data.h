@@ -61,6 +61,16 @@ struct TensorData {
   int64_t ElementAsInt(int64_t i) const;
 };
 
+// A complex64 tensor as ONNX holds it: float32 pairs (real, imaginary) along a trailing
+// axis of 2, sharing the bytes. Other tensors are returned as they are.
+inline TensorData ComplexAsFloatPairs(const TensorData& t) {
+  if (t.dtype != DType::kComplex64) return t;
+  TensorData pairs = t;
+  pairs.dtype = DType::kFloat32;
+  pairs.shape.push_back(2);
+  return pairs;
+}
+
 // Elements of its storage a strided tensor reaches past its offset (sizes and strides in
 // elements); 0 for an empty tensor.
 inline int64_t StridedExtent(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides) {

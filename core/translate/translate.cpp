@@ -17,6 +17,16 @@ namespace {
 
 std::vector<ir::Dim> ShapeOf(const ir::TensorMeta& meta) { return meta.shape; }
 
+// A complex graph input or output is what the graph holds inside: float32 pairs along a
+// trailing axis of 2 (torch.view_as_real's layout), marked in its metadata.
+onnx::ValueInfo GraphValueInfo(const std::string& name, const ir::TensorMeta& meta, onnx::Metadata md) {
+  if (meta.dtype != DType::kComplex64) return {name, meta.dtype, ShapeOf(meta), std::move(md)};
+  std::vector<ir::Dim> shape = ShapeOf(meta);
+  shape.push_back(int64_t{2});
+  md.emplace_back("pkg.torch2onnx.complex", "complex64 as view_as_real: float32 (real, imaginary) pairs");
+  return {name, DType::kFloat32, shape, std::move(md)};
+}
+
 void RenameEverywhere(onnx::OnnxGraph& graph, const std::string& from, const std::string& to) {
   for (auto& node : graph.nodes) {
     for (auto& in : node.inputs)
@@ -199,10 +209,7 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
       if (!v->IsTensor())
         throw ExportError("input '" + v->name + "' is a " + std::string(ir::ValueKindName(v->kind)) +
                           "; only tensor inputs can become ONNX inputs");
-      if (v->meta.dtype == DType::kComplex64)
-        throw ExportError("input '" + v->name + "' is complex64, which ONNX Runtime cannot feed: pass "
-                          "torch.view_as_real(x) and call torch.view_as_complex inside the model");
-      out.inputs.push_back(onnx::ValueInfo{name, v->meta.dtype, ShapeOf(v->meta), md});
+      out.inputs.push_back(GraphValueInfo(name, v->meta, md));
       ctx.Bind(v, Binding{name, {}, false});
     } else {
       if (!in.data) throw ExportError("weight '" + in.target + "' has no data");
@@ -237,9 +244,6 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
       FlattenBinding(*b, names);
     else
       names.push_back(ctx.Materialize(*o.value));
-    if (o.value->IsTensor() && o.value->meta.dtype == DType::kComplex64)
-      throw ExportError("output '" + o.value->name + "' is complex64, which ONNX cannot hold: return "
-                        "torch.view_as_real(z) (a float32 tensor with a trailing axis of 2)");
     for (auto& n : names) {
       leaves.push_back(n);
       leaf_values.push_back(o.value);
@@ -289,9 +293,8 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
     final_names.push_back(name);
     // Shape of a flattened leaf is only known when the output is the leaf itself.
     const ir::Value* v = leaf_values[k];
-    onnx::ValueInfo info{name, v->IsTensor() ? v->meta.dtype : TranslationContext::ScalarDType(v->kind),
-                         std::nullopt, md};
-    if (v->IsTensor()) info.shape = ShapeOf(v->meta);
+    onnx::ValueInfo info = v->IsTensor() ? GraphValueInfo(name, v->meta, md)
+                                         : onnx::ValueInfo{name, TranslationContext::ScalarDType(v->kind), std::nullopt, md};
     // A number a TorchScript model returns (x.size(0)) is a 0-d tensor; the checker wants its shape.
     if (v->kind == ir::ValueKind::kInt || v->kind == ir::ValueKind::kFloat || v->kind == ir::ValueKind::kBool)
       info.shape = std::vector<ir::Dim>{};

@@ -169,8 +169,7 @@ assert any(o['op']=='aten::linear' and o['translator'] for o in s['ops'])"
     expect_error 3 "argument 'mode' has type str" out.onnx -- "$tool" "$fixtures/string_input.pt" -o out.onnx --input-shape 2,3
     expect_error 2 "takes 1 tensor input but 2" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --input-shape 3
     expect_error 2 "--input-shape" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,a
-    expect_error 2 "--input-dtype complex64: complex model inputs are not supported" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --input-dtype complex64
-    expect_error 2 "--input-dtype complex128: complex model inputs are not supported" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --input-dtype complex128
+    expect_error 2 "--input-dtype complex128: of the complex dtypes only complex64 is supported" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --input-dtype complex128
     expect_error 2 "--opset 99 is not supported" out.onnx -- "$tool" "$samples/mlp.pt" -o out.onnx --input-shape 97,8 --opset 99
     expect_error 4 "cannot write" missing_dir/out.onnx -- "$tool" "$samples/mlp.pt" -o missing_dir/out.onnx --input-shape 97,8
     mkdir -p readonly && chmod 555 readonly

@@ -97,6 +97,40 @@ PY
     "$tool" "$fixtures/audio_frontend.pt" -o frontend2.onnx --input-shape 1,8000 --verify -q
     "$tool" "$fixtures/vocoder.pt" -o vocoder2.onnx --input-shape 2,40,33 --verify -q
     ;;
+  complex)
+    # Complex graph inputs and outputs as float32 (real, imaginary) pairs, both formats, at
+    # the lowest and highest opset of DFT's forms; ONNX Runtime fed view_as_real(z) returns
+    # view_as_real of what the TorchScript model returns.
+    for opset in 17 26; do
+      for model in complex_io.pt complex_io_traced.pt complex_io.pt2; do
+        spec=(); [[ $model == *.pt ]] && spec=(--input-shape 2,9 --input-dtype complex64)
+        "$tool" "$fixtures/$model" -o "$model.onnx" "${spec[@]}" --opset $opset --verify -q
+        $py - "$model.onnx" "$fixtures/complex_io.pt" <<'PY'
+import sys
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+path, scripted = sys.argv[1:]
+onnx.checker.check_model(path, full_check=True)
+model = onnx.load(path)
+inputs = {i.name: [d.dim_value for d in i.type.tensor_type.shape.dim] for i in model.graph.input}
+outputs = {o.name: [d.dim_value for d in o.type.tensor_type.shape.dim] for o in model.graph.output}
+assert list(inputs.values()) == [[2, 9, 2]] and sorted(outputs.values()) == [[2, 9, 2], [2, 16]], (inputs, outputs)
+z = torch.randn(2, 9, dtype=torch.complex64)
+with torch.no_grad():
+    want = torch.jit.load(scripted)(z)
+session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+got = session.run(None, {next(iter(inputs)): torch.view_as_real(z).numpy()})
+for g in got:
+    w = next(torch.view_as_real(t).numpy() if t.is_complex() else t.numpy() for t in want if t.shape == g.shape[:t.dim()] and
+             (t.is_complex() == (g.ndim == t.dim() + 1)))
+    assert np.abs(w).max() > 0.1 and np.allclose(g, w, atol=1e-5), (path, np.abs(g - w).max())
+print(f"{path}: {inputs} -> {outputs}, equal to the model's complex outputs")
+PY
+      done
+    done
+    ;;
   modules)
     # --modules-as-functions: each module call becomes a call of a model-local function, one
     # function per distinct body; the structured model verifies like the flat one.

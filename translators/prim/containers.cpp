@@ -182,6 +182,13 @@ void RegisterContainers(Registry& r) {
   r.Add("prim::unchecked_cast", TranslateUncheckedCast);
   r.Add("aten::item", TranslateItem);
   r.Add("aten::__derive_index", TranslateDeriveIndex);
+  // Containers only group bindings, whatever the tensors hold: complex tensors (float
+  // pairs) pass through them as well, into complex graph outputs.
+  r.AddComplex("prim::ListConstruct", TranslateConstruct);
+  r.AddComplex("prim::TupleConstruct", TranslateConstruct);
+  r.AddComplex("prim::ListUnpack", TranslateUnpack);
+  r.AddComplex("prim::TupleUnpack", TranslateUnpack);
+  r.AddComplex("prim::TupleIndex", TranslateGetItem);
 }
 
 }  // namespace t2o

@@ -5,6 +5,9 @@
 #include "core/capture/quantization_schemas.h"
 #include "core/capture/torchvision_schemas.h"
 #include "core/util/errors.h"
+#include "core/util/log.h"
+
+#include <c10/util/Exception.h>
 
 #include <dlfcn.h>
 
@@ -13,9 +16,18 @@
 namespace t2o {
 namespace {
 
+// libtorch's warnings (deprecations of what a saved model calls, say) go to the log at
+// debug level: the user sees them with -v, and errors stay one line.
+class LogWarnings : public c10::WarningHandler {
+ public:
+  void process(const c10::Warning& warning) override { Log().debug("libtorch: {}", warning.msg()); }
+};
+
 // The operators libt2o_torch defines for extension libraries models call, registered
 // after any --load-library libraries so that their own definitions win.
 void RegisterBuiltinExtensionOps() {
+  static LogWarnings handler;
+  c10::WarningUtils::set_warning_handler(&handler);
   RegisterTorchvisionOpsUnlessLoaded();
   RegisterQuantizationOpsUnlessLoaded();
 }

@@ -35,6 +35,7 @@
 #include "core/capture/torchscript/capture.h"
 #include "core/capture/torch_interop.h"
 #include "core/capture/torchscript/dynamic.h"
+#include "core/capture/torchscript/eager_quantized.h"
 #include "core/capture/torchscript/inputs.h"
 #include "core/capture/torchscript/interpreter.h"
 #include "core/capture/torchscript/ir_builder.h"
@@ -517,12 +518,14 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
     for (size_t i = 0; i < num_args; ++i) graph->eraseInput(1);
     // Now inputs are: self, leaves...; assigned attributes become state inputs after the
     // leaves, then weights are lifted (erases self).
+    EagerQuantization quantization = LowerEagerQuantized(graph, module);
     std::vector<AssignedAttribute> assigned = LiftAssignedAttributes(graph, module);
     for (const auto& a : assigned) {
       leaves.push_back(a.input);
       leaf_paths.push_back(ir::StateInputName(a.path));
     }
     std::vector<LiftedWeight> weights = LiftAttributes(*graph, module);
+    for (const auto& w : quantization.weights) weights.push_back({w.fqn, w.tensor, w.kind, w.value});
 
     jit::LowerSimpleTuples(graph);
     jit::PeepholeOptimizeDictIdioms(graph);
@@ -636,6 +639,20 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
       ir::Value* v = builder.Use(graph->return_node(), forward_outputs + k, graph->outputs()[forward_outputs + k]);
       ir_graph->outputs.push_back({v, ir::OutputKind::kBufferMutation, assigned[k].path});
       state_paths.push_back(assigned[k].path);
+    }
+    if (quantization.lowered) {
+      // Outputs that are dequantized results of lowered ops: verified within one step.
+      std::unordered_set<const jit::Value*> live;
+      for (jit::Node* node : graph->block()->nodes())
+        for (jit::Value* o : node->outputs()) live.insert(o);
+      std::unordered_map<const ir::Value*, double> steps;
+      for (const auto& [value, step] : quantization.steps)
+        if (live.count(value))
+          if (const ir::Value* iv = builder.Defined(value)) steps[iv] = step;
+      for (const auto& out : ir_graph->outputs) {
+        auto it = steps.find(out.value);
+        result.output_steps.push_back(it == steps.end() ? 0.0 : it->second);
+      }
     }
     ir::Functionalize(*ir_graph);
     for (auto& state : ir::LiftStateBuffers(*ir_graph)) {

@@ -182,7 +182,8 @@ c10::IValue BuildIValue(const InputTree& tree, const c10::TypePtr& type,
 
 void FlattenOutput(const c10::IValue& v, std::vector<TensorData>& out) {
   if (v.isTensor()) {
-    out.push_back(TensorToData(v.toTensor().contiguous()));
+    const at::Tensor& t = v.toTensor();  // a quantized output: the float values it stands for
+    out.push_back(TensorToData((t.is_quantized() ? t.dequantize() : t).contiguous()));
   } else if (v.isTuple()) {
     for (const auto& e : v.toTupleRef().elements()) FlattenOutput(e, out);
   } else if (v.isList()) {
