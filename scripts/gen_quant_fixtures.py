@@ -22,6 +22,8 @@ as a .pt2 (torch.export of the quantized model) and a traced TorchScript .pt.
   dyn_int8.pt       quantize_dynamic(MLP, {nn.Linear}, qint8): quantized::linear_dynamic,
                     scripted (and _traced.pt); input [4, 32]. dyn_fp16.pt: the same with float16
   dyn_lstm.pt       quantize_dynamic of an LSTM (aten::quantized_lstm: refused, no lowering)
+  eager_convt.pt    an eager-mode quantized ConvTranspose2d, traced, input [2, 8, 6, 6]: PyTorch's
+                    x86 kernel is off from the float arithmetic of its weights (a mismatch)
   NAME.npz          x (the example input), y (what PyTorch's own Python operators return
                     for it), step (the output's size of one quantization step, estimated
                     as the largest difference between the float and the quantized model's
@@ -145,6 +147,19 @@ def eager_quantized(out):
         torch.jit.save(torch.jit.trace(quantized, (example,)), os.path.join(out, name + "_traced.pt"))
         np.savez(os.path.join(out, name + ".npz"), x=example.numpy(), y=y.numpy(), step=np.float32(step))
         print(f"{name}: output max |y| {float(y.abs().max()):.3g}, float model differs by {step:.3g}")
+    # x86's quantized::conv_transpose2d differs from the float arithmetic of its own
+    # unpacked weights (and from the float model) by far more than a step: --verify must
+    # report the mismatch and say where it comes from.
+    torch.manual_seed(3)
+    convt = nn.Sequential(taq.QuantStub(), nn.ConvTranspose2d(8, 4, 2, stride=2), taq.DeQuantStub()).eval()
+    convt.qconfig = taq.QConfig(activation=taq.HistogramObserver.with_args(reduce_range=True),
+                                weight=taq.default_weight_observer)
+    taq.prepare(convt, inplace=True)
+    with torch.no_grad():
+        for _ in range(8):
+            convt(torch.randn(2, 8, 6, 6))
+    taq.convert(convt, inplace=True)
+    torch.jit.save(torch.jit.trace(convt, (torch.randn(2, 8, 6, 6),)), os.path.join(out, "eager_convt.pt"))
     lstm = taq.quantize_dynamic(Rnn().eval(), {nn.LSTM}, dtype=torch.qint8)
     torch.jit.save(torch.jit.script(lstm), os.path.join(out, "dyn_lstm.pt"))
 

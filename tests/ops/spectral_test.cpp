@@ -76,6 +76,8 @@ TEST_CASE("complex model inputs and outputs as float32 pairs", "[ops][spectral]"
   REQUIRE_VERIFIED(RunBody("spectral", "complex_input", "torch.fft_irfft(x * 2, 16)", {Shape({2, 9}, DType::kComplex64)}));
   REQUIRE_VERIFIED(RunBody("spectral", "complex_in_out", "return (x * y).conj(), torch.view_as_real(x).sum(-1)",
                            {Shape({3, 4}, DType::kComplex64), Shape({3, 4}, DType::kComplex64)}));
+  REQUIRE_VERIFIED(RunBody("spectral", "neg_view_conj_physical", "return torch._neg_view(x), torch._conj_physical(x) * 2",
+                           {Shape({3, 4}, DType::kComplex64)}));
 }
 
 TEST_CASE("FFTs need opset 17 (DFT); other ops on complex tensors are refused", "[ops][spectral]") {

@@ -448,7 +448,7 @@ void RegisterSpectral(Registry& r) {
   r.AddComplex("aten::complex", [](TranslationContext& c) {
     c.SetOutput(0, MakeComplex(c, c.OperandAs(0, DType::kFloat32), c.OperandAs(1, DType::kFloat32)));
   });
-  for (const char* op : {"aten::conj", "aten::_conj", "aten::conj_physical"})
+  for (const char* op : {"aten::conj", "aten::_conj", "aten::conj_physical", "aten::_conj_physical"})
     r.AddComplex(op, [](TranslationContext& c) { c.SetOutput(0, Conjugate(c, c.Input(0))); });
   for (const char* op : {"aten::resolve_conj", "aten::resolve_neg", "aten::clone", "aten::contiguous", "aten::alias",
                          "aten::detach", "aten::lift_fresh_copy"})
@@ -467,7 +467,8 @@ void RegisterSpectral(Registry& r) {
   r.AddComplex("aten::div", ComplexDiv);
   r.AddComplex("aten::add", [](TranslationContext& c) { ComplexAddSub(c, "Add"); });
   r.AddComplex("aten::sub", [](TranslationContext& c) { ComplexAddSub(c, "Sub"); });
-  r.AddComplex("aten::neg", [](TranslationContext& c) { c.SetOutput(0, c.Op("Neg", {c.Input(0)})); });
+  for (const char* op : {"aten::neg", "aten::_neg_view"})  // _neg_view: a negated view (imag of a conj)
+    r.AddComplex(op, [](TranslationContext& c) { c.SetOutput(0, c.Op("Neg", {c.Input(0)})); });
 
   r.AddComplex("aten::permute", [](TranslationContext& c) {
     std::vector<int64_t> perm;
