@@ -78,6 +78,8 @@ TEST_CASE("complex model inputs and outputs as float32 pairs", "[ops][spectral]"
                            {Shape({3, 4}, DType::kComplex64), Shape({3, 4}, DType::kComplex64)}));
   REQUIRE_VERIFIED(RunBody("spectral", "neg_view_conj_physical", "return torch._neg_view(x), torch._conj_physical(x) * 2",
                            {Shape({3, 4}, DType::kComplex64)}));
+  REQUIRE_VERIFIED(RunBody("spectral", "neg_view_conj_physical_real",
+                           "return torch._neg_view(x) + 1, torch._conj_physical(x) * 2", {Shape({3, 4})}));
 }
 
 TEST_CASE("FFTs need opset 17 (DFT); other ops on complex tensors are refused", "[ops][spectral]") {

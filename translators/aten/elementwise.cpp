@@ -416,8 +416,10 @@ void RegisterElementwise(Registry& r) {
   // conjugate and the real part are the tensor, every element is real, and the angle is
   // pi for negative values, 0 otherwise (NaN kept).
   r.Add("aten::sgn", [](TranslationContext& c) { TranslateUnary(c, "Sign"); });
-  for (const char* same : {"aten::conj_physical", "aten::real"})
+  for (const char* same : {"aten::conj_physical", "aten::_conj_physical", "aten::real"})
     r.Add(same, [](TranslationContext& c) { c.SetOutput(0, c.Op("Identity", {c.Input(0)})); });
+  // The imaginary part of a conjugate view is a real tensor with the negative bit set.
+  r.Add("aten::_neg_view", [](TranslationContext& c) { TranslateUnary(c, "Neg"); });
   r.Add("aten::isreal", [](TranslationContext& c) {
     c.SetOutput(0, c.Op("Expand", {c.ConstScalar(1, DType::kBool), ShapeOf(c, c.Input(0))}));
   });

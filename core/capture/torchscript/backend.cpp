@@ -2,6 +2,7 @@
 #include "core/capture/exported_program/reference.h"
 #include "core/capture/torch_backend.h"
 #include "core/capture/torchscript/capture.h"
+#include "core/capture/torchscript/common.h"
 #include "core/capture/quantization_schemas.h"
 #include "core/capture/torchvision_schemas.h"
 #include "core/util/errors.h"
@@ -32,12 +33,23 @@ void RegisterBuiltinExtensionOps() {
   RegisterQuantizationOpsUnlessLoaded();
 }
 
+// A c10::Error escaping libtorch as one line (its C++ frames only with -v).
+template <typename Call>
+auto OneLineErrors(const std::string& what, Call&& call) -> decltype(call()) {
+  try {
+    return call();
+  } catch (const c10::Error& e) {
+    Log().debug("{}", e.what());
+    throw ExportError(what + ": libtorch failed: " + torchscript::ErrorLine(e));
+  }
+}
+
 class LibtorchBackend : public TorchBackend {
  public:
   CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
                                      std::vector<CaptureAttempt>* attempts) const override {
     RegisterBuiltinExtensionOps();
-    return torchscript::CaptureModule(path, options, attempts);
+    return OneLineErrors("capturing '" + path + "'", [&] { return torchscript::CaptureModule(path, options, attempts); });
   }
   std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph) const override {
     RegisterBuiltinExtensionOps();

@@ -50,6 +50,22 @@ namespace {
 
 using namespace torchscript;  // NOLINT: this file is the TorchScript front end
 
+// ------------------------------------------------------------------ libtorch passes
+
+// libtorch's graph passes assert on graphs they were not written for (an INTERNAL ASSERT
+// in the mutation removal of a scripted module that mutates a view). These ones the
+// capture can do without: a failure is logged and the capture goes on, and whatever the
+// pass would have removed is handled, or reported, by the later stages.
+template <typename Pass>
+void OptionalPass(const char* name, Pass&& pass) {
+  try {
+    pass();
+  } catch (const c10::Error& e) {
+    Log().info("libtorch's {} pass failed ({}); capturing without it", name, ErrorLine(e));
+    Log().debug("{}", e.what());
+  }
+}
+
 // ------------------------------------------------------------------ parameter lifting
 
 struct LiftedWeight {
@@ -336,7 +352,13 @@ class TorchScriptReference : public ReferenceModel {
       auto [owner, field] = Owner(state_[k]);
       owner.setattr(field, DataToTensor(flat_inputs.at(flat_inputs.size() - state_.size() + k)).clone());
     }
-    c10::IValue result = module_.forward(args);
+    c10::IValue result;
+    try {
+      result = module_.forward(args);
+    } catch (const c10::Error& e) {
+      Log().debug("{}", e.what());
+      throw ExportError("the TorchScript module does not run on the verification inputs: " + ErrorLine(e));
+    }
     std::vector<TensorData> out;
     FlattenOutput(result, out);
     for (const auto& path : state_) {
@@ -527,16 +549,17 @@ CapturedProgram CaptureModule(const std::string& path, const CaptureOptions& opt
     std::vector<LiftedWeight> weights = LiftAttributes(*graph, module);
     for (const auto& w : quantization.weights) weights.push_back({w.fqn, w.tensor, w.kind, w.value});
 
-    jit::LowerSimpleTuples(graph);
-    jit::PeepholeOptimizeDictIdioms(graph);
-    jit::PeepholeOptimizeListIdioms(graph);
+    OptionalPass("LowerSimpleTuples", [&] { jit::LowerSimpleTuples(graph); });
+    OptionalPass("PeepholeOptimizeDictIdioms", [&] { jit::PeepholeOptimizeDictIdioms(graph); });
+    OptionalPass("PeepholeOptimizeListIdioms", [&] { jit::PeepholeOptimizeListIdioms(graph); });
     // A list grown inside a loop with a constant trip count (`outs.append(...)` in
     // `for i in range(3)`) has no ONNX counterpart short of sequences; unrolled, the
     // appends become one list that RemoveListMutation folds.
-    if (LoopAppendsToList(graph->block())) jit::UnrollConstantLoops(graph);
-    jit::RemoveListMutation(graph);
-    jit::RemoveTensorMutation(graph);
-    jit::EliminateDeadCode(graph);
+    if (LoopAppendsToList(graph->block())) OptionalPass("UnrollConstantLoops", [&] { jit::UnrollConstantLoops(graph); });
+    OptionalPass("RemoveListMutation", [&] { jit::RemoveListMutation(graph); });
+    // Our IR functionalizes tensor mutation itself (core/ir/functionalize.cpp).
+    OptionalPass("RemoveTensorMutation", [&] { jit::RemoveTensorMutation(graph); });
+    OptionalPass("EliminateDeadCode", [&] { jit::EliminateDeadCode(graph); });
     Log().debug("prepared TorchScript graph:\n{}", graph->toString());
 
     // Example inputs.

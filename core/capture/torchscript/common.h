@@ -14,6 +14,7 @@ namespace jit = torch::jit;
 
 // libtorch messages often start with a blank line and end with a C++ backtrace.
 std::string FirstLine(const std::string& text);
+inline std::string ErrorLine(const c10::Error& e) { return FirstLine(e.what_without_backtrace()); }
 
 // A block that raises (scripted `raise ...`, argument checks): its other statements never
 // matter, since the example inputs did not take it.
