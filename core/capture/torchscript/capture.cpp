@@ -11,7 +11,6 @@
 // 5. Convert to our IR with source locations from the inlined call stacks.
 #include <regex>
 #include <torch/csrc/jit/ir/ir.h>
-#include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/passes/loop_unrolling.h>
@@ -34,6 +33,7 @@
 
 #include "core/capture/torchscript/capture.h"
 #include "core/capture/torch_interop.h"
+#include "core/capture/torchscript/attributes.h"
 #include "core/capture/torchscript/dynamic.h"
 #include "core/capture/torchscript/eager_quantized.h"
 #include "core/capture/torchscript/inputs.h"
@@ -204,17 +204,7 @@ std::vector<AssignedAttribute> LiftAssignedAttributes(const std::shared_ptr<jit:
   if (assigned.empty()) return {};
   // Flags and sizes the model never assigns are constants: folded first, an
   // `if self.streaming:` around the assignment goes away.
-  walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool) {
-    c10::IValue value = attribute(where, node);
-    if (node->kind() != c10::prim::GetAttr || assigned.count(where.second) || value.isTensor() || value.isObject() ||
-        !(value.isBool() || value.isInt() || value.isDouble() || value.isString() || value.isNone()))
-      return;
-    jit::WithInsertPoint here(node);
-    node->output()->replaceAllUsesWith(graph.insertConstant(value));
-    node->destroy();
-  });
-  std::shared_ptr<jit::Graph> folded = graph_ptr;
-  jit::ConstantPropagation(folded);
+  FoldUnassignedScalarAttributes(graph_ptr, module);
   walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool nested) {
     if (node->kind() != c10::prim::SetAttr) return;
     c10::IValue value = attribute(where, node);

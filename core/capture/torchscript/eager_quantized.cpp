@@ -2,7 +2,6 @@
 
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/csrc/jit/ir/constants.h>
-#include <torch/csrc/jit/passes/constant_propagation.h>
 
 #include <algorithm>
 #include <functional>
@@ -11,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "core/capture/torchscript/attributes.h"
 #include "core/util/errors.h"
 
 namespace t2o::torchscript {
@@ -44,47 +44,6 @@ std::vector<c10::IValue> CallOp(const std::string& name, const c10::IValue& pack
   return stack;
 }
 
-// Values of `self`'s attribute chains (and constants over them) at export time, with
-// their attribute paths.
-class AttributeResolver {
- public:
-  AttributeResolver(jit::Graph& graph, const jit::Module& module) {
-    known_[graph.inputs().at(0)] = {module._ivalue(), ""};
-  }
-
-  std::optional<std::pair<c10::IValue, std::string>> Attribute(jit::Value* v) {
-    if (auto it = known_.find(v); it != known_.end()) return it->second;
-    jit::Node* node = v->node();
-    if (node->kind() != c10::prim::GetAttr) return std::nullopt;
-    auto owner = Attribute(node->input());
-    if (!owner || !owner->first.isObject()) return std::nullopt;
-    const std::string& field = node->s(c10::attr::name);
-    auto result = std::make_pair(owner->first.toObject()->getAttr(field),
-                                 owner->second.empty() ? field : owner->second + "." + field);
-    return known_[v] = result;
-  }
-
-  // A number or tensor known at export time: a constant, an attribute, or Float/Int of one.
-  std::optional<c10::IValue> Constant(jit::Value* v) {
-    if (auto c = jit::toIValue(v)) return c;
-    if (auto a = Attribute(v)) return a->first;
-    jit::Node* node = v->node();
-    const std::string kind = node->kind().toQualString();
-    bool to_float = kind == "aten::Float" || kind == "aten::FloatImplicit";
-    bool to_int = kind == "aten::Int" || kind == "aten::IntImplicit";
-    if ((to_float || to_int) && node->inputs().size() == 1) {
-      auto inner = Constant(node->input(0));
-      if (!inner || !(inner->isTensor() || inner->isDouble() || inner->isInt())) return std::nullopt;
-      c10::Scalar s = inner->isTensor() ? inner->toTensor().item() : inner->toScalar();
-      return to_float ? c10::IValue(s.toDouble()) : c10::IValue(s.toLong());
-    }
-    return std::nullopt;
-  }
-
- private:
-  std::unordered_map<const jit::Value*, std::pair<c10::IValue, std::string>> known_;
-};
-
 class Lowering {
  public:
   Lowering(jit::Graph& graph, const jit::Module& module, EagerQuantization& out)
@@ -117,17 +76,22 @@ class Lowering {
     return at::kQUInt8;
   }
 
+  // quantize(x, params...) then dequantize(that, params...): the pair QDQ writes.
+  jit::Value* QuantizeDequantize(const char* quantize, const char* dequantize, jit::Value* x, const Args& params) {
+    Args q{jit::NamedValue(x)};
+    q.insert(q.end(), params.begin(), params.end());
+    Args dq{jit::NamedValue(Insert(quantize, q))};
+    dq.insert(dq.end(), params.begin(), params.end());
+    return Insert(dequantize, dq);
+  }
+
   // x rounded to the grid of (scale, zero_point): quantize then dequantize, as QDQ.
   jit::Value* QuantDequant(jit::Value* x, jit::Value* scale, jit::Value* zero_point, at::ScalarType quantized) {
     Bounds b = BoundsOf(quantized);
-    Args common{Known(scale), Known(zero_point), jit::NamedValue(c10::IValue(b.min)),
+    Args params{Known(scale), Known(zero_point), jit::NamedValue(c10::IValue(b.min)),
                 jit::NamedValue(c10::IValue(b.max)), jit::NamedValue(c10::IValue(b.storage))};
-    Args q{jit::NamedValue(x)};
-    q.insert(q.end(), common.begin(), common.end());
-    jit::Value* ints = Insert("quantized_decomposed::quantize_per_tensor", q);
-    Args dq{jit::NamedValue(ints)};
-    dq.insert(dq.end(), common.begin(), common.end());
-    jit::Value* result = Insert("quantized_decomposed::dequantize_per_tensor", dq);
+    jit::Value* result = QuantizeDequantize("quantized_decomposed::quantize_per_tensor",
+                                            "quantized_decomposed::dequantize_per_tensor", x, params);
     dtypes_[result] = quantized;
     if (auto step = attrs_.Constant(scale); step && step->isDouble()) out_.steps[result] = step->toDouble();
     return result;
@@ -189,6 +153,21 @@ class Lowering {
     return {attribute->first, path};
   }
 
+  struct Unpacked {
+    jit::Value* weight;  // dequantized in the graph
+    jit::NamedValue bias;
+  };
+  // The weight and bias of packed parameters through their `unpack_op`, once per module.
+  const Unpacked& Unpack(const std::string& unpack_op, const c10::IValue& packed, const std::string& path) {
+    auto cached = unpacked_.find(path);
+    if (cached == unpacked_.end()) {
+      std::vector<c10::IValue> unpacked = CallOp(unpack_op, packed);
+      cached = unpacked_.emplace(path, Unpacked{DequantizedWeight(unpacked[0].toTensor(), path),
+                                                Bias(unpacked[1], path)}).first;
+    }
+    return cached->second;
+  }
+
   void Replace(jit::Node* node, jit::Value* value) { node->output()->replaceAllUsesWith(value); }
 
   jit::Value* Relu(jit::Value* x) { return Insert("aten::relu", {jit::NamedValue(x)}); }
@@ -201,7 +180,7 @@ class Lowering {
   AttributeResolver attrs_;
   EagerQuantization& out_;
   std::unordered_map<const jit::Value*, at::ScalarType> dtypes_;
-  std::map<std::string, std::pair<jit::Value*, jit::NamedValue>> unpacked_;  // path -> weight, bias
+  std::map<std::string, Unpacked> unpacked_;  // by module path
 };
 
 // quantized::conv{1,2,3}d[_relu](qx, packed, output_scale, output_zero_point), the older
@@ -216,19 +195,14 @@ jit::Value* Lowering::LowerConv(jit::Node* node, const std::string& kind, int sp
     if (spatial == 1) v = {v.back()};
     return c10::IValue(v);
   };
-  auto cached = unpacked_.find(path);
-  if (cached == unpacked_.end()) {
-    std::vector<c10::IValue> unpacked = CallOp("quantized::" + kind + "_unpack", packed);
-    cached = unpacked_.emplace(path, std::make_pair(DequantizedWeight(unpacked[0].toTensor(), path),
-                                                    Bias(unpacked[1], path))).first;
-  }
+  const Unpacked& unpacked = Unpack("quantized::" + kind + "_unpack", packed, path);
   size_t n = node->inputs().size();
   c10::IValue stride = last(CallOp(accessor + "stride", packed)[0]);
   c10::IValue padding = last(CallOp(accessor + "padding", packed)[0]);
   c10::IValue dilation = last(CallOp(accessor + "dilation", packed)[0]);
   c10::IValue groups = CallOp(accessor + "groups", packed)[0];
-  Args args{jit::NamedValue(node->input(0)), jit::NamedValue(cached->second.first), cached->second.second,
-            jit::NamedValue(stride), jit::NamedValue(padding)};
+  Args args{jit::NamedValue(node->input(0)), jit::NamedValue(unpacked.weight), unpacked.bias, jit::NamedValue(stride),
+            jit::NamedValue(padding)};
   jit::Value* y;
   if (transpose) {
     c10::IValue output_padding = last(CallOp(accessor + "output_padding", packed)[0]);
@@ -236,8 +210,8 @@ jit::Value* Lowering::LowerConv(jit::Node* node, const std::string& kind, int sp
     y = Insert(("aten::conv_transpose" + std::to_string(spatial) + "d").c_str(), args);
   } else {
     if (n == 8) {  // the older form: the node's own stride, padding, dilation, groups
-      args = {jit::NamedValue(node->input(0)), jit::NamedValue(cached->second.first), cached->second.second,
-              Known(node->input(2)), Known(node->input(3))};
+      args = {jit::NamedValue(node->input(0)), jit::NamedValue(unpacked.weight), unpacked.bias, Known(node->input(2)),
+              Known(node->input(3))};
       args.insert(args.end(), {Known(node->input(4)), Known(node->input(5))});
     } else {
       args.insert(args.end(), {jit::NamedValue(dilation), jit::NamedValue(groups)});
@@ -251,14 +225,8 @@ jit::Value* Lowering::LowerConv(jit::Node* node, const std::string& kind, int sp
 // quantized::linear[_relu](X, W_prepack, Y_scale_i, Y_zero_point_i)
 jit::Value* Lowering::LowerLinear(jit::Node* node, bool relu) {
   auto [packed, path] = Packed(node, 1);
-  auto cached = unpacked_.find(path);
-  if (cached == unpacked_.end()) {
-    std::vector<c10::IValue> unpacked = CallOp("quantized::linear_unpack", packed);
-    cached = unpacked_.emplace(path, std::make_pair(DequantizedWeight(unpacked[0].toTensor(), path),
-                                                    Bias(unpacked[1], path))).first;
-  }
-  jit::Value* y =
-      Insert("aten::linear", {jit::NamedValue(node->input(0)), jit::NamedValue(cached->second.first), cached->second.second});
+  const Unpacked& unpacked = Unpack("quantized::linear_unpack", packed, path);
+  jit::Value* y = Insert("aten::linear", {jit::NamedValue(node->input(0)), jit::NamedValue(unpacked.weight), unpacked.bias});
   if (relu) y = Relu(y);
   return QuantDequant(y, node->input(2), node->input(3), QuantizedDType(node->input(0)));
 }
@@ -277,14 +245,9 @@ jit::Value* Lowering::LowerDynamicLinear(jit::Node* node, bool relu, bool fp16) 
     weight = Insert("aten::to", {jit::NamedValue(weight), jit::NamedValue(c10::IValue(at::kFloat))});
     bias = Bias(unpacked[1], path);
   } else {
-    auto cached = unpacked_.find(path);
-    if (cached == unpacked_.end()) {
-      std::vector<c10::IValue> unpacked = CallOp("quantized::linear_unpack", packed);
-      cached = unpacked_.emplace(path, std::make_pair(DequantizedWeight(unpacked[0].toTensor(), path),
-                                                      Bias(unpacked[1], path))).first;
-    }
-    weight = cached->second.first;
-    bias = cached->second.second;
+    const Unpacked& unpacked = Unpack("quantized::linear_unpack", packed, path);
+    weight = unpacked.weight;
+    bias = unpacked.bias;
     auto reduce = node->inputs().size() > 2 ? attrs_.Constant(node->input(2)) : std::optional<c10::IValue>(false);
     if (!reduce || !reduce->isBool())
       throw ExportError(std::string(node->kind().toQualString()) + ": reduce_range is not known at export time");
@@ -293,14 +256,11 @@ jit::Value* Lowering::LowerDynamicLinear(jit::Node* node, bool relu, bool fp16) 
         jit::NamedValue(x), jit::NamedValue(c10::IValue(int64_t{0})), jit::NamedValue(c10::IValue(quant_max)),
         jit::NamedValue(c10::IValue(static_cast<double>(std::numeric_limits<float>::epsilon()))),
         jit::NamedValue(c10::IValue(at::kByte))});
-    auto unpacked = graph_.insertNode(graph_.createTupleUnpack(qparams))->outputs();
-    Args range{jit::NamedValue(unpacked[0]), jit::NamedValue(unpacked[1]), jit::NamedValue(c10::IValue(int64_t{0})),
-               jit::NamedValue(c10::IValue(quant_max)), jit::NamedValue(c10::IValue(at::kByte))};
-    Args q{jit::NamedValue(x)};
-    q.insert(q.end(), range.begin(), range.end());
-    Args dq{jit::NamedValue(Insert("quantized_decomposed::quantize_per_tensor", q))};
-    dq.insert(dq.end(), range.begin(), range.end());
-    x = Insert("quantized_decomposed::dequantize_per_tensor", dq);
+    auto scale_and_zero_point = graph_.insertNode(graph_.createTupleUnpack(qparams))->outputs();
+    Args params{jit::NamedValue(scale_and_zero_point[0]), jit::NamedValue(scale_and_zero_point[1]), jit::NamedValue(c10::IValue(int64_t{0})),
+                jit::NamedValue(c10::IValue(quant_max)), jit::NamedValue(c10::IValue(at::kByte))};
+    x = QuantizeDequantize("quantized_decomposed::quantize_per_tensor", "quantized_decomposed::dequantize_per_tensor", x,
+                           params);
   }
   jit::Value* y = Insert("aten::linear", {jit::NamedValue(x), jit::NamedValue(weight), bias});
   return relu ? Relu(y) : y;
@@ -327,13 +287,10 @@ bool Lowering::Lower(jit::Node* node) {
       throw ExportError("aten::quantize_per_channel: the quantized dtype is not known at export time");
     at::ScalarType quantized = static_cast<at::ScalarType>(dtype->toInt());
     Bounds b = BoundsOf(quantized);
-    Args common{arg(1), arg(2), Known(node->input(3)), jit::NamedValue(c10::IValue(b.min)),
+    Args params{arg(1), arg(2), Known(node->input(3)), jit::NamedValue(c10::IValue(b.min)),
                 jit::NamedValue(c10::IValue(b.max)), jit::NamedValue(c10::IValue(b.storage))};
-    Args q{arg(0)};
-    q.insert(q.end(), common.begin(), common.end());
-    Args dq{jit::NamedValue(Insert("quantized_decomposed::quantize_per_channel", q))};
-    dq.insert(dq.end(), common.begin(), common.end());
-    result = Insert("quantized_decomposed::dequantize_per_channel", dq);
+    result = QuantizeDequantize("quantized_decomposed::quantize_per_channel",
+                                "quantized_decomposed::dequantize_per_channel", node->input(0), params);
     dtypes_[result] = quantized;
   } else if (kind == "aten::dequantize") {
     result = node->input(0);  // quantized values are dequantized floats already
@@ -441,44 +398,12 @@ void InheritLocation(jit::Node* before, jit::Node* anchor) {
   }
 }
 
-void CollectNodes(jit::Block* block, std::vector<jit::Node*>& nodes) {
-  for (jit::Node* node : block->nodes()) {
-    nodes.push_back(node);
-    for (jit::Block* inner : node->blocks()) CollectNodes(inner, nodes);
-  }
-}
-
 bool TakesQuantizedTensors(jit::Node* node) {
   const std::string kind = node->kind().toQualString();
   return kind.rfind("quantized::", 0) == 0 || kind == "aten::quantize_per_tensor" ||
          kind == "aten::quantize_per_channel" || kind == "aten::quantized_lstm" || kind == "aten::quantized_gru";
 }
 
-// Number, string and None attributes forward() never assigns become constants, and the
-// branches they decide fold away: the quantized modules branch on their dtype and version
-// (a dynamic Linear calls linear_dynamic or linear_dynamic_fp16 on the same parameters).
-void FoldScalarAttributes(const std::shared_ptr<jit::Graph>& graph, AttributeResolver& attrs) {
-  std::vector<jit::Node*> nodes;
-  CollectNodes(graph->block(), nodes);
-  std::set<std::string> assigned;
-  for (jit::Node* node : nodes)
-    if (node->kind() == c10::prim::SetAttr)
-      if (auto owner = attrs.Attribute(node->input(0)))
-        assigned.insert(owner->second + "." + node->s(c10::attr::name));
-  for (jit::Node* node : nodes) {
-    if (node->kind() != c10::prim::GetAttr) continue;
-    auto owner = attrs.Attribute(node->input());
-    if (!owner || assigned.count(owner->second + "." + node->s(c10::attr::name))) continue;
-    auto value = attrs.Attribute(node->output());
-    if (!value || !(value->first.isInt() || value->first.isDouble() || value->first.isBool() ||
-                    value->first.isString() || value->first.isNone()))
-      continue;
-    jit::WithInsertPoint here(node);
-    node->output()->replaceAllUsesWith(graph->insertConstant(value->first));
-  }
-  std::shared_ptr<jit::Graph> folded = graph;
-  jit::ConstantPropagation(folded);
-}
 
 }  // namespace
 
@@ -489,12 +414,7 @@ EagerQuantization LowerEagerQuantized(const std::shared_ptr<jit::Graph>& graph_p
   CollectNodes(graph.block(), nodes);
   if (std::none_of(nodes.begin(), nodes.end(), TakesQuantizedTensors)) return out;
   out.lowered = true;
-  // Folding destroys nodes: the insert point an enclosing guard set may be one of them.
-  graph.setInsertPoint(graph.block());
-  {
-    AttributeResolver attrs(graph, module);
-    FoldScalarAttributes(graph_ptr, attrs);
-  }
+  FoldUnassignedScalarAttributes(graph_ptr, module);
   nodes.clear();
   CollectNodes(graph.block(), nodes);
   Lowering lowering(graph, module, out);
