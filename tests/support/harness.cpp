@@ -18,8 +18,8 @@
 namespace t2o::testing {
 namespace fs = std::filesystem;
 
-std::string OutputDir() {
-  fs::path dir = fs::path(T2O_BINARY_DIR) / "test-output";
+std::string OutputDir(const std::string& sub) {
+  fs::path dir = fs::path(T2O_BINARY_DIR) / "test-output" / sub;
   fs::create_directories(dir);
   return dir.string();
 }

@@ -49,8 +49,8 @@ TensorSpec Shape(std::vector<int64_t> shape, DType dtype = DType::kFloat32);
 TensorSpec IntData(std::vector<int64_t> shape, std::vector<int64_t> values);
 TensorSpec FloatData(std::vector<int64_t> shape, std::vector<float> values);
 
-// Directory for test outputs (build/test-output).
-std::string OutputDir();
+// Directory for test outputs (build/test-output, or its subdirectory `sub`), created.
+std::string OutputDir(const std::string& sub = "");
 
 // Counts ONNX nodes of a type in a written model (nested graphs included).
 std::map<std::string, int> CountOps(const std::string& onnx_path);

@@ -1,4 +1,5 @@
 #include "tests/support/catch.h"
+#include "tests/support/harness.h"
 #include <onnx/onnx_pb.h>
 
 #include <filesystem>
@@ -60,11 +61,7 @@ struct TwoBlocks {
   }
 };
 
-std::string Dir() {
-  fs::path d = fs::path(T2O_BINARY_DIR) / "test-output" / "module_functions";
-  fs::create_directories(d);
-  return d.string();
-}
+std::string Dir() { return t2o::testing::OutputDir("module_functions"); }
 
 }  // namespace
 

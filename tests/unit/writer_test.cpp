@@ -1,4 +1,5 @@
 #include "tests/support/catch.h"
+#include "tests/support/harness.h"
 #include <onnx/onnx_pb.h>
 
 #include <filesystem>
@@ -27,11 +28,7 @@ t2onnx::OnnxModel TinyAddModel() {
   m.graph.nodes.push_back(n);
   return m;
 }
-std::string Dir() {
-  fs::path d = fs::path(T2O_BINARY_DIR) / "test-output" / "writer";
-  fs::create_directories(d);
-  return d.string();
-}
+std::string Dir() { return t2o::testing::OutputDir("writer"); }
 }  // namespace
 
 TEST_CASE("writer produces a checked model with metadata_props", "[writer]") {
