@@ -1,7 +1,6 @@
 #include "cli/batch.h"
 
-#include <fcntl.h>
-#include <spawn.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +12,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
-extern char** environ;
+#include "core/util/process.h"
 
 namespace t2o::cli {
 namespace fs = std::filesystem;
@@ -27,6 +27,7 @@ struct Job {
   pid_t pid = -1;
   std::string summary_path, log_path;
   std::chrono::steady_clock::time_point start;
+  bool killed_at_deadline = false;
   double seconds = 0;
   int exit_code = -1;
   json summary;
@@ -38,27 +39,17 @@ std::string SelfPath(const char* argv0) {
   return ec ? std::string(argv0) : self.string();
 }
 
-pid_t Spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw ExportError("cannot start " + exe + ": " + std::strerror(rc));
-  return pid;
-}
-
 std::string LastLine(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
   while (std::getline(in, line))
     if (!line.empty()) last = line;
   return last;
+}
+
+std::string SignalName(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  return abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(signal);
 }
 
 class Progress {
@@ -97,8 +88,13 @@ int RunBatch(const CliFlags& flags, int argc, char** argv) {
   }
   if (!flags.output_dir.empty()) fs::create_directories(flags.output_dir);
 
+  RemoveStaleTemporaries(fs::temp_directory_path().string(), "torch2onnx-batch-");
   fs::path work = fs::temp_directory_path() / ("torch2onnx-batch-" + std::to_string(::getpid()));
   fs::create_directories(work);
+  TerminationCleanup remove_on_interruption(work.string());
+  // Each child stops itself at --timeout; one that cannot (stuck in a system call) is
+  // killed with its process group a little later.
+  const auto deadline = std::chrono::duration<double>(flags.timeout_seconds + 10);
   std::string exe = SelfPath(argv[0]);
   std::vector<Job> jobs(flags.models.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
@@ -117,19 +113,37 @@ int RunBatch(const CliFlags& flags, int argc, char** argv) {
       args[0] = exe;
       args.insert(args.end(), {"--batch-index", std::to_string(next), "--summary-file", job.summary_path});
       job.start = std::chrono::steady_clock::now();
-      job.pid = Spawn(exe, args, job.log_path);
+      SpawnOptions io;
+      io.stdout_path = io.stderr_path = job.log_path;
+      io.own_process_group = true;  // a kill at the deadline takes its ONNX Runtime run with it
+      job.pid = SpawnProcess(args, io);
       running[job.pid] = next++;
       progress.Update(done, running.size(), nullptr);
     }
     int status = 0;
-    pid_t pid = ::waitpid(-1, &status, 0);
+    pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid < 0) break;
+    if (pid == 0) {
+      auto now = std::chrono::steady_clock::now();
+      for (auto& [child, index] : running) {
+        Job& job = jobs[index];
+        if (flags.timeout_seconds > 0 && !job.killed_at_deadline && now - job.start > deadline) {
+          ::kill(-child, SIGKILL);
+          job.killed_at_deadline = true;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
     auto it = running.find(pid);
     if (it == running.end()) continue;
+    ForgetChild(pid);
     Job& job = jobs[it->second];
     running.erase(it);
     job.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.start).count();
-    job.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : static_cast<int>(ExitCode::kExportFailed);
+    job.exit_code = WIFEXITED(status)      ? WEXITSTATUS(status)
+                    : job.killed_at_deadline ? static_cast<int>(ExitCode::kTimeout)
+                                             : static_cast<int>(ExitCode::kExportFailed);
     std::ifstream summary(job.summary_path);
     if (summary) {
       try {
@@ -138,7 +152,11 @@ int RunBatch(const CliFlags& flags, int argc, char** argv) {
       }
     }
     if (job.summary.is_null()) {
-      std::string why = WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")" : LastLine(job.log_path);
+      std::string why = job.killed_at_deadline ? "timed out: killed " + std::to_string(10) + " s after --timeout"
+                        : WIFSIGNALED(status)    ? "crashed (" + SignalName(WTERMSIG(status)) + ")"
+                                                 : LastLine(job.log_path);
+      const std::string prefix = "torch2onnx: error: ";
+      if (why.compare(0, prefix.size(), prefix) == 0) why.erase(0, prefix.size());
       job.summary = {{"status", "failed"}, {"exit_code", job.exit_code}, {"model", job.model}, {"error", why}};
     }
     ++done;

@@ -99,6 +99,11 @@ void AddConvertFlags(CLI::App& app, CliFlags& f) {
   app.add_option("--artifacts-dir", f.artifacts_dir, "Where reports, dumps and verification data go")
       ->capture_default_str();
   app.add_option("-j,--jobs", f.jobs, "Models converted in parallel (several models)")->capture_default_str();
+  app.add_option("--timeout", f.timeout_seconds,
+                 "Give up on a model after SECONDS (exit 6; with several models, per model)");
+  app.add_option("--max-memory", f.max_memory,
+                 "Limit the memory a conversion may allocate, e.g. 4G (exit 7 past it; with several models, "
+                 "per model)");
   app.add_option("--batch-index", f.batch_index)->group("");  // internal: child of a batch
   app.add_option("--summary-file", f.summary_file)->group("");
 }

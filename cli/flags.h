@@ -34,6 +34,8 @@ struct CliFlags {
   uint64_t seed = 0;
   bool json = false, verbose = false, quiet = false;
   int jobs = 1;
+  double timeout_seconds = 0;  // 0: none
+  std::string max_memory;      // "" : none
   // Batch mode runs each model in a child process of its own (hidden flags).
   int batch_index = -1;
   std::string summary_file;

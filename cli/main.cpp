@@ -11,6 +11,7 @@
 #include "core/onnx/apply_weights.h"
 #include "core/translate/op_list.h"
 #include "core/util/log.h"
+#include "core/util/process.h"
 
 namespace {
 
@@ -42,13 +43,26 @@ int ConvertOne(const CliFlags& flags, const std::string& model) {
   return static_cast<int>(result.exit_code);
 }
 
+// --timeout and --max-memory, for the process that converts `model`.
+void LimitResources(const CliFlags& flags, const std::string& model) {
+  t2o::SetTerminationLabel("'" + model + "'");
+  if (!flags.max_memory.empty()) t2o::SetMemoryLimit(t2o::ParseByteSize(flags.max_memory, "--max-memory"));
+  if (flags.timeout_seconds != 0) t2o::SetTimeout(flags.timeout_seconds);
+}
+
 int RunConvert(CliFlags& flags, int argc, char** argv) {
   if (flags.models.empty()) throw t2o::UsageError("no model given (run with --help for usage)");
+  if (flags.timeout_seconds < 0) throw t2o::UsageError("--timeout must be a positive number of seconds");
+  if (!flags.max_memory.empty()) t2o::ParseByteSize(flags.max_memory, "--max-memory");
   if (flags.batch_index >= 0) {
     if (static_cast<size_t>(flags.batch_index) >= flags.models.size()) throw t2o::UsageError("--batch-index out of range");
+    LimitResources(flags, flags.models[flags.batch_index]);
     return ConvertOne(flags, flags.models[flags.batch_index]);
   }
-  if (flags.models.size() == 1) return ConvertOne(flags, flags.models[0]);
+  if (flags.models.size() == 1) {
+    LimitResources(flags, flags.models[0]);
+    return ConvertOne(flags, flags.models[0]);
+  }
   return RunBatch(flags, argc, argv);
 }
 
@@ -82,6 +96,7 @@ int RunApplyWeights(const std::string& onnx_path, const std::string& weights_pat
 }  // namespace
 
 int main(int argc, char** argv) {
+  t2o::InstallTerminationHandler();
   CLI::App app{"torch2onnx: convert TorchScript and ExportedProgram (.pt2) models to ONNX, without Python"};
   app.set_version_flag("--version", std::string("torch2onnx ") + T2O_VERSION + " (libtorch " T2O_LIBTORCH_VERSION ", onnx " T2O_ONNX_VERSION ", default opset " +
                                          std::to_string(t2o::kDefaultOpset) + ")");
@@ -138,6 +153,8 @@ int main(int argc, char** argv) {
     return RunConvert(flags, argc, argv);
   } catch (const t2o::Error& e) {
     return Fail(e);
+  } catch (const std::bad_alloc&) {
+    return Fail(t2o::OutOfMemoryFailure("converting"));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "torch2onnx: error: %s\n", e.what());
     return static_cast<int>(ExitCode::kExportFailed);

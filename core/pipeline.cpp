@@ -19,6 +19,7 @@
 #include "core/report/markdown_report.h"
 #include "core/util/profile.h"
 #include "core/util/log.h"
+#include "core/util/process.h"
 #include "core/verify/bfloat16_twin.h"
 #include "core/verify/ort_runner.h"
 #include "core/verify/random_outputs.h"
@@ -348,6 +349,10 @@ void RecordFailure(std::string& error, ExitCode& code) {
   try {
     throw;
   } catch (const Error& e) {
+    error = e.what();
+    code = e.code();
+  } catch (const std::bad_alloc&) {
+    OutOfMemoryError e = OutOfMemoryFailure("converting");
     error = e.what();
     code = e.code();
   } catch (const std::exception& e) {

@@ -22,6 +22,7 @@
 #include <google/protobuf/unknown_field_set.h>
 
 #include "core/util/errors.h"
+#include "core/util/process.h"
 #include "core/util/log.h"
 
 namespace t2o::onnx {
@@ -604,9 +605,12 @@ void CheckStreamed(::onnx::ModelProto& proto, const StreamPlan& plan) {
   }
 }
 
-// A private directory next to the target; removed with whatever is left in it.
+// A private directory next to the target; removed with whatever is left in it, also when
+// the tool is interrupted (a SIGKILLed run's directory is removed by the next run).
 struct TempDir {
   fs::path path;
+  TerminationCleanup on_interruption;
+  explicit TempDir(fs::path p) : path(std::move(p)), on_interruption(path.string()) {}
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir() {
@@ -634,11 +638,13 @@ fs::path CheckTargetDir(const std::string& path) {
 }
 
 TempDir MakeTempDir(const fs::path& dir, const fs::path& target, const std::string& path) {
-  fs::path temp = dir / (".torch2onnx-" + target.filename().string() + "-" + std::to_string(::getpid()));
+  std::string prefix = ".torch2onnx-" + target.filename().string() + "-";
+  RemoveStaleTemporaries(dir.string(), prefix);
+  fs::path temp = dir / (prefix + std::to_string(::getpid()));
   std::error_code ec;
   fs::create_directories(temp, ec);
   if (ec) throw ExportError("cannot write '" + path + "': " + ec.message());
-  return TempDir{temp};  // a prvalue: never copied, so the directory is removed once
+  return TempDir(temp);  // a prvalue: never copied, so the directory is removed once
 }
 
 }  // namespace
@@ -654,6 +660,7 @@ size_t WriteModelProto(::onnx::ModelProto& proto, const std::string& path) {
   SerializeTo(proto, model_tmp, path);
   size_t bytes = fs::file_size(model_tmp);
   std::error_code ec;
+  auto commit = LockCommit();
   fs::rename(model_tmp, target, ec);
   if (ec) throw ExportError("cannot move the model into place at '" + path + "': " + ec.message());
   return bytes;
@@ -725,6 +732,12 @@ WriteResult WriteModel(const OnnxModel& model, const std::string& path, const Wr
     } catch (const std::exception& e) {
       throw ExportError("ONNX checker rejected the model: " + OneLine(e.what()));
     }
+  }
+  // Two renames cannot be one atomic step: the old model goes first, so that a kill
+  // between them leaves no model at the target rather than an old model with new data.
+  auto commit = LockCommit();
+  if (options.external_data) {
+    fs::remove(target, ec);
     fs::rename(data_tmp, result.data_path, ec);
     if (ec) throw ExportError("cannot move external data into place: " + ec.message());
   }

@@ -15,6 +15,9 @@ enum class ExitCode : int {
   kInputError = 3,         // model file missing, unreadable or of an unsupported kind
   kExportFailed = 4,       // capture, translation, checking or writing failed
   kVerifyMismatch = 5,     // the ONNX model ran but its outputs differ from PyTorch's
+  kTimeout = 6,            // --timeout passed
+  kOutOfMemory = 7,        // an allocation failed (--max-memory, or the machine's memory)
+  // Interrupted by a signal: 128 + its number (129 SIGHUP, 130 SIGINT, 143 SIGTERM).
 };
 
 class Error : public std::runtime_error {
@@ -34,6 +37,10 @@ struct InputError : Error {
 };
 struct ExportError : Error {
   explicit ExportError(const std::string& m) : Error(ExitCode::kExportFailed, m) {}
+};
+
+struct OutOfMemoryError : Error {
+  explicit OutOfMemoryError(const std::string& m) : Error(ExitCode::kOutOfMemory, m) {}
 };
 
 // Thrown by translators for an argument combination they cannot express; the translate

@@ -1,9 +1,6 @@
 #include "core/verify/ort_runner.h"
 
 #include <onnx/onnx_pb.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,8 +10,7 @@
 
 #include "core/util/errors.h"
 #include "core/util/log.h"
-
-extern char** environ;
+#include "core/util/process.h"
 
 namespace t2o {
 namespace fs = std::filesystem;
@@ -54,20 +50,14 @@ std::string ReadFile(const std::string& path) {
 
 // Runs argv with stdout/stderr redirected to files; returns the exit status.
 int RunProcess(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw ExportError("cannot start '" + argv[0] + "' (is Node.js installed? run scripts/setup.sh)");
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  SpawnOptions io;
+  io.stdout_path = out_file;
+  io.stderr_path = err_file;
+  try {
+    return WaitChild(SpawnProcess(argv, io));
+  } catch (const ExportError& e) {
+    throw ExportError(std::string(e.what()) + " (is Node.js installed? run scripts/setup.sh)");
+  }
 }
 
 }  // namespace
@@ -99,6 +89,9 @@ OrtRunResult RunOnnxRuntime(const std::string& model_path, const std::vector<Ten
   if (rc != 0) {
     std::string err = ReadFile(err_file);
     while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+    if (err.find("bad_alloc") != std::string::npos || err.find("Failed to allocate memory") != std::string::npos ||
+        err.find("out of memory") != std::string::npos)
+      throw OutOfMemoryFailure("running '" + model_path + "' in ONNX Runtime");
     throw ExportError("ONNX Runtime failed on '" + model_path + "': " + (err.empty() ? "exit code " + std::to_string(rc) : err));
   }
   OrtRunResult result;

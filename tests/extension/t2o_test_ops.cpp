@@ -16,6 +16,14 @@ at::Tensor HardSigmoid(const at::Tensor& x, double alpha, double beta) { return 
 
 at::Tensor Unmapped(const at::Tensor& x) { return at::sin(x) * 2; }
 
+// A kernel with a bug that crashes the process (batch robustness: one model whose run
+// kills its converter must not take the other conversions down).
+at::Tensor Segfault(const at::Tensor& x) {
+  volatile int* nowhere = nullptr;
+  *nowhere = 1;
+  return x;
+}
+
 }  // namespace
 
 TORCH_LIBRARY(t2o_test, m) {
@@ -23,6 +31,7 @@ TORCH_LIBRARY(t2o_test, m) {
   m.def("bias_gelu(Tensor bias, Tensor x) -> Tensor");
   m.def("hard_sigmoid(Tensor x, float alpha, float beta) -> Tensor");
   m.def("unmapped(Tensor x) -> Tensor");
+  m.def("segfault(Tensor x) -> Tensor");
 }
 
 TORCH_LIBRARY_IMPL(t2o_test, CompositeExplicitAutograd, m) {
@@ -30,4 +39,5 @@ TORCH_LIBRARY_IMPL(t2o_test, CompositeExplicitAutograd, m) {
   m.impl("bias_gelu", &BiasGelu);
   m.impl("hard_sigmoid", &HardSigmoid);
   m.impl("unmapped", &Unmapped);
+  m.impl("segfault", &Segfault);
 }

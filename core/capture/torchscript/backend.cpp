@@ -7,6 +7,7 @@
 #include "core/capture/torchvision_schemas.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
+#include "core/util/process.h"
 
 #include <c10/util/Exception.h>
 
@@ -33,31 +34,66 @@ void RegisterBuiltinExtensionOps() {
   RegisterQuantizationOpsUnlessLoaded();
 }
 
-// A c10::Error escaping libtorch as one line (its C++ frames only with -v).
+// The line of a libtorch failure that says what went wrong: the first of a c10::Error
+// (before its C++ frames), the last of the TorchScript interpreter's report (after its
+// TorchScript traceback).
+std::string FailureLine(const std::exception& e) {
+  if (const auto* c10_error = dynamic_cast<const c10::Error*>(&e)) return torchscript::ErrorLine(*c10_error);
+  std::string text = e.what();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  size_t newline = text.rfind('\n');
+  return newline == std::string::npos ? text : text.substr(newline + 1);
+}
+
+// Everything escaping libtorch as one line (the whole message only with -v).
 template <typename Call>
 auto OneLineErrors(const std::string& what, Call&& call) -> decltype(call()) {
   try {
     return call();
-  } catch (const c10::Error& e) {
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemoryFailure(what);
+  } catch (const std::exception& e) {
     Log().debug("{}", e.what());
-    throw ExportError(what + ": libtorch failed: " + torchscript::ErrorLine(e));
+    std::string line = FailureLine(e);
+    if (line.find("can't allocate memory") != std::string::npos) throw OutOfMemoryFailure(what);
+    throw ExportError(what + ": libtorch failed: " + line);
   }
 }
+
+// The reference run of the original model, its failures reported as one line.
+class OneLineReference : public ReferenceModel {
+ public:
+  explicit OneLineReference(std::unique_ptr<ReferenceModel> inner) : inner_(std::move(inner)) {}
+  std::vector<TensorData> Run(const std::vector<TensorData>& flat_inputs) override {
+    return OneLineErrors("running the model in libtorch", [&] { return inner_->Run(flat_inputs); });
+  }
+  std::vector<std::pair<std::string, TensorData>> RunIntermediates(const std::vector<TensorData>& flat_inputs) override {
+    return OneLineErrors("running the model in libtorch", [&] { return inner_->RunIntermediates(flat_inputs); });
+  }
+
+ private:
+  std::unique_ptr<ReferenceModel> inner_;
+};
 
 class LibtorchBackend : public TorchBackend {
  public:
   CapturedProgram CaptureTorchScript(const std::string& path, const CaptureOptions& options,
                                      std::vector<CaptureAttempt>* attempts) const override {
     RegisterBuiltinExtensionOps();
-    return OneLineErrors("capturing '" + path + "'", [&] { return torchscript::CaptureModule(path, options, attempts); });
+    CapturedProgram program =
+        OneLineErrors("capturing '" + path + "'", [&] { return torchscript::CaptureModule(path, options, attempts); });
+    if (program.reference) program.reference = std::make_unique<OneLineReference>(std::move(program.reference));
+    return program;
   }
   std::unique_ptr<ReferenceModel> MakeIrReference(const ir::Graph& graph) const override {
     RegisterBuiltinExtensionOps();
-    return MakeLibtorchIrReference(graph);
+    return std::make_unique<OneLineReference>(MakeLibtorchIrReference(graph));
   }
   std::vector<std::pair<std::string, TensorData>> LoadTorchScriptWeights(const std::string& path) const override {
     RegisterBuiltinExtensionOps();
-    return torchscript::LoadModuleWeights(path);
+    return OneLineErrors("loading the weights of '" + path + "'", [&] { return torchscript::LoadModuleWeights(path); });
   }
   void LoadExtensionLibraries(const std::vector<std::string>& paths) const override {
     for (const auto& path : paths) {
