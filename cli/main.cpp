@@ -10,6 +10,7 @@
 #include "core/capture/capture.h"
 #include "core/onnx/apply_weights.h"
 #include "core/translate/op_list.h"
+#include "core/util/format.h"
 #include "core/util/log.h"
 #include "core/util/process.h"
 
@@ -24,7 +25,7 @@ void SetVerbosity(const CliFlags& flags) {
 }
 
 int Fail(const t2o::Error& e) {
-  std::fprintf(stderr, "torch2onnx: error: %s\n", e.what());
+  std::fprintf(stderr, "torch2onnx: error: %s\n", t2o::PrintableText(e.what()).c_str());
   return static_cast<int>(e.code());
 }
 
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     return Fail(t2o::OutOfMemoryFailure("converting"));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "torch2onnx: error: %s\n", e.what());
+    std::fprintf(stderr, "torch2onnx: error: internal error: %s\n", t2o::PrintableText(e.what()).c_str());
     return static_cast<int>(ExitCode::kExportFailed);
   }
 }

@@ -345,7 +345,8 @@ CapturedProgram Capture(const ConvertOptions& options, ModelFormat format, std::
 }
 
 // Called in a catch block: the message and exit code of the exception being handled.
-void RecordFailure(std::string& error, ExitCode& code) {
+// The error in flight as one printable message that names the model file.
+void RecordFailure(const std::string& model_path, std::string& error, ExitCode& code) {
   try {
     throw;
   } catch (const Error& e) {
@@ -356,9 +357,13 @@ void RecordFailure(std::string& error, ExitCode& code) {
     error = e.what();
     code = e.code();
   } catch (const std::exception& e) {
-    error = e.what();
+    error = std::string("internal error: ") + e.what();
     code = ExitCode::kExportFailed;
   }
+  error = PrintableText(error);
+  if (code != ExitCode::kUsage && error.find(model_path) == std::string::npos &&
+      error.find(fs::path(model_path).filename().string()) == std::string::npos)
+    error = "'" + model_path + "': " + error;
 }
 
 // What the model may need before it loads (--load-library) and the translators to use:
@@ -423,7 +428,7 @@ InspectResult Inspect(const ConvertOptions& options) {
     result.form_boundary_opsets.assign(boundaries.begin(), boundaries.end());
     result.ok = true;
   } catch (const std::exception&) {
-    RecordFailure(result.error, result.exit_code);
+    RecordFailure(options.model_path, result.error, result.exit_code);
   }
   return result;
 }
@@ -504,7 +509,7 @@ ConvertResult Convert(const ConvertOptions& options) {
     }
     result.ok = true;
   } catch (const std::exception&) {
-    RecordFailure(result.error, result.exit_code);
+    RecordFailure(options.model_path, result.error, result.exit_code);
   }
   if (options.report) {
     try {

@@ -4,7 +4,8 @@
 #   scripts/setup.sh --no-build only install
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 #
-#   Debian packages     compilers, protobuf, CLI11, spdlog, nlohmann-json, Catch2, zlib
+#   Debian packages     compilers (clang for the fuzz targets), protobuf, CLI11, spdlog,
+#                       nlohmann-json, Catch2, zlib
 #   .venv/              Python 3.11 + requirements/python.txt (torch 2.13.0 CPU: its
 #                       libtorch is what the tool links; onnx, onnxscript, onnxruntime)
 #   .venv-torchvision/  requirements/torchvision-<arch>.txt, for torchvision fixtures only
@@ -17,7 +18,7 @@ log() { echo "[setup] $*"; }
 
 # ------------------------------------------------------------------ Debian packages
 APT_PACKAGES=(
-  build-essential ninja-build ccache pkg-config time
+  build-essential ninja-build ccache pkg-config time clang libclang-rt-dev
   libprotobuf-dev protobuf-compiler libcli11-dev libspdlog-dev nlohmann-json3-dev catch2 zlib1g-dev
   nodejs npm
 )
@@ -130,7 +131,7 @@ if [[ ${1:-} != --no-build ]]; then
     rm -rf "$BUILD_DIR"
     "$ROOT/.venv/bin/cmake" -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DTorch_DIR="$TORCH_DIR" -DONNX_DIR="$ONNX_PREFIX/lib/cmake/ONNX" \
-      -DT2O_PYTHON="$PY" -DT2O_TORCHVISION_PYTHON="$ROOT/.venv-torchvision/bin/python" >/dev/null
+      -DT2O_PYTHON="$PY" -DT2O_TORCHVISION_PYTHON="$ROOT/.venv-torchvision/bin/python" ${T2O_CMAKE_ARGS:-} >/dev/null
   fi
   log "building in $BUILD_DIR"
   "$ROOT/.venv/bin/cmake" --build "$BUILD_DIR" -j "$(nproc)"

@@ -132,7 +132,19 @@ int64_t CheckAxis(int64_t axis, size_t rank, const std::string& where) {
   return axis < 0 ? axis + r : axis;
 }
 
-DynamicAxes ParseDynamicAxes(const std::string& text_or_file) {
+namespace {
+
+// The JSON holding a value of the wrong type where a number or string belongs.
+template <typename Parse>
+auto WrongTypesAsUsageErrors(const std::string& flag, Parse&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const json::exception& e) {
+    throw UsageError(flag + ": " + e.what());
+  }
+}
+
+DynamicAxes ParseDynamicAxesUnchecked(const std::string& text_or_file) {
   json spec = ParseJson(text_or_file, "--dynamic-axes");
   if (!spec.is_object()) throw UsageError("--dynamic-axes: expected a JSON object keyed by input/output names");
   DynamicAxes out;
@@ -158,9 +170,10 @@ DynamicAxes ParseDynamicAxes(const std::string& text_or_file) {
   return out;
 }
 
-std::vector<AxisSymbols> ResolveDynamicShapes(const std::string& text_or_file, const std::vector<InputTree>& trees,
-                                              const std::vector<std::string>& arg_names,
-                                              const std::vector<std::vector<int64_t>>& leaf_shapes) {
+std::vector<AxisSymbols> ResolveDynamicShapesUnchecked(const std::string& text_or_file,
+                                                       const std::vector<InputTree>& trees,
+                                                       const std::vector<std::string>& arg_names,
+                                                       const std::vector<std::vector<int64_t>>& leaf_shapes) {
   json spec = ParseJson(text_or_file, "--dynamic-shapes");
   std::vector<AxisSymbols> out;
   size_t next = 0;
@@ -190,6 +203,20 @@ std::vector<AxisSymbols> ResolveDynamicShapes(const std::string& text_or_file, c
   for (size_t i = 0; i < trees.size(); ++i)
     Resolve(spec[i], trees[i], "dynamic_shapes[" + std::to_string(i) + "]", leaf_shapes, next, out);
   return out;
+}
+
+}  // namespace
+
+DynamicAxes ParseDynamicAxes(const std::string& text_or_file) {
+  return WrongTypesAsUsageErrors("--dynamic-axes", [&] { return ParseDynamicAxesUnchecked(text_or_file); });
+}
+
+std::vector<AxisSymbols> ResolveDynamicShapes(const std::string& text_or_file, const std::vector<InputTree>& trees,
+                                              const std::vector<std::string>& arg_names,
+                                              const std::vector<std::vector<int64_t>>& leaf_shapes) {
+  return WrongTypesAsUsageErrors("--dynamic-shapes", [&] {
+    return ResolveDynamicShapesUnchecked(text_or_file, trees, arg_names, leaf_shapes);
+  });
 }
 
 }  // namespace t2o

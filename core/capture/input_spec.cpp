@@ -1,5 +1,6 @@
 #include "core/capture/input_spec.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "core/util/errors.h"
+#include "core/util/format.h"
 
 namespace t2o {
 
@@ -141,22 +143,29 @@ constexpr NpyType kNpyTypes[] = {
 }  // namespace
 
 TensorData ReadNpy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InputError("cannot read input file '" + path + "'");
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
   char magic[8];
   in.read(magic, 8);
   if (!in || std::string(magic, 6) != "\x93NUMPY")
     throw InputError("'" + path + "' is not a .npy file");
   uint32_t header_len = 0;
   if (magic[6] == 1) {
-    unsigned char len[2];
+    unsigned char len[2] = {0, 0};
     in.read(reinterpret_cast<char*>(len), 2);
     header_len = len[0] | (len[1] << 8);
   } else {
-    unsigned char len[4];
+    unsigned char len[4] = {0, 0, 0, 0};
     in.read(reinterpret_cast<char*>(len), 4);
     header_len = len[0] | (len[1] << 8) | (len[2] << 16) | (uint32_t(len[3]) << 24);
   }
+  // numpy itself reads headers of at most 10000 bytes by default.
+  constexpr uint32_t kMaxHeaderBytes = 65536;
+  const uint64_t header_start = static_cast<uint64_t>(in.tellg());
+  if (!in || header_len > kMaxHeaderBytes || header_start + header_len > file_size)
+    throw InputError("'" + path + "': malformed .npy header (its length is " + std::to_string(header_len) + " bytes)");
   std::string header(header_len, '\0');
   in.read(header.data(), header_len);
   std::smatch m;
@@ -169,17 +178,26 @@ TensorData ReadNpy(const std::string& path) {
   DType dtype = DType::kUndefined;
   for (const auto& t : kNpyTypes)
     if (t.descr == descr) dtype = t.dtype;
-  if (dtype == DType::kUndefined) throw InputError("'" + path + "': unsupported .npy dtype '" + descr + "'");
+  if (dtype == DType::kUndefined)
+    throw InputError("'" + path + "': unsupported .npy dtype '" + PrintableText(descr) + "'");
   if (std::regex_search(header, std::regex(R"('fortran_order':\s*True)")))
     throw InputError("'" + path + "': Fortran-ordered arrays are not supported");
   if (!std::regex_search(header, m, std::regex(R"('shape':\s*\(([^)]*)\))")))
     throw InputError("'" + path + "': malformed .npy header (no shape)");
   std::string dims = m[1];  // "4," for a 1-D array, "" for a 0-d one
   while (!dims.empty() && (dims.back() == ',' || dims.back() == ' ')) dims.pop_back();
-  std::vector<int64_t> shape = ParseShape(dims);
-  int64_t numel = 1;
-  for (auto d : shape) numel *= d;
-  size_t nbytes = numel * DTypeSize(dtype);
+  std::vector<int64_t> shape;
+  try {
+    shape = ParseShape(dims);
+  } catch (const UsageError&) {
+    throw InputError("'" + path + "': malformed .npy header (shape '" + PrintableText(dims) + "')");
+  }
+  std::optional<uint64_t> needed = CheckedContiguousBytes(shape, DTypeSize(dtype));
+  const uint64_t data_bytes = file_size - header_start - header_len;
+  if (!needed || *needed > data_bytes)
+    throw InputError("'" + path + "' is truncated or its shape is impossible: it holds " + std::to_string(data_bytes) +
+                     " data bytes for shape (" + PrintableText(dims) + ")");
+  size_t nbytes = static_cast<size_t>(*needed);
   std::vector<uint8_t> bytes(nbytes);
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(nbytes));
   if (static_cast<size_t>(in.gcount()) != nbytes)

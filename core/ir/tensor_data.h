@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/ir/dtype.h"
@@ -80,6 +81,40 @@ inline int64_t StridedExtent(const std::vector<int64_t>& shape, const std::vecto
     extent += (shape[d] - 1) * strides.at(d);
   }
   return extent;
+}
+
+// The bytes of storage a strided view needs ((offset + extent) * element), or nothing when
+// the metadata is impossible: a rank mismatch, a negative size, stride or offset, or sizes
+// whose element count or byte size overflow. What a file declares is checked with this
+// before anything is allocated or read for it.
+inline std::optional<uint64_t> CheckedStorageBytes(const std::vector<int64_t>& shape,
+                                                   const std::vector<int64_t>& strides, int64_t offset,
+                                                   size_t element) {
+  if (shape.size() != strides.size() || offset < 0) return std::nullopt;
+  int64_t numel = 1, extent = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] < 0 || strides[d] < 0) return std::nullopt;
+    if (__builtin_mul_overflow(numel, shape[d], &numel)) return std::nullopt;
+    int64_t reach = 0;
+    if (shape[d] > 0 && (__builtin_mul_overflow(shape[d] - 1, strides[d], &reach) ||
+                         __builtin_add_overflow(extent, reach, &extent)))
+      return std::nullopt;
+  }
+  int64_t bytes = 0;
+  if (numel == 0) return 0;
+  if (__builtin_add_overflow(offset, extent, &extent) ||
+      __builtin_mul_overflow(extent, static_cast<int64_t>(element), &bytes) ||
+      __builtin_mul_overflow(numel, static_cast<int64_t>(element), &numel))
+    return std::nullopt;
+  return static_cast<uint64_t>(bytes);
+}
+
+// The bytes of a C-contiguous tensor of `shape`, or nothing for a negative or overflowing shape.
+inline std::optional<uint64_t> CheckedContiguousBytes(const std::vector<int64_t>& shape, size_t element) {
+  int64_t bytes = static_cast<int64_t>(element);
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(bytes, d, &bytes)) return std::nullopt;
+  return static_cast<uint64_t>(bytes);
 }
 
 // Strides of a C-contiguous tensor of `shape` (size-1 dims may have any stride).

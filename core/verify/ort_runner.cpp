@@ -2,6 +2,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +37,11 @@ TensorData ReadTensorPb(const std::string& path) {
   if (!in || !proto.ParseFromIstream(&in)) throw ExportError("cannot read tensor file '" + path + "'");
   std::vector<int64_t> shape(proto.dims().begin(), proto.dims().end());
   DType dtype = DTypeFromOnnx(proto.data_type());
+  std::optional<uint64_t> needed =
+      dtype == DType::kUndefined ? std::nullopt : CheckedContiguousBytes(shape, DTypeSize(dtype));
+  if (!needed || *needed != proto.raw_data().size())
+    throw ExportError("tensor file '" + path + "' is malformed: " + std::to_string(proto.raw_data().size()) +
+                      " raw bytes for its dtype and shape");
   return TensorData::FromBytes(dtype, shape, proto.raw_data().data(), proto.raw_data().size());
 }
 

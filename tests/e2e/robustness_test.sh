@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of what happens when a conversion is killed, interrupted, hangs, crashes
-# or runs out of memory.
+# or runs out of memory, and when the model file is damaged or hostile.
 #   robustness_test.sh TOOL TEST_OPS_LIBRARY FIXTURES_DIR WORK_DIR CASE
-# Fixtures come from scripts/gen_robustness_fixtures.py.
+# Fixtures come from scripts/gen_robustness_fixtures.py and (hostile/) gen_hostile_fixtures.py.
 set -euo pipefail
 tool=$1 library=$2 fixtures=$3 work=$4/$5 case=$5
 py=${T2O_PYTHON:?set by CTest (tests/e2e/CMakeLists.txt)}
@@ -133,6 +133,10 @@ EOF
     cat table.txt
     grep -q "hang.pt .*FAILED.*timed out after 3 s" table.txt || fail "the table does not report the timeout"
     grep -q "1 of 2 models converted" table.txt || fail "the table does not count the converted model"
+    ;;
+  hostile)
+    # Damaged and hostile files (scripts/gen_hostile_fixtures.py): convert and inspect each.
+    "$py" "$(dirname "$0")/hostile_check.py" "$tool" "$fixtures/hostile"
     ;;
   *)
     fail "unknown case"

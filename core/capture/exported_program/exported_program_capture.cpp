@@ -382,12 +382,25 @@ class Pt2Capture {
 
 }  // namespace
 
+// The program JSON holding the wrong types or too few arguments somewhere: a malformed
+// file, reported as such rather than as the JSON library's or the vector's complaint.
+template <typename Read>
+auto ReadingErrorsAsInputErrors(const std::string& path, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError("'" + path + "': malformed ExportedProgram (" + e.what() + ")");
+  } catch (const std::out_of_range& e) {
+    throw InputError("'" + path + "': malformed ExportedProgram (an index out of range: " + e.what() + ")");
+  }
+}
+
 CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat format, const CaptureOptions& options,
                                        std::vector<CaptureAttempt>* attempts) {
   auto start = std::chrono::steady_clock::now();
   CaptureAttempt attempt{"exported program (" + std::string(ModelFormatName(format)) + ")", false, 0, ""};
   try {
-    CapturedProgram program = Pt2Capture(path, format, options).Run();
+    CapturedProgram program = ReadingErrorsAsInputErrors(path, [&] { return Pt2Capture(path, format, options).Run(); });
     attempt.succeeded = true;
     attempt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (attempts) attempts->push_back(attempt);
@@ -401,7 +414,7 @@ CapturedProgram CaptureExportedProgram(const std::string& path, ModelFormat form
 }
 
 std::vector<std::pair<std::string, TensorData>> LoadExportedProgramWeights(const std::string& path, ModelFormat format) {
-  Pt2Contents contents = ReadPt2(path, format);
+  Pt2Contents contents = ReadingErrorsAsInputErrors(path, [&] { return ReadPt2(path, format); });
   std::vector<std::pair<std::string, TensorData>> weights(contents.weights.begin(), contents.weights.end());
   weights.insert(weights.end(), contents.constants.begin(), contents.constants.end());
   return weights;

@@ -74,7 +74,9 @@ std::string ModulePath(std::string path) {
 
 std::string ArgText(const json& a) {
   if (!a.is_object() || a.empty()) return "?";
-  const auto& [kind, v] = *a.items().begin();
+  auto first = a.begin();  // not items().begin(): its proxy dies with the full expression
+  const std::string& kind = first.key();
+  const json& v = first.value();
   if (kind == "as_tensor") return "%" + v.value("name", "?");
   if (kind == "as_tensors") {
     std::string s;
@@ -101,7 +103,9 @@ ir::TensorMeta ProgramBuilder::MetaOf(const std::string& name, const json& graph
   for (const auto& s : tm.at("sizes")) {
     auto [kind, v] = UnionMember(s, where);
     if (kind == "as_int") {
-      meta.shape.emplace_back(v->get<int64_t>());
+      int64_t size = v->get<int64_t>();
+      if (size < 0) throw InputError(where + ": negative size " + std::to_string(size));
+      meta.shape.emplace_back(size);
     } else if (kind == "as_expr") {
       meta.shape.emplace_back(SymExprToText(v->at("expr_str").get<std::string>()));
     } else {

@@ -64,11 +64,16 @@ TensorData RawWeight(const Bytes& bytes, const json& meta, const std::string& wh
   for (const auto& s : meta.at("sizes")) shape.push_back(StaticInt(s, where));
   for (const auto& s : meta.at("strides")) strides.push_back(StaticInt(s, where));
   int64_t offset = meta.contains("storage_offset") ? StaticInt(meta["storage_offset"], where) : 0;
-  int64_t extent = StridedExtent(shape, strides);
   size_t element = DTypeSize(dt);
-  size_t needed = extent ? static_cast<size_t>(offset + extent) * element : 0;
+  std::optional<uint64_t> checked = CheckedStorageBytes(shape, strides, offset, element);
+  if (!checked)
+    throw InputError(where + ": impossible tensor metadata (negative, overflowing or mismatched sizes, strides or offset)");
+  size_t needed = *checked;
   if (bytes.empty() && needed) {
     Log().warn("{}: the weight file is empty (a fake weight); using zeros", where);
+    if (needed > kMaxUncheckedAllocationBytes)
+      throw InputError(where + ": an empty (fake) weight of " + std::to_string(needed) + " bytes, over the " +
+                       std::to_string(kMaxUncheckedAllocationBytes >> 30) + " GiB limit for data a file does not hold");
     int64_t numel = 1;
     for (int64_t d : shape) numel *= d;
     return TensorData::FromVector(dt, shape, std::vector<uint8_t>(numel * element, 0));

@@ -1,5 +1,6 @@
 #include "core/capture/exported_program/torch_pickle.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -91,38 +92,39 @@ class Unpickler {
         case 'j': stack_.push_back(Memo(Le(4))); break;
         case 't': {
           auto t = Make(PyObject::Kind::kTuple);
-          t->items = PopToMark();
+          for (PyRef& item : PopToMark()) Insert(t, std::move(item));
           stack_.push_back(t);
           break;
         }
         case 0x85: case 0x86: case 0x87: {
           size_t n = op - 0x84;
+          std::vector<PyRef> items(n);
+          for (size_t k = n; k-- > 0;) items[k] = Pop();
           auto t = Make(PyObject::Kind::kTuple);
-          t->items.resize(n);
-          for (size_t k = n; k-- > 0;) t->items[k] = Pop();
+          for (PyRef& item : items) Insert(t, std::move(item));
           stack_.push_back(t);
           break;
         }
         case 's': {
           PyRef value = Pop(), key = Pop();
-          Dict(Top())->entries.emplace_back(key, value);
+          InsertEntry(Dict(Top()), std::move(key), std::move(value));
           break;
         }
         case 'u': {
           auto items = PopToMark();
           PyRef dict = Dict(Top());
-          for (size_t k = 0; k + 1 < items.size(); k += 2) dict->entries.emplace_back(items[k], items[k + 1]);
+          for (size_t k = 0; k + 1 < items.size(); k += 2) InsertEntry(dict, items[k], items[k + 1]);
           break;
         }
         case 'a': {
           PyRef value = Pop();
-          Top()->items.push_back(value);
+          Insert(Top(), std::move(value));
           break;
         }
         case 'e': {
           auto items = PopToMark();
           PyRef list = Top();
-          list->items.insert(list->items.end(), items.begin(), items.end());
+          for (PyRef& item : items) Insert(list, std::move(item));
           break;
         }
         case 'c': {
@@ -199,6 +201,30 @@ class Unpickler {
     if (it == memo_.end()) Fail("unknown memo entry " + std::to_string(key));
     return it->second;
   }
+  // Containers nest at most kMaxDepth deep, and one that is inside another can no longer
+  // change: a pickle can then neither build a cycle (a list holding itself) nor a
+  // nesting deep enough that walking or freeing it overflows the stack. Python's pickler
+  // always completes a container before it inserts it into another.
+  static constexpr uint32_t kMaxDepth = 1000;
+  void Insert(const PyRef& container, PyRef item) {
+    Adopt(container, item);
+    container->items.push_back(std::move(item));
+  }
+  void InsertEntry(const PyRef& dict, PyRef key, PyRef value) {
+    Adopt(dict, key);
+    Adopt(dict, value);
+    dict->entries.emplace_back(std::move(key), std::move(value));
+  }
+  void Adopt(const PyObject* container, PyObject* item) {
+    if (container->sealed) Fail("a container changed after it was put into another");
+    if (item == container) Fail("a container put into itself");
+    item->sealed = true;
+  }
+  void Adopt(const PyRef& container, const PyRef& item) {
+    Adopt(container.get(), item.get());
+    container->depth = std::max(container->depth, item->depth + 1);
+    if (container->depth > kMaxDepth) Fail("containers nested more than " + std::to_string(kMaxDepth) + " deep");
+  }
   PyRef Dict(PyRef o) {
     if (o->kind != PyObject::Kind::kDict) Fail("SETITEM on a " + o->Describe());
     return o;
@@ -207,6 +233,7 @@ class Unpickler {
     if (marks_.empty()) Fail("no MARK");
     size_t mark = marks_.back();
     marks_.pop_back();
+    if (mark > stack_.size()) Fail("the stack was popped below a MARK");
     std::vector<PyRef> items(stack_.begin() + mark, stack_.end());
     stack_.resize(mark);
     return items;
@@ -233,6 +260,7 @@ class Unpickler {
 
   PyRef Reduce(PyRef callable, PyRef args) {
     const std::string& f = callable->text;
+    if (callable->kind != PyObject::Kind::kGlobal) Fail("REDUCE of a " + callable->Describe());
     auto& a = args->items;
     if (f == "torch._utils._rebuild_tensor_v2" && a.size() >= 4) return RebuildTensor(a[0], a[1], a[2], a[3]);
     if ((f == "torch._utils._rebuild_parameter" || f == "torch._utils._rebuild_parameter_with_state") && !a.empty())
@@ -242,7 +270,8 @@ class Unpickler {
     }
     if (f == "torch.Size" && a.size() == 1) return a[0];
     if (f == "torch.device" && !a.empty()) return a[0];
-    Fail("unsupported pickled object " + f);
+    // Nothing outside the tensor-rebuilding globals above is ever called.
+    Fail("refused to call '" + f + "': only the globals that rebuild tensors are allowed");
   }
 
   PyRef RebuildTensor(PyRef storage, PyRef offset, PyRef size, PyRef stride) {
@@ -251,9 +280,9 @@ class Unpickler {
     for (auto& d : size->items) shape.push_back(d->integer);
     for (auto& st : stride->items) strides.push_back(st->integer);
     const TensorData& s = storage->tensor;
-    int64_t extent = StridedExtent(shape, strides);
-    if (extent && static_cast<size_t>(offset->integer + extent) * DTypeSize(s.dtype) > s.nbytes)
-      Fail("tensor extends past its storage data/" + storage->text);
+    std::optional<uint64_t> needed = CheckedStorageBytes(shape, strides, offset->integer, DTypeSize(s.dtype));
+    if (!needed) Fail("impossible tensor metadata (negative, overflowing or mismatched sizes, strides or offset)");
+    if (*needed > s.nbytes) Fail("tensor extends past its storage data/" + storage->text);
     auto t = Make(PyObject::Kind::kTensor);
     t->tensor = StridedView(s, shape, strides, offset->integer);
     return t;

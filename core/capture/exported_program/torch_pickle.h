@@ -28,6 +28,8 @@ struct PyObject {
   std::vector<std::pair<PyRef, PyRef>> entries;  // dicts, in insertion order
   TensorData tensor;
   DType storage_dtype = DType::kUndefined;
+  uint32_t depth = 0;   // containers nested inside (the unpickler bounds it)
+  bool sealed = false;  // inside another container: no longer changed
 
   std::string Describe() const;  // "dict", "tensor float32[2, 3]", ...
 };

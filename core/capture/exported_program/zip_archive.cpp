@@ -90,9 +90,14 @@ void ZipArchive::ReadDirectory(bool is_file) {
   if (*eocd >= 20 && r.U(*eocd - 20, 4) == kZip64Locator) {
     uint64_t z64 = r.U(*eocd - 20 + 8, 8);
     if (r.U(z64, 4) != kZip64EndOfDirectory) r.Damaged("bad zip64 end of central directory");
-    count = r.U(z64 + 32, 8);
-    dir_size = r.U(z64 + 40, 8);
-    dir_offset = r.U(z64 + 48, 8);
+    uint64_t count64 = r.U(z64 + 32, 8), dir_size64 = r.U(z64 + 40, 8), dir_offset64 = r.U(z64 + 48, 8);
+    // A 32-bit field holds the real value unless it is all ones: the two records must agree.
+    if ((count != 0xFFFF && count != count64) || (dir_size != 0xFFFFFFFF && dir_size != dir_size64) ||
+        (dir_offset != 0xFFFFFFFF && dir_offset != dir_offset64))
+      r.Damaged("the zip64 and 32-bit ends of the central directory disagree");
+    count = count64;
+    dir_size = dir_size64;
+    dir_offset = dir_offset64;
   }
   if (dir_offset > data_.size || dir_size > data_.size - dir_offset) r.Damaged("the central directory lies past the end");
   // A directory entry takes at least 46 bytes: a count beyond that is a lie.
@@ -163,6 +168,9 @@ ByteRange ZipArchive::Read(const std::string& name) const {
   if (e.size > e.compressed * kMaxDeflateRatio + 1024)
     r.Damaged("it claims " + std::to_string(e.size) + " bytes from " + std::to_string(e.compressed) +
               " compressed ones, more than deflate can produce");
+  if (e.size > kMaxUncheckedAllocationBytes)
+    r.Damaged("it inflates to " + std::to_string(e.size) + " bytes, over the " +
+              std::to_string(kMaxUncheckedAllocationBytes >> 30) + " GiB limit for a compressed record (a zip bomb?)");
   auto inflated = std::make_shared<std::vector<uint8_t>>(e.size);
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) r.Damaged("zlib failed to start");

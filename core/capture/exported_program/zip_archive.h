@@ -16,6 +16,10 @@
 
 namespace t2o {
 
+// The most a file may make the tool allocate for one record before the bytes are there to
+// check it against: an inflated (deflated) record, or the zeros of an empty "fake" weight.
+constexpr uint64_t kMaxUncheckedAllocationBytes = uint64_t{1} << 30;
+
 // A read-only range of bytes kept alive by `owner`; `span.file` is set when the bytes are
 // an unmodified range of a mapped file (the writer can then copy them file to file).
 struct ByteRange {

@@ -1,0 +1,15 @@
+// ONNX test-data tensors (.pb), as the verification reads ONNX Runtime's outputs.
+#include "core/util/errors.h"
+#include "core/verify/ort_runner.h"
+#include "fuzz/fuzz_input.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  t2o::fuzz::MemoryFile file(data, size);
+  try {
+    t2o::TensorData tensor = t2o::ReadTensorPb(file.path());
+    volatile int64_t sink = tensor.numel();
+    (void)sink;
+  } catch (const t2o::Error&) {
+  }
+  return 0;
+}
