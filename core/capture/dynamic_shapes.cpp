@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/errors.h"
+#include "core/util/json_numbers.h"
 
 namespace t2o {
 namespace {
@@ -16,7 +17,7 @@ json ParseJson(const std::string& text_or_file, const std::string& flag) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    throw UsageError(flag + ": malformed JSON (" + std::string(e.what()) + ")");
+    throw UsageError(flag + ": malformed JSON (" + JsonErrorText(e) + ")");
   }
 }
 
@@ -39,8 +40,8 @@ SymbolicDim ParseSymbol(const json& value, const std::string& where) {
     dim.name = value.get<std::string>();
   } else if (value.is_object() && value.contains("name") && value["name"].is_string()) {
     dim.name = value["name"].get<std::string>();
-    if (value.contains("min")) dim.range.min = value["min"].get<int64_t>();
-    if (value.contains("max") && !value["max"].is_null()) dim.range.max = value["max"].get<int64_t>();
+    if (value.contains("min")) dim.range.min = ExactInt64(value["min"]);
+    if (value.contains("max") && !value["max"].is_null()) dim.range.max = ExactInt64(value["max"]);
     if (dim.range.max && *dim.range.max < dim.range.min)
       throw UsageError(where + ": max " + std::to_string(*dim.range.max) + " is below min " + std::to_string(dim.range.min));
   } else {
@@ -81,7 +82,7 @@ void Resolve(const json& spec, const InputTree& tree, const std::string& where,
         if (spec.size() == rank && (spec[i].is_string() || spec[i].is_object())) {
           axes[static_cast<int64_t>(i)] = ParseSymbol(spec[i], entry);
         } else if (spec[i].is_number_integer()) {
-          throw UsageError(entry + ": a bare axis number has no name; use {\"" + std::to_string(spec[i].get<int64_t>()) +
+          throw UsageError(entry + ": a bare axis number has no name; use {\"" + std::to_string(ExactInt64(spec[i])) +
                            "\": \"name\"} (bare axes are accepted by --dynamic-axes)");
         } else {
           throw UsageError(entry + ": expected one entry per axis of the rank-" + std::to_string(rank) + " input");
@@ -140,7 +141,7 @@ auto WrongTypesAsUsageErrors(const std::string& flag, Parse&& parse) -> decltype
   try {
     return parse();
   } catch (const json::exception& e) {
-    throw UsageError(flag + ": " + e.what());
+    throw UsageError(flag + ": " + JsonErrorText(e));
   }
 }
 
@@ -160,7 +161,7 @@ DynamicAxes ParseDynamicAxesUnchecked(const std::string& text_or_file) {
       for (size_t i = 0; i < value.size(); ++i) {
         if (!value[i].is_number_integer())
           throw UsageError(where + "[" + std::to_string(i) + "]: expected an axis number");
-        axes[value[i].get<int64_t>()] = SymbolicDim{name + "_dynamic_axes_" + std::to_string(i + 1), {}};
+        axes[ExactInt64(value[i])] = SymbolicDim{name + "_dynamic_axes_" + std::to_string(i + 1), {}};
       }
     } else {
       throw UsageError(where + ": expected {axis: name} or a list of axes");

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/util/errors.h"
+#include "core/util/json_numbers.h"
 #include "core/util/format.h"
 
 namespace t2o {
@@ -43,6 +44,10 @@ std::vector<int64_t> ParseShape(const std::string& text) {
       throw UsageError("malformed shape '" + text + "': expected non-negative integers like 1,3,224,224");
     shape.push_back(v);
   }
+  int64_t elements = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(elements, d, &elements))
+      throw UsageError("shape '" + text + "' has more elements than 64 bits can count");
   return shape;
 }
 
@@ -60,6 +65,18 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // keeps dict keys in the user's order
 
+// A shape as "1,3,224,224" or [1, 3, 224, 224], whose element count must fit in 64 bits.
+std::vector<int64_t> ShapeFromJson(const Json& j, const std::string& where) {
+  std::vector<int64_t> shape = j.is_string() ? ParseShape(j.get<std::string>()) : ExactInt64s(j);
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d < 0) throw UsageError("--input-spec: " + where + ": negative size " + std::to_string(d) + " in its shape");
+    if (__builtin_mul_overflow(elements, d, &elements))
+      throw UsageError("--input-spec: " + where + ": its shape has more elements than 64 bits can count");
+  }
+  return shape;
+}
+
 InputTree ParseNode(const Json& j, const std::string& where) {
   InputTree node;
   if (j.is_null()) {
@@ -67,7 +84,7 @@ InputTree ParseNode(const Json& j, const std::string& where) {
     return node;
   }
   if (j.is_string()) {
-    node.tensor.shape = ParseShape(j.get<std::string>());
+    node.tensor.shape = ShapeFromJson(j, where);
     return node;
   }
   if (j.is_array()) {
@@ -87,7 +104,7 @@ InputTree ParseNode(const Json& j, const std::string& where) {
     }
     if (j.contains("shape")) {
       const auto& s = j["shape"];
-      node.tensor.shape = s.is_string() ? ParseShape(s.get<std::string>()) : s.get<std::vector<int64_t>>();
+      node.tensor.shape = ShapeFromJson(s, where);
     }
     if (j.contains("dtype")) {
       auto dtype = DTypeFromName(j["dtype"].get<std::string>());
@@ -112,7 +129,7 @@ std::vector<InputTree> ParseInputSpecJson(const std::string& text_or_file) {
   try {
     root = Json::parse(ReadTextArgument(text_or_file));
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError(std::string("--input-spec is not valid JSON: ") + e.what());
+    throw UsageError("--input-spec is not valid JSON: " + JsonErrorText(e));
   }
   if (!root.is_array())
     throw UsageError("--input-spec must be a JSON array with one entry per forward() argument");
@@ -121,7 +138,7 @@ std::vector<InputTree> ParseInputSpecJson(const std::string& text_or_file) {
     for (size_t i = 0; i < root.size(); ++i)
       trees.push_back(ParseNode(root[i], "argument " + std::to_string(i)));
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError(std::string("--input-spec: ") + e.what());
+    throw UsageError("--input-spec: " + JsonErrorText(e));
   }
   return trees;
 }

@@ -1,6 +1,7 @@
 #include "tests/support/catch.h"
 
 #include "core/capture/input_spec.h"
+#include "core/util/json_numbers.h"
 #include "core/ir/ir.h"
 #include "core/util/errors.h"
 
@@ -64,6 +65,19 @@ TEST_CASE("input spec JSON keeps structure and key order", "[ir]") {
   CHECK(trees[2].children[0].tensor.shape == std::vector<int64_t>{4, 5});
   CHECK_THROWS_AS(ParseInputSpecJson("{not json"), UsageError);
   CHECK_THROWS_AS(ParseInputSpecJson(R"({"a": 1})"), UsageError);
+}
+
+TEST_CASE("input spec shapes hold exact, countable, non-negative integers", "[ir]") {
+  // A literal too big for int64 parses as a double; casting it back was undefined (fuzzer finding).
+  CHECK_THROWS_AS(ParseInputSpecJson(R"([{"shape":[29223372036854775807, 3]}])"), UsageError);
+  CHECK_THROWS_AS(ParseInputSpecJson(R"([{"shape":[18446744073709551615]}])"), UsageError);
+  CHECK_THROWS_AS(ParseInputSpecJson(R"([{"shape":[2.5, 3]}])"), UsageError);
+  CHECK_THROWS_AS(ParseInputSpecJson(R"([{"shape":[-1, 3]}])"), UsageError);
+  CHECK_THROWS_AS(ParseInputSpecJson(R"([{"shape":[4611686018427387904, 4]}])"), UsageError);
+  CHECK_THROWS_AS(ParseShape("4611686018427387904,4"), UsageError);
+  CHECK(ParseInputSpecJson(R"([{"shape":[9223372036854775807]}])")[0].tensor.shape[0] == INT64_MAX);
+  CHECK(ExactInt64(nlohmann::json::parse("-7")) == -7);
+  CHECK_THROWS_AS(ExactInt(nlohmann::json::parse("4294967296")), nlohmann::json::type_error);
 }
 
 TEST_CASE("npy files round-trip", "[ir]") {

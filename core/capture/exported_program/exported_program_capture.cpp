@@ -13,6 +13,7 @@
 #include "core/ir/scalar_dim_ops.h"
 #include "core/capture/exported_program/sym_expr.h"
 #include "core/util/errors.h"
+#include "core/util/json_numbers.h"
 #include "core/util/log.h"
 
 namespace t2o {
@@ -64,7 +65,7 @@ void FlattenExample(const PyRef& o, std::vector<TensorData>& out) {
 
 std::optional<int64_t> Bound(const json& v) {
   if (v.is_number_integer()) {
-    int64_t b = v.get<int64_t>();
+    int64_t b = ExactInt64(v);
     if (b >= (int64_t{1} << 62) || b <= -(int64_t{1} << 62)) return std::nullopt;  // int_oo sentinels
     return b;
   }
@@ -298,8 +299,8 @@ class Pt2Capture {
         spec.dtype = u.value->meta.dtype;
         const json& sizes = graph_json["tensor_values"][u.value->name]["sizes"];
         for (const auto& s : sizes)
-          spec.shape.push_back(s.contains("as_int") ? s["as_int"].get<int64_t>()
-                                                    : s["as_expr"]["hint"]["as_int"].get<int64_t>());
+          spec.shape.push_back(s.contains("as_int") ? ExactInt64(s["as_int"])
+                                                    : ExactInt64(s["as_expr"]["hint"]["as_int"]));
         examples.push_back(gen.Make(spec));
       }
     }
@@ -389,7 +390,7 @@ auto ReadingErrorsAsInputErrors(const std::string& path, Read&& read) -> decltyp
   try {
     return read();
   } catch (const nlohmann::json::exception& e) {
-    throw InputError("'" + path + "': malformed ExportedProgram (" + e.what() + ")");
+    throw InputError("'" + path + "': malformed ExportedProgram (" + JsonErrorText(e) + ")");
   } catch (const std::out_of_range& e) {
     throw InputError("'" + path + "': malformed ExportedProgram (an index out of range: " + e.what() + ")");
   }

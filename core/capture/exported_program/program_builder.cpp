@@ -8,6 +8,7 @@
 #include "core/capture/exported_program/pt2_reader.h"
 #include "core/capture/exported_program/sym_expr.h"
 #include "core/util/errors.h"
+#include "core/util/json_numbers.h"
 
 namespace t2o {
 
@@ -98,12 +99,12 @@ ir::TensorMeta ProgramBuilder::MetaOf(const std::string& name, const json& graph
   if (it == values.end()) return meta;
   const json& tm = it->contains("meta") ? (*it)["meta"] : *it;  // schema 1 wrapped it
   std::string where = "'" + path_ + "': tensor '" + name + "'";
-  meta.dtype = DTypeFromSchema(tm.at("dtype").get<int>(), where);
+  meta.dtype = DTypeFromSchema(ExactInt(tm.at("dtype")), where);
   meta.shape_known = true;
   for (const auto& s : tm.at("sizes")) {
     auto [kind, v] = UnionMember(s, where);
     if (kind == "as_int") {
-      int64_t size = v->get<int64_t>();
+      int64_t size = ExactInt64(*v);
       if (size < 0) throw InputError(where + ": negative size " + std::to_string(size));
       meta.shape.emplace_back(size);
     } else if (kind == "as_expr") {
@@ -157,7 +158,7 @@ ir::Value* ProgramBuilder::ArgumentValue(const json& argument, ir::Block& block,
   if (kind == "as_tensor" || kind == "as_sym_int" || kind == "as_sym_bool" || kind == "as_sym_float") {
     if (ir::Value* found = Lookup(argument, where)) return found;
     auto [sub, sv] = UnionMember(v, where);  // a literal SymInt/SymBool/SymFloat
-    if (sub == "as_int") return Const(K::kInt, sv->get<int64_t>());
+    if (sub == "as_int") return Const(K::kInt, ExactInt64(*sv));
     if (sub == "as_bool") return Const(K::kBool, sv->get<bool>());
     return Const(K::kFloat, sv->get<double>());
   }
@@ -166,7 +167,7 @@ ir::Value* ProgramBuilder::ArgumentValue(const json& argument, ir::Block& block,
     if (sub == "as_none") return Const(K::kNone, ir::NoneValue{});
     return ArgumentValue(json{{"as_tensor", *sv}}, block, where, hint);
   }
-  if (kind == "as_int") return Const(K::kInt, v.get<int64_t>());
+  if (kind == "as_int") return Const(K::kInt, ExactInt64(v));
   if (kind == "as_bool") return Const(K::kBool, v.get<bool>());
   if (kind == "as_string") return Const(K::kString, v.get<std::string>());
   if (kind == "as_float") {
@@ -181,20 +182,20 @@ ir::Value* ProgramBuilder::ArgumentValue(const json& argument, ir::Block& block,
   if (kind == "as_floats") return Const(K::kFloatList, v.get<std::vector<double>>());
   if (kind == "as_bools") return Const(K::kBoolList, v.get<std::vector<bool>>());
   if (kind == "as_scalar_type")
-    return Const(K::kInt, static_cast<int64_t>(DTypeToTorch(DTypeFromSchema(v.get<int>(), where))));
+    return Const(K::kInt, static_cast<int64_t>(DTypeToTorch(DTypeFromSchema(ExactInt(v), where))));
   if (kind == "as_layout") {
-    int layout = v.get<int>();
+    int layout = ExactInt(v);
     if (layout != 7) throw InputError(where + ": only the strided layout is supported (layout #" + std::to_string(layout) + ")");
     return Const(K::kInt, int64_t{0});  // c10::Layout::Strided
   }
   if (kind == "as_memory_format") {
     static const int64_t kC10[] = {0, 0, 2, 3, 1};  // serialized -> c10::MemoryFormat
-    int f = v.get<int>();
+    int f = ExactInt(v);
     return Const(K::kInt, kC10[f >= 0 && f <= 4 ? f : 0]);
   }
   if (kind == "as_device") {
     std::string device = v.value("type", "cpu");
-    if (v.contains("index") && !v["index"].is_null()) device += ":" + std::to_string(v["index"].get<int>());
+    if (v.contains("index") && !v["index"].is_null()) device += ":" + std::to_string(ExactInt(v["index"]));
     return Const(K::kDevice, device);
   }
   if (kind == "as_tensors" || kind == "as_optional_tensors" || kind == "as_sym_ints") {

@@ -1,6 +1,7 @@
 #include "core/capture/exported_program/pt2_reader.h"
 
 #include "core/util/errors.h"
+#include "core/util/json_numbers.h"
 #include "core/util/log.h"
 
 namespace t2o {
@@ -53,13 +54,13 @@ namespace {
 int64_t StaticInt(const json& sym, const std::string& where) {
   auto [kind, v] = UnionMember(sym, where);
   if (kind != "as_int") throw InputError(where + ": expected a static size, got " + kind);
-  return v->get<int64_t>();
+  return ExactInt64(*v);
 }
 
 // A raw weight payload (PT2 archive, use_pickle = false): the bytes of the whole storage,
 // viewed with the tensor meta's sizes, strides and offset.
 TensorData RawWeight(const Bytes& bytes, const json& meta, const std::string& where) {
-  DType dt = DTypeFromSchema(meta.at("dtype").get<int>(), where);
+  DType dt = DTypeFromSchema(ExactInt(meta.at("dtype")), where);
   std::vector<int64_t> shape, strides;
   for (const auto& s : meta.at("sizes")) shape.push_back(StaticInt(s, where));
   for (const auto& s : meta.at("strides")) strides.push_back(StaticInt(s, where));
@@ -144,7 +145,7 @@ void CheckSchemaVersion(const std::string& path, Pt2Contents& c) {
     c.schema_major = v.value("major", 0);
     c.schema_minor = v.value("minor", 0);
   } else if (v.is_number_integer()) {
-    c.schema_major = v.get<int>();
+    c.schema_major = ExactInt(v);
   }
   if (c.schema_major < kMinSchemaMajor || c.schema_major > kMaxSchemaMajor)
     throw InputError("'" + path + "': ExportedProgram schema version " + std::to_string(c.schema_major) + "." +
