@@ -27,12 +27,24 @@ class AttributeResolver {
     if (auto it = known_.find(v); it != known_.end()) return it->second;
     jit::Node* node = v->node();
     if (node->kind() != c10::prim::GetAttr) return std::nullopt;
-    auto owner = Attribute(node->input());
+    auto slot = SlotOf(node);
+    if (!slot) return std::nullopt;
+    return known_[v] = std::make_pair(slot->Value(), slot->path);
+  }
+
+  // The attribute a prim::GetAttr or prim::SetAttr node reads or writes, when its owner
+  // is known at export time.
+  struct Slot {
+    c10::intrusive_ptr<c10::ivalue::Object> owner;
+    std::string field;
+    std::string path;  // "encoder.cache"
+    c10::IValue Value() const { return owner->getAttr(field); }
+  };
+  std::optional<Slot> SlotOf(jit::Node* node) {
+    auto owner = Attribute(node->input(0));
     if (!owner || !owner->first.isObject()) return std::nullopt;
     const std::string& field = node->s(c10::attr::name);
-    auto result = std::make_pair(owner->first.toObject()->getAttr(field),
-                                 owner->second.empty() ? field : owner->second + "." + field);
-    return known_[v] = result;
+    return Slot{owner->first.toObject(), field, owner->second.empty() ? field : owner->second + "." + field};
   }
 
   // A number or tensor known at export time: a constant, an attribute, or Float/Int of one.

@@ -81,13 +81,8 @@ std::vector<LiftedWeight> LiftAttributes(jit::Graph& graph, const jit::Module& m
   for (const auto& p : module.named_parameters(/*recurse=*/true)) params[p.value.unsafeGetTensorImpl()] = p.name;
   for (const auto& b : module.named_buffers(/*recurse=*/true)) buffers[b.value.unsafeGetTensorImpl()] = b.name;
 
-  struct Attr {
-    c10::IValue value;
-    std::string path;
-  };
-  std::unordered_map<const jit::Value*, Attr> attrs;
+  AttributeResolver attributes(graph, module);
   jit::Value* self = graph.inputs().at(0);
-  attrs[self] = {module._ivalue(), ""};
   std::map<std::string, LiftedWeight> lifted;
   std::vector<std::string> order;
 
@@ -96,16 +91,12 @@ std::vector<LiftedWeight> LiftAttributes(jit::Graph& graph, const jit::Module& m
       jit::Node* node = *it++;
       for (jit::Block* inner : node->blocks()) visit(inner);
       if (node->kind() != c10::prim::GetAttr) continue;
-      auto owner = attrs.find(node->input());
-      if (owner == attrs.end()) continue;
-      const std::string& field = node->s(c10::attr::name);
-      c10::IValue value = owner->second.value.toObject()->getAttr(field);
-      std::string path = owner->second.path.empty() ? field : owner->second.path + "." + field;
+      auto slot = attributes.SlotOf(node);
+      if (!slot) continue;
+      c10::IValue value = slot->Value();
+      std::string path = slot->path;
       jit::Value* out = node->output();
-      if (value.isObject()) {
-        attrs[out] = {value, path};
-        continue;  // submodule: resolved when its attributes are read
-      }
+      if (value.isObject()) continue;  // submodule: resolved when its attributes are read
       if (value.isTensor()) {
         auto found = lifted.find(path);
         if (found == lifted.end()) {
@@ -163,79 +154,63 @@ struct AssignedAttribute {
 std::vector<AssignedAttribute> LiftAssignedAttributes(const std::shared_ptr<jit::Graph>& graph_ptr,
                                                       const jit::Module& module) {
   jit::Graph& graph = *graph_ptr;
-  struct Owner {
-    c10::IValue object;
-    std::string path;
-  };
-  std::unordered_map<const jit::Value*, Owner> owners;
-  auto path_of = [&](jit::Node* node) -> std::optional<std::pair<Owner, std::string>> {
-    auto owner = owners.find(node->input(0));
-    if (owner == owners.end()) return std::nullopt;
-    const std::string& field = node->s(c10::attr::name);
-    return std::make_pair(owner->second, owner->second.path.empty() ? field : owner->second.path + "." + field);
-  };
-  auto attribute = [](const std::pair<Owner, std::string>& where, jit::Node* node) {
-    return where.first.object.toObject()->getAttr(node->s(c10::attr::name));
-  };
-  // Calls visit(node, where, nested) for every GetAttr/SetAttr on self or a submodule.
-  auto walk = [&](const std::function<void(jit::Node*, const std::pair<Owner, std::string>&, bool)>& visit) {
-    owners = {{graph.inputs().at(0), {module._ivalue(), ""}}};
+  using Slot = AttributeResolver::Slot;
+  // Calls visit(node, slot, nested) for every GetAttr/SetAttr of a non-module attribute of
+  // self or a submodule. A fresh resolver per walk: folding between walks destroys nodes.
+  auto walk = [&](const std::function<void(jit::Node*, const Slot&, bool)>& visit) {
+    AttributeResolver attributes(graph, module);
     std::function<void(jit::Block*, bool)> go = [&](jit::Block* block, bool nested) {
       for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         jit::Node* node = *it++;
         for (jit::Block* inner : node->blocks()) go(inner, true);
         if (node->kind() != c10::prim::GetAttr && node->kind() != c10::prim::SetAttr) continue;
-        auto where = path_of(node);
-        if (!where) continue;
-        if (node->kind() == c10::prim::GetAttr && attribute(*where, node).isObject()) {
-          owners[node->output()] = {attribute(*where, node), where->second};
-          continue;
-        }
-        visit(node, *where, nested);
+        auto slot = attributes.SlotOf(node);
+        if (!slot || (node->kind() == c10::prim::GetAttr && slot->Value().isObject())) continue;
+        visit(node, *slot, nested);
       }
     };
     go(graph.block(), false);
   };
 
   std::set<std::string> assigned;
-  walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool) {
-    if (node->kind() == c10::prim::SetAttr) assigned.insert(where.second);
+  walk([&](jit::Node* node, const Slot& slot, bool) {
+    if (node->kind() == c10::prim::SetAttr) assigned.insert(slot.path);
   });
   if (assigned.empty()) return {};
   // Flags and sizes the model never assigns are constants: folded first, an
   // `if self.streaming:` around the assignment goes away.
   FoldUnassignedScalarAttributes(graph_ptr, module);
-  walk([&](jit::Node* node, const std::pair<Owner, std::string>& where, bool nested) {
+  walk([&](jit::Node* node, const Slot& slot, bool nested) {
     if (node->kind() != c10::prim::SetAttr) return;
-    c10::IValue value = attribute(where, node);
+    c10::IValue value = slot.Value();
     if (!value.isTensor() || node->input(1)->type()->kind() != c10::TypeKind::TensorType)
-      throw ExportError("forward() assigns self." + where.second + " (" + value.tagKind() +
+      throw ExportError("forward() assigns self." + slot.path + " (" + value.tagKind() +
                         "): only tensor attributes can become state inputs and outputs");
     if (nested)
-      throw ExportError("forward() assigns self." + where.second +
+      throw ExportError("forward() assigns self." + slot.path +
                         " inside an if or a loop: state is only supported when assigned outside control flow");
   });
 
   std::vector<AssignedAttribute> state;
   std::map<std::string, jit::Value*> current;
-  auto value_of = [&](const std::pair<Owner, std::string>& where) {
-    auto it = current.find(where.second);
+  auto value_of = [&](const Slot& slot) {
+    auto it = current.find(slot.path);
     if (it != current.end()) return it->second;
     jit::Value* input = graph.addInput();
     input->setType(c10::TensorType::get());
-    const std::string& field = where.second.substr(where.second.rfind('.') + 1);
-    state.push_back({where.second, where.first.object.toObject()->getAttr(field).toTensor(), input});
-    return current[where.second] = input;
+    state.push_back({slot.path, slot.Value().toTensor(), input});
+    return current[slot.path] = input;
   };
+  AttributeResolver attributes(graph, module);
   // Reads inside a node's blocks see the value current at that node.
   std::function<void(jit::Block*)> replace_reads = [&](jit::Block* block) {
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
       jit::Node* node = *it++;
       for (jit::Block* inner : node->blocks()) replace_reads(inner);
       if (node->kind() != c10::prim::GetAttr) continue;
-      auto where = path_of(node);
-      if (!where || !assigned.count(where->second)) continue;
-      node->output()->replaceAllUsesWith(value_of(*where));
+      auto slot = attributes.SlotOf(node);
+      if (!slot || !assigned.count(slot->path)) continue;
+      node->output()->replaceAllUsesWith(value_of(*slot));
       node->destroy();
     }
   };
@@ -243,13 +218,13 @@ std::vector<AssignedAttribute> LiftAssignedAttributes(const std::shared_ptr<jit:
     jit::Node* node = *it++;
     for (jit::Block* inner : node->blocks()) replace_reads(inner);
     if (node->kind() != c10::prim::GetAttr && node->kind() != c10::prim::SetAttr) continue;
-    auto where = path_of(node);
-    if (!where || !assigned.count(where->second)) continue;
+    auto slot = attributes.SlotOf(node);
+    if (!slot || !assigned.count(slot->path)) continue;
     if (node->kind() == c10::prim::GetAttr) {
-      node->output()->replaceAllUsesWith(value_of(*where));
+      node->output()->replaceAllUsesWith(value_of(*slot));
     } else {
-      value_of(*where);  // the input exists even when nothing reads the old value
-      current[where->second] = node->input(1);
+      value_of(*slot);  // the input exists even when nothing reads the old value
+      current[slot->path] = node->input(1);
     }
     node->destroy();
   }
