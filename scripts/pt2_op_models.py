@@ -358,6 +358,25 @@ class PublicApi(nn.Module):
                 torch.bucketize(x, torch.tensor([-1.0, 0.0, 1.0])), torch.searchsorted(torch.sort(x[0], 1)[0], x[1]))
 
 
+class SpecialFunctions(nn.Module):
+    """torch.special's orthogonal polynomials (ends of the interval, trigonometric forms for
+    large degrees, the recurrence) and Bessel-type functions (both sides of each series)."""
+
+    def forward(self, x, n):  # x: [3, 5] in about (-2, 2), n: [5] int64 degrees
+        sp = torch.special
+        xs = torch.cat([x, torch.tensor([[1.0, -1.0, 0.0, 0.5, 1.5]])])
+        big, positive = xs * 6.0, xs.abs() * 6.0 + 0.05
+        return (sp.chebyshev_polynomial_t(xs, n), sp.chebyshev_polynomial_u(xs, n + 5), sp.chebyshev_polynomial_v(xs, 3),
+                sp.chebyshev_polynomial_w(xs, n), sp.shifted_chebyshev_polynomial_t(xs, n + 4),
+                sp.shifted_chebyshev_polynomial_u(xs, n), sp.shifted_chebyshev_polynomial_v(xs, n),
+                sp.shifted_chebyshev_polynomial_w(xs, n + 3), sp.hermite_polynomial_h(xs, n), sp.hermite_polynomial_he(xs, n),
+                sp.laguerre_polynomial_l(xs, n), sp.legendre_polynomial_p(xs, n), torch.i0(big), sp.i0e(big), sp.i1(big),
+                sp.i1e(big), sp.modified_bessel_i0(big), sp.modified_bessel_i1(big), sp.modified_bessel_k0(positive),
+                sp.modified_bessel_k1(positive), sp.scaled_modified_bessel_k0(positive),
+                sp.scaled_modified_bessel_k1(positive), sp.spherical_bessel_j0(big), sp.ndtri(torch.sigmoid(xs)),
+                sp.bessel_j0(big), sp.bessel_j1(big), sp.bessel_y0(positive), sp.bessel_y1(positive))
+
+
 class ApiTail(nn.Module):
     """The long tail of the public API: pointwise classification, products, flat and
     reducing indexing, named splits, FFT shifts and the copy forms of views."""
@@ -508,6 +527,10 @@ def build_statistics():
     return Statistics().eval(), _inputs((3, 6)) + (_ints((10,), 0, 5, 6),) + _inputs((1, 2, 4, 4), seed=7)
 
 
+def build_special():
+    return SpecialFunctions().eval(), _inputs((3, 5)) + (torch.tensor([0, 1, 2, 7, 10]),)
+
+
 def build_api_tail():
     return ApiTail().eval(), _inputs((2, 3, 4), (5, 4)) + (_ints((3, 4), -5, 6, 8),)
 
@@ -535,4 +558,5 @@ OP_MODELS = {
     "ops_public": (build_public_api, ["x", "h"]),
     "ops_statistics": (build_statistics, ["x", "i", "z"]),
     "ops_api_tail": (build_api_tail, ["x", "y", "i"]),
+    "ops_special": (build_special, ["x", "n"]),
 }

@@ -26,6 +26,8 @@ void RegisterSampling(Registry& r);
 void RegisterRandom(Registry& r);
 void RegisterLoss(Registry& r);
 void RegisterSpecial(Registry& r);
+void RegisterOrthogonalPolynomials(Registry& r);
+void RegisterBessel(Registry& r);
 void RegisterLayout(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
@@ -56,6 +58,8 @@ const Registry& BuiltinRegistry() {
     RegisterRandom(r);
     RegisterLoss(r);
     RegisterSpecial(r);
+    RegisterOrthogonalPolynomials(r);
+    RegisterBessel(r);
     RegisterLayout(r);
     RegisterSpectral(r);
     RegisterContainers(r);

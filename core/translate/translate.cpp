@@ -310,6 +310,10 @@ onnx::OnnxModel TranslateGraph(const ir::Graph& graph, const Registry& registry,
                "for them ({} nodes widened in all)", legal.float64_as_float32, legal.widened_nodes);
   else if (legal.widened_nodes)
     Log().info("{} ONNX nodes computed in a wider type ONNX Runtime has a kernel for", legal.widened_nodes);
+  if (auto mismatches = FindInconsistentInputTypes(model, types); !mismatches.empty())
+    ThrowIssues(std::to_string(mismatches.size()) + (mismatches.size() == 1 ? " node was" : " nodes were") +
+                    " translated into ONNX nodes with inconsistent input types",
+                std::move(mismatches));
   if (auto violations = FindTypeConstraintViolations(model, types); !violations.empty()) {
     ThrowIssues(std::to_string(violations.size()) + (violations.size() == 1 ? " node needs" : " nodes need") +
                     " ONNX types opset " + std::to_string(options.opset) + " does not have",

@@ -73,7 +73,53 @@ std::string Describe(const Violation& v) {
          std::to_string(kMaxOpset) + ", and " + dtype + " is what this op computes in";
 }
 
+// Inputs an ONNX schema binds to one type parameter ("T" of Add's A and B, of a
+// homogeneous variadic) must share a dtype. ONNX's shape inference, run without type
+// checking, takes the first input's; the mismatch would surface only in the checker.
+void CollectMismatches(const onnx::OnnxGraph& graph, int opset, const std::map<std::string, optimize::ValueType>& types,
+                       std::vector<NodeIssue>& found, std::set<std::pair<const ir::Node*, std::string>>& seen) {
+  for (const auto& node : graph.nodes) {
+    for (const auto& attr : node.attrs)
+      if (const auto* sub = std::get_if<std::shared_ptr<onnx::OnnxGraph>>(&attr.value); sub && *sub)
+        CollectMismatches(**sub, opset, types, found, seen);
+    if ((!node.domain.empty() && node.domain != "ai.onnx") || !node.origin) continue;
+    const ::onnx::OpSchema* schema = ::onnx::OpSchemaRegistry::Schema(node.op_type, opset, "");
+    if (!schema || schema->inputs().empty()) continue;
+    const auto& formals = schema->inputs();
+    std::map<std::string, std::pair<size_t, DType>> first_of_parameter;  // type parameter -> first input bound to it
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      if (i >= formals.size() && formals.back().GetOption() != ::onnx::OpSchema::Variadic) break;
+      const auto& formal = formals[std::min(i, formals.size() - 1)];
+      if (i >= formals.size() - 1 && formal.GetOption() == ::onnx::OpSchema::Variadic && !formal.GetIsHomogeneous())
+        continue;
+      const std::string& parameter = formal.GetTypeStr();
+      if (!schema->typeConstraintMap().count(parameter)) continue;  // a fixed type such as tensor(int64)
+      auto t = node.inputs[i].empty() ? types.end() : types.find(node.inputs[i]);
+      if (t == types.end() || t->second.dtype == DType::kUndefined) continue;
+      auto [first, inserted] = first_of_parameter.emplace(parameter, std::make_pair(i, t->second.dtype));
+      if (inserted || first->second.second == t->second.dtype) continue;
+      if (!seen.insert({node.origin, node.op_type}).second) break;
+      found.push_back({node.origin->Key(),
+                       "ONNX " + node.op_type + " was built with " + std::string(DTypeName(first->second.second)) +
+                           " input " + std::to_string(first->second.first) + " and " +
+                           std::string(DTypeName(t->second.dtype)) + " input " + std::to_string(i) +
+                           ", which its type " + parameter +
+                           " makes one type: a defect of this op's translator (please report it)",
+                       node.origin->location, node.origin->debug_text});
+      break;
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<NodeIssue> FindInconsistentInputTypes(const onnx::OnnxModel& model,
+                                                  const std::map<std::string, optimize::ValueType>& types) {
+  std::vector<NodeIssue> issues;
+  std::set<std::pair<const ir::Node*, std::string>> seen;
+  CollectMismatches(model.graph, model.opset, types, issues, seen);
+  return issues;
+}
 
 std::vector<NodeIssue> FindTypeConstraintViolations(const onnx::OnnxModel& model,
                                                     const std::map<std::string, optimize::ValueType>& types) {

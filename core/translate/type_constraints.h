@@ -20,4 +20,9 @@ namespace t2o {
 std::vector<NodeIssue> FindTypeConstraintViolations(const onnx::OnnxModel& model,
                                                     const std::map<std::string, optimize::ValueType>& types);
 
+// ONNX nodes whose inputs bound to one type parameter (Add's T) have different dtypes:
+// always a translator defect, found here before the checker reports it about ONNX nodes.
+std::vector<NodeIssue> FindInconsistentInputTypes(const onnx::OnnxModel& model,
+                                                  const std::map<std::string, optimize::ValueType>& types);
+
 }  // namespace t2o

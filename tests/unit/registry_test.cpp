@@ -2,6 +2,7 @@
 
 #include "core/translate/context.h"
 #include "core/translate/registry.h"
+#include "core/translate/type_constraints.h"
 
 using namespace t2o;
 
@@ -72,4 +73,34 @@ TEST_CASE("Override replaces entries inside its opset range only, overloads incl
   CHECK(r.Find("aten::relu", "", 20)->family == "builtin");
   r.Override("mylib2::op", OpsetRange{}, Noop);  // digits in the namespace: a custom library
   CHECK(r.Find("mylib2::op", "", 13) != nullptr);
+}
+
+TEST_CASE("inputs one ONNX type parameter binds must share a dtype", "[translate]") {
+  ir::Node origin;
+  origin.op = "aten::add";
+  origin.overload = "Tensor";
+  onnx::OnnxModel model;
+  model.opset = 20;
+  auto node = [&](std::string op, std::vector<std::string> inputs, std::string output) {
+    onnx::OnnxNode n;
+    n.op_type = std::move(op);
+    n.inputs = std::move(inputs);
+    n.outputs = {std::move(output)};
+    n.origin = &origin;
+    return n;
+  };
+  model.graph.nodes = {node("Add", {"x", "i"}, "bad"), node("Add", {"x", "y"}, "good"),
+                       node("Reshape", {"x", "i"}, "reshaped"), node("Concat", {"x", "y", "i"}, "joined")};
+  model.graph.nodes[3].attrs = {{"axis", int64_t{0}}};
+  std::map<std::string, optimize::ValueType> types = {
+      {"x", {DType::kFloat32, {}}}, {"y", {DType::kFloat32, {}}}, {"i", {DType::kInt64, {}}}};
+  auto issues = FindInconsistentInputTypes(model, types);
+  // The float + int64 Add and the mixed Concat; Reshape's shape is tensor(int64) by schema.
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].op == "aten::add.Tensor");
+  CHECK(issues[0].message.find("ONNX Add was built with float32 input 0 and int64 input 1") != std::string::npos);
+  CHECK(issues[1].message.find("ONNX Concat") != std::string::npos);
+  model.graph.nodes.erase(model.graph.nodes.begin());
+  model.graph.nodes.pop_back();
+  CHECK(FindInconsistentInputTypes(model, types).empty());
 }

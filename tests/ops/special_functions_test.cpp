@@ -1,0 +1,88 @@
+// torch.special's orthogonal polynomials and Bessel-type functions
+// (translators/aten/orthogonal_polynomials.cpp, bessel.cpp), compared between libtorch and
+// ONNX Runtime over the values each kernel special-cases: the interval ends, the degrees
+// where it switches to trigonometric forms, negative and truncated degrees, the branch
+// points of the series.
+#include "tests/support/catch.h"
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs) {
+  return RunBody("special_functions", name, body, std::move(inputs));
+}
+
+// x: the interval ends of both the plain (+-1) and the shifted (0, 1) polynomials, points
+// inside and outside; n: negative, 0 and 1, the recurrence, the trigonometric forms past 4,
+// 6 and 8, and a fractional degree that truncates.
+const std::vector<TensorSpec> kPoints{
+    FloatData({3, 15}, {1.0f,  -1.0f, 0.0f,  0.5f,  -0.5f, 1.5f,  -1.5f, 2.0f,  -2.0f, 0.99f, -0.99f, 0.3f, -0.3f, 0.75f, 0.25f,
+                        0.9f,  -0.7f, 0.1f,  -0.1f, 1.1f,  -1.1f, 0.6f,  -0.6f, 0.45f, 0.15f, 0.85f, 1.2f, -0.2f, 0.05f, 0.95f,
+                        -1.0f, 1.0f,  0.0f,  1.0f,  0.0f,  0.2f,  0.8f,  -0.4f, 0.4f,  1.3f,  -1.3f, 0.65f, 0.35f, 0.55f, -0.9f}),
+    FloatData({15}, {-1.0f, 0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f, 8.0f, 9.0f, 10.0f, 11.0f, 12.0f, 5.7f})};
+
+}  // namespace
+
+TEST_CASE("aten::special_chebyshev_polynomial_t / u / v / w and their shifted forms", "[ops][special]") {
+  for (std::string kind : {"t", "u", "v", "w"}) {
+    REQUIRE_VERIFIED(Run("chebyshev_" + kind,
+                         "return torch.special_chebyshev_polynomial_" + kind + "(x, y), torch.special_chebyshev_polynomial_" +
+                             kind + "(x, 3), torch.special_chebyshev_polynomial_" + kind + "(0.5, y)",
+                         kPoints));
+    REQUIRE_VERIFIED(Run("shifted_chebyshev_" + kind,
+                         "return torch.special_shifted_chebyshev_polynomial_" + kind +
+                             "(x, y), torch.special_shifted_chebyshev_polynomial_" + kind + "(x, 9)",
+                         kPoints));
+  }
+}
+
+TEST_CASE("aten::special_hermite_polynomial_h / he, laguerre_polynomial_l, legendre_polynomial_p", "[ops][special]") {
+  REQUIRE_VERIFIED(Run("hermite", "return torch.special_hermite_polynomial_h(x, y), torch.special_hermite_polynomial_he(x, y)",
+                       kPoints));
+  // Past degree 128 PyTorch's float32 kernel gives NaN; integer degrees promote to float32.
+  REQUIRE_VERIFIED(Run("hermite_limit", "return torch.special_hermite_polynomial_h(x * 0.01, y * 11.0), "
+                                        "torch.special_hermite_polynomial_he(x, z)",
+                       {kPoints[0], kPoints[1], IntData({15}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 129, 130, -3})}));
+  REQUIRE_VERIFIED(Run("laguerre_legendre", "return torch.special_laguerre_polynomial_l(x, y), "
+                                            "torch.special_legendre_polynomial_p(x, y), torch.special_legendre_polynomial_p(x, 4)",
+                       kPoints));
+}
+
+TEST_CASE("aten::i0 / special_i0e / special_i1 / special_i1e / special_modified_bessel_i0 / i1", "[ops][special]") {
+  // Both series of each function (|x| <= 8 and beyond), both signs.
+  std::vector<TensorSpec> in{FloatData({2, 8}, {0.0f, 0.5f, -1.5f, 3.0f, -7.9f, 8.0f, 8.5f, -12.0f,
+                                                20.0f, -30.0f, 2.5f, -0.25f, 6.0f, 50.0f, -5.0f, 1.0f})};
+  REQUIRE_VERIFIED(Run("bessel_i", "return torch.i0(x), torch.special_i0e(x), torch.special_i1(x), torch.special_i1e(x), "
+                                   "torch.special_modified_bessel_i0(x), torch.special_modified_bessel_i1(x)",
+                       in));
+}
+
+TEST_CASE("aten::special_bessel_j0 / j1 / y0 / y1", "[ops][special]") {
+  // 0 (-inf for Y), negative (NaN for Y, even J0, odd J1), both sides of 5, tiny and large.
+  std::vector<TensorSpec> in{FloatData({2, 8}, {0.0f, -1.0f, 1e-6f, 0.5f, 2.4f, 4.99f, 5.0f, 5.5f,
+                                                -7.0f, 12.0f, 3.8f, 40.0f, -0.3f, 9.0f, 1.5f, 100.0f})};
+  REQUIRE_VERIFIED(Run("bessel_jy", "return torch.special_bessel_j0(x), torch.special_bessel_j1(x), "
+                                    "torch.special_bessel_y0(x), torch.special_bessel_y1(x)",
+                       in));
+}
+
+TEST_CASE("aten::special_modified_bessel_k0 / k1, scaled_modified_bessel_k0 / k1, spherical_bessel_j0, ndtri",
+          "[ops][special]") {
+  // 0 (inf), negative (NaN), both sides of 2, large arguments.
+  std::vector<TensorSpec> in{FloatData({2, 8}, {0.0f, -1.0f, 0.1f, 1.0f, 1.99f, 2.0f, 2.5f, 7.0f,
+                                                30.0f, 0.5f, 4.0f, 12.0f, 0.01f, 3.3f, 1.5f, 60.0f})};
+  REQUIRE_VERIFIED(Run("bessel_k", "return torch.special_modified_bessel_k0(x), torch.special_modified_bessel_k1(x), "
+                                   "torch.special_scaled_modified_bessel_k0(x), torch.special_scaled_modified_bessel_k1(x)",
+                       in));
+  REQUIRE_VERIFIED(Run("spherical_j0", "return torch.special_spherical_bessel_j0(x - 3.0), "
+                                       "torch.special_spherical_bessel_j0(x * 0.02), torch.special_spherical_bessel_j0(x / 0.0) + x",
+                       in));
+  // The central approximation, both tails, the ends and outside [0, 1].
+  std::vector<TensorSpec> p{FloatData({2, 8}, {0.0f, 1.0f, 0.5f, 0.2f, 0.8f, 0.1f, 0.9f, 1e-3f,
+                                               0.999f, 1e-20f, 0.3f, -0.1f, 1.5f, 0.6f, 0.13f, 0.87f})};
+  REQUIRE_VERIFIED(Run("ndtri", "return torch.special_ndtri(x)", p));
+}
