@@ -377,6 +377,20 @@ class SpecialFunctions(nn.Module):
                 sp.bessel_j0(big), sp.bessel_j1(big), sp.bessel_y0(positive), sp.bessel_y1(positive))
 
 
+class Factorizations(nn.Module):
+    """LU with pivoting, solves, triangular solves and Cholesky on static 4x4 batches."""
+
+    def forward(self, x, y):  # x: [3, 4, 4], y: [3, 4, 2]
+        la = torch.linalg
+        a = x + torch.eye(4) * 3.0
+        spd = x @ x.mT + torch.eye(4)
+        lu, pivots = la.lu_factor(x)
+        p, l, u = la.lu(x)
+        return (lu, pivots, p, l, u, la.solve(a, y), la.solve(a, y[..., 0]), la.solve(a, y.mT, left=False),
+                la.lu_solve(*la.lu_factor(a), y), la.solve_triangular(a, y, upper=True),
+                la.solve_triangular(a, y.mT, upper=False, left=False), la.cholesky(spd), la.cholesky(spd, upper=True))
+
+
 class ApiTail(nn.Module):
     """The long tail of the public API: pointwise classification, products, flat and
     reducing indexing, named splits, FFT shifts and the copy forms of views."""
@@ -531,6 +545,10 @@ def build_special():
     return SpecialFunctions().eval(), _inputs((3, 5)) + (torch.tensor([0, 1, 2, 7, 10]),)
 
 
+def build_factorizations():
+    return Factorizations().eval(), _inputs((3, 4, 4), (3, 4, 2))
+
+
 def build_api_tail():
     return ApiTail().eval(), _inputs((2, 3, 4), (5, 4)) + (_ints((3, 4), -5, 6, 8),)
 
@@ -559,4 +577,5 @@ OP_MODELS = {
     "ops_statistics": (build_statistics, ["x", "i", "z"]),
     "ops_api_tail": (build_api_tail, ["x", "y", "i"]),
     "ops_special": (build_special, ["x", "n"]),
+    "ops_factor": (build_factorizations, ["x", "y"]),
 }

@@ -28,6 +28,7 @@ void RegisterLoss(Registry& r);
 void RegisterSpecial(Registry& r);
 void RegisterOrthogonalPolynomials(Registry& r);
 void RegisterBessel(Registry& r);
+void RegisterFactorizations(Registry& r);
 void RegisterLayout(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
@@ -60,6 +61,7 @@ const Registry& BuiltinRegistry() {
     RegisterSpecial(r);
     RegisterOrthogonalPolynomials(r);
     RegisterBessel(r);
+    RegisterFactorizations(r);
     RegisterLayout(r);
     RegisterSpectral(r);
     RegisterContainers(r);

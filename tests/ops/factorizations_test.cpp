@@ -1,0 +1,64 @@
+// LU, Cholesky and triangular solves unrolled for static sizes
+// (translators/aten/factorizations.cpp), compared between libtorch (LAPACK) and ONNX
+// Runtime: pivoting, zero pivots and their info, vector and batched right-hand sides,
+// left=False, float64.
+#include "tests/support/catch.h"
+
+#include "tests/support/harness.h"
+
+using namespace t2o;
+using namespace t2o::testing;
+
+namespace {
+
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs) {
+  return RunBody("factorizations", name, body, std::move(inputs));
+}
+
+const std::vector<TensorSpec> kSystems{Shape({3, 4, 4}), Shape({3, 4, 2})};
+
+}  // namespace
+
+TEST_CASE("aten::linalg_lu_factor / lu_factor_ex / linalg_lu: LAPACK's pivots, zero pivots", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("lu_factor", "lu, pivots = torch.linalg_lu_factor(x)\nreturn lu, pivots", kSystems));
+  // Column 1 vanishes: the second pivot is 0, LAPACK reports info = 2 and leaves it unscaled.
+  REQUIRE_VERIFIED(Run("lu_factor_ex", "lu, pivots, info = torch.linalg_lu_factor_ex(x * torch.tensor([1.0, 0.0, 1.0, 1.0]))\n"
+                                       "lu2, pivots2, info2 = torch.linalg_lu_factor_ex(x.double())\n"
+                                       "return lu, pivots, info, lu2, pivots2, info2 + 1",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("lu", "p, l, u = torch.linalg_lu(x)\nreturn p, l, u", kSystems));
+}
+
+TEST_CASE("aten::linalg_solve / solve_ex / lu_solve: matrix and vector right-hand sides, left=False, broadcasting",
+          "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("solve", "a = x + torch.eye(4) * 3.0\n"
+                                "return torch.linalg_solve(a, y), torch.linalg_solve(a, y[..., 0]), "
+                                "torch.linalg_solve(a, y.mT, left=False), torch.linalg_solve(a[0], y), "
+                                "torch.linalg_solve(a.double(), y.double())",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("solve_ex", "r, info = torch.linalg_solve_ex(x + torch.eye(4) * 3.0, y)\nreturn r, info + 1", kSystems));
+  REQUIRE_VERIFIED(Run("lu_solve", "lu, pivots = torch.linalg_lu_factor(x + torch.eye(4) * 2.0)\n"
+                                   "return torch.linalg_lu_solve(lu, pivots, y)",
+                       kSystems));
+}
+
+TEST_CASE("aten::linalg_solve_triangular: upper, lower, left=False, unitriangular", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("solve_triangular",
+                       "u = x + torch.eye(4) * 4.0\n"
+                       "return torch.linalg_solve_triangular(u, y, upper=True), "
+                       "torch.linalg_solve_triangular(u, y, upper=False), "
+                       "torch.linalg_solve_triangular(u, y.mT, upper=True, left=False), "
+                       "torch.linalg_solve_triangular(x, y, upper=False, unitriangular=True)",
+                       kSystems));
+}
+
+TEST_CASE("aten::linalg_cholesky / cholesky_ex: lower, upper, not positive-definite", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("cholesky", "spd = x @ x.mT + torch.eye(4)\n"
+                                   "return torch.linalg_cholesky(spd), torch.linalg_cholesky(spd, upper=True), "
+                                   "torch.linalg_cholesky(spd.double())",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("cholesky_ex", "spd = x @ x.mT + torch.eye(4)\n"
+                                      "l, info = torch.linalg_cholesky_ex(spd)\n"
+                                      "return l, info + 1, torch.linalg_cholesky_ex(-spd)[1]",
+                       kSystems));
+}

@@ -1,0 +1,352 @@
+// Matrix factorizations ONNX has no operator for, unrolled for a static matrix size n (at
+// most kMaxFactorSize): LU with partial pivoting as LAPACK's getrf computes it (the first
+// largest |pivot| of each column, whole-row interchanges, a zero pivot leaving its column
+// unscaled), Cholesky, and triangular substitution. On them: linalg_lu_factor(_ex),
+// linalg_lu, linalg_lu_solve, linalg_solve(_ex), linalg_solve_triangular and
+// linalg_cholesky(_ex). Batch dims may be dynamic. Where LAPACK would report a singular
+// or not positive-definite matrix, the `info` outputs say so as PyTorch's do; the values
+// are then what the arithmetic gives (inf/NaN), where PyTorch's non-_ex forms raise.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "translators/common/helpers.h"
+
+namespace t2o {
+namespace {
+
+constexpr int64_t kMaxFactorSize = 32;
+
+// A batch of n x n (or n x k) matrices [..., rows, cols] and the elementwise pieces the
+// unrolled algorithms are written in.
+struct Matrices {
+  TranslationContext& ctx;
+  DType dt;
+
+  std::string Op(const std::string& type, std::vector<std::string> in, std::vector<onnx::Attr> attrs = {}) const {
+    return ctx.Op(type, in, std::move(attrs));
+  }
+  std::string c(double v) const { return ctx.ConstScalar(v, dt); }
+  std::string Index(int64_t k) const { return ctx.ConstInt64(k); }
+  // Row k as [..., cols] / column k as [..., rows].
+  std::string Row(const std::string& a, int64_t k) const { return Op("Gather", {a, Index(k)}, {{"axis", int64_t{-2}}}); }
+  std::string Col(const std::string& a, int64_t k) const { return Op("Gather", {a, Index(k)}, {{"axis", int64_t{-1}}}); }
+  std::string At(const std::string& vector, int64_t k) const {
+    return Op("Gather", {vector, Index(k)}, {{"axis", int64_t{-1}}});
+  }
+  // Rows [begin, end) along axis -2, or columns along axis -1.
+  std::string Slice(const std::string& a, int64_t begin, int64_t end, int64_t axis) const {
+    return Op("Slice", {a, ctx.ConstInt64s({begin}), ctx.ConstInt64s({end}), ctx.ConstInt64s({axis})});
+  }
+  // A constant bool vector [n] true where `keep(i)`.
+  template <typename Keep>
+  std::string Mask(int64_t n, Keep keep) const {
+    std::vector<uint8_t> values;
+    for (int64_t i = 0; i < n; ++i) values.push_back(keep(i) ? 1 : 0);
+    return ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {n}, values));
+  }
+  std::string Transpose(const std::string& a, int64_t rank) const {
+    std::vector<int64_t> perm;
+    for (int64_t k = 0; k < rank; ++k) perm.push_back(k);
+    std::swap(perm[rank - 2], perm[rank - 1]);
+    return Op("Transpose", {a}, {{"perm", perm}});
+  }
+  // The lower (`lower`) or upper triangle of [..., n, n] `a`, with the diagonal when
+  // `diagonal`, zeros elsewhere (a constant mask: Trilu needs opset 14).
+  std::string Triangle(const std::string& a, int64_t n, bool lower, bool diagonal) const {
+    std::vector<uint8_t> keep;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) keep.push_back(i == j ? diagonal : (lower ? i > j : i < j));
+    return Op("Where", {ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {n, n}, keep)), a, c(0)});
+  }
+  std::string Identity(int64_t n) const {
+    std::vector<double> values;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) values.push_back(i == j ? 1.0 : 0.0);
+    return ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {n, n}, values)), DType::kFloat64, dt);
+  }
+  // b [..., n, k] broadcast against the batch dims of a [..., n, n].
+  std::string BroadcastBatch(const std::string& b, const std::string& a, int64_t rank_a) const {
+    std::string shape = Op("Concat", {ShapeSlice(ctx, a, 0, rank_a - 2), ShapeSlice(ctx, b, -2)}, {{"axis", int64_t{0}}});
+    return Op("Expand", {b, shape});
+  }
+};
+
+// The square n of input i's last two dims, which must be static and at most kMaxFactorSize.
+int64_t SquareSize(TranslationContext& ctx, size_t i) {
+  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
+  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
+  if (dims[0] != dims[1]) throw UnsupportedError(ctx.node().Key() + " needs square matrices");
+  if (dims[0] > kMaxFactorSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no matrix factorization; the converter unrolls it for up to " +
+                           std::to_string(kMaxFactorSize) + "x" + std::to_string(kMaxFactorSize) + " matrices, got " +
+                           std::to_string(dims[0]) + "x" + std::to_string(dims[0]));
+  return dims[0];
+}
+
+DType FloatingOut(TranslationContext& ctx) {
+  DType dt = ctx.OutDType(0);
+  if (dt != DType::kFloat32 && dt != DType::kFloat64)
+    throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) +
+                           ": PyTorch factorizes float32 and float64 matrices only");
+  return dt;
+}
+
+struct LU {
+  std::string lu;       // L below the diagonal (unit diagonal implied), U on and above
+  std::string perm;     // [..., n] int64: row i of LU is row perm[i] of A
+  std::string pivots;   // [..., n] int32, LAPACK's 1-based row interchanges
+  std::string info;     // [...] int32: 1 + the first zero pivot, 0 if none
+};
+
+LU Factorize(const Matrices& m, const std::string& a, int64_t n) {
+  TranslationContext& ctx = m.ctx;
+  std::string index = ctx.ConstInt64s([&] {
+    std::vector<int64_t> v;
+    for (int64_t i = 0; i < n; ++i) v.push_back(i);
+    return v;
+  }());
+  std::string batch_rows = ctx.Op("Shape", {m.Col(a, 0)});  // [..., n]
+  LU out;
+  out.lu = a;
+  out.perm = ctx.Op("Expand", {index, batch_rows});
+  std::vector<std::string> pivots;
+  std::string info = ctx.Op("Expand", {ctx.ConstInt64(0), ctx.Op("Shape", {m.At(m.Col(a, 0), 0)})});
+  for (int64_t k = 0; k < n; ++k) {
+    std::string kk = m.Index(k);
+    // The first row at or below k with the largest |A[., k]|.
+    std::string candidates = m.Op("Where", {m.Mask(n, [&](int64_t i) { return i >= k; }), m.Op("Abs", {m.Col(out.lu, k)}),
+                                            m.c(-1)});
+    std::string p = m.Op("ArgMax", {candidates}, {{"axis", int64_t{-1}}, {"keepdims", int64_t{1}}, {"select_last_index", int64_t{0}}});
+    pivots.push_back(p);
+    std::string swap = m.Op("Where", {m.Op("Equal", {index, kk}), p,
+                                      m.Op("Where", {m.Op("Equal", {index, p}), kk, index})});  // [..., n]
+    out.lu = m.Op("GatherElements", {out.lu, m.Op("Expand", {Unsqueeze(ctx, swap, {-1}), m.Op("Shape", {out.lu})})},
+                  {{"axis", int64_t{-2}}});
+    out.perm = m.Op("GatherElements", {out.perm, swap}, {{"axis", int64_t{-1}}});
+    std::string row = m.Row(out.lu, k), col = m.Col(out.lu, k);
+    std::string pivot = Unsqueeze(ctx, m.At(row, k), {-1});  // [..., 1]
+    std::string zero_pivot = m.Op("Equal", {pivot, m.c(0)});
+    std::string first_zero = m.Op("And", {Squeeze(ctx, zero_pivot, {-1}), m.Op("Equal", {info, ctx.ConstInt64(0)})});
+    info = m.Op("Where", {first_zero, ctx.ConstInt64(k + 1), info});
+    std::string below = m.Mask(n, [&](int64_t i) { return i > k; });
+    // A zero pivot means the column below is zero too: LAPACK leaves it unscaled.
+    std::string l = m.Op("Where", {below, m.Op("Where", {zero_pivot, col, m.Op("Div", {col, pivot})}), m.c(0)});
+    std::string r = m.Op("Where", {below, row, m.c(0)});
+    std::string update = m.Op("Mul", {Unsqueeze(ctx, l, {-1}), Unsqueeze(ctx, r, {-2})});
+    std::string column_k_below = ctx.Constant([&] {
+      std::vector<uint8_t> v;
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j) v.push_back(i > k && j == k);
+      return TensorData::FromVector<uint8_t>(DType::kBool, {n, n}, v);
+    }());
+    out.lu = m.Op("Where", {column_k_below, Unsqueeze(ctx, l, {-1}), m.Op("Sub", {out.lu, update})});
+  }
+  std::string one_based = m.Op("Add", {m.Op("Concat", pivots, {{"axis", int64_t{-1}}}), ctx.ConstInt64(1)});
+  out.pivots = ctx.Cast(one_based, DType::kInt64, DType::kInt32);
+  out.info = ctx.Cast(info, DType::kInt64, DType::kInt32);
+  return out;
+}
+
+// Solves T X = B for triangular T [..., n, n] and B [..., n, k] by substitution, row by row
+// (forward for lower, backward for upper); `unit`: T's diagonal taken as ones.
+std::string SolveTriangular(const Matrices& m, const std::string& t, const std::string& b, int64_t n, bool upper,
+                            bool unit) {
+  std::vector<std::string> rows(n);
+  for (int64_t step = 0; step < n; ++step) {
+    int64_t i = upper ? n - 1 - step : step;
+    std::string t_row = m.Slice(t, i, i + 1, -2);  // [..., 1, n]
+    std::string value = m.Slice(b, i, i + 1, -2);  // [..., 1, k]
+    if (step > 0) {
+      std::vector<std::string> known(rows.begin() + (upper ? i + 1 : 0), rows.begin() + (upper ? n : i));
+      std::string x_known = known.size() == 1 ? known[0] : m.Op("Concat", known, {{"axis", int64_t{-2}}});
+      std::string coefficients = upper ? m.Slice(t_row, i + 1, n, -1) : m.Slice(t_row, 0, i, -1);
+      value = m.Op("Sub", {value, m.Op("MatMul", {coefficients, x_known})});
+    }
+    if (!unit) value = m.Op("Div", {value, m.Slice(t_row, i, i + 1, -1)});
+    rows[i] = value;
+  }
+  return n == 1 ? rows[0] : m.Op("Concat", rows, {{"axis", int64_t{-2}}});
+}
+
+// Row i of the result is row perm[i] of b.
+std::string Permute(const Matrices& m, const std::string& b, const std::string& perm) {
+  std::string index = m.Op("Expand", {Unsqueeze(m.ctx, perm, {-1}), m.Op("Shape", {b})});
+  return m.Op("GatherElements", {b, index}, {{"axis", int64_t{-2}}});
+}
+
+std::string SolveWithLU(const Matrices& m, const LU& lu, const std::string& b, int64_t n) {
+  std::string y = SolveTriangular(m, lu.lu, Permute(m, b, lu.perm), n, /*upper=*/false, /*unit=*/true);
+  return SolveTriangular(m, lu.lu, y, n, /*upper=*/true, /*unit=*/false);
+}
+
+// LAPACK's 1-based sequential row interchanges as the permutation they compose to.
+std::string PermutationOfPivots(const Matrices& m, const std::string& pivots, int64_t n) {
+  TranslationContext& ctx = m.ctx;
+  std::vector<int64_t> range;
+  for (int64_t i = 0; i < n; ++i) range.push_back(i);
+  std::string index = ctx.ConstInt64s(range);
+  std::string zero_based = m.Op("Sub", {ctx.Cast(pivots, DType::kInt32, DType::kInt64), ctx.ConstInt64(1)});
+  std::string perm = m.Op("Expand", {index, m.Op("Shape", {zero_based})});
+  for (int64_t k = 0; k < n; ++k) {
+    std::string p = m.Op("Gather", {zero_based, ctx.ConstInt64s({k})}, {{"axis", int64_t{-1}}});  // [..., 1]
+    std::string kk = m.Index(k);
+    std::string swap = m.Op("Where", {m.Op("Equal", {index, kk}), p, m.Op("Where", {m.Op("Equal", {index, p}), kk, index})});
+    perm = m.Op("GatherElements", {perm, swap}, {{"axis", int64_t{-1}}});
+  }
+  return perm;
+}
+
+// aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (LU, pivots);
+// aten::linalg_lu_factor_ex(..., bool check_errors=False) -> (LU, pivots, info).
+void TranslateLUFactor(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0);
+  if (ctx.NumInputs() > 1 && !ctx.ConstBool(1, "pivot"))
+    throw UnsupportedError(ctx.node().Key() + " with pivot=False: PyTorch computes LU without pivoting on CUDA only");
+  Matrices m{ctx, dt};
+  LU lu = Factorize(m, ctx.OperandAs(0, dt), n);
+  ctx.SetOutput(0, lu.lu);
+  ctx.SetOutput(1, lu.pivots);
+  if (ctx.node().outputs.size() > 2) ctx.SetOutput(2, lu.info);
+}
+
+// aten::linalg_lu(Tensor A, *, bool pivot=True) -> (P, L, U) with A = P L U.
+void TranslateLU(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0);
+  if (!ctx.ConstBool(1, "pivot"))
+    throw UnsupportedError(ctx.node().Key() + " with pivot=False: PyTorch computes LU without pivoting on CUDA only");
+  Matrices m{ctx, dt};
+  LU lu = Factorize(m, ctx.OperandAs(0, dt), n);
+  // OneHot(perm)[..., i, j] = (perm[i] == j) is P^T.
+  std::string off_on = ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {2}, {0.0, 1.0})),
+                                DType::kFloat64, dt);
+  std::string transposed = ctx.Op("OneHot", {lu.perm, ctx.ConstInt64s({n}), off_on}, {{"axis", int64_t{-1}}});
+  ctx.SetOutput(0, m.Transpose(transposed, ctx.Rank(0)));
+  ctx.SetOutput(1, m.Op("Add", {m.Triangle(lu.lu, n, true, false), m.Identity(n)}));
+  ctx.SetOutput(2, m.Triangle(lu.lu, n, false, true));
+}
+
+// B as a batch of columns [..., n, k]: PyTorch's linalg_solve takes B as a vector when it
+// is 1-D or has exactly A's batch dims; returns whether it did.
+bool VectorRightHandSide(TranslationContext& ctx, size_t a, size_t b) {
+  const auto& am = ctx.Meta(a);
+  const auto& bm = ctx.Meta(b);
+  if (bm.rank() == 1) return true;
+  if (bm.rank() != am.rank() - 1) return false;
+  for (size_t k = 0; k < bm.rank(); ++k)
+    if (!(bm.shape[k] == am.shape[k])) return false;
+  return true;
+}
+
+// aten::linalg_solve(Tensor A, Tensor B, *, bool left=True) -> X;
+// aten::linalg_solve_ex(...) -> (result, info); aten::_linalg_solve_ex(...) -> (result, LU,
+// pivots, info), the LU of A (of A^T when left=False). A X = B (X A = B when left=False).
+void TranslateSolve(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0);
+  bool left = ctx.NumInputs() <= 2 || ctx.ConstBool(2, "left");
+  Matrices m{ctx, dt};
+  std::string a = ctx.OperandAs(0, dt), b = ctx.OperandAs(1, dt);
+  int64_t rank_a = ctx.Rank(0), rank_b = ctx.Rank(1);
+  bool vector = VectorRightHandSide(ctx, 0, 1);
+  // X A = B is A^T X^T = B^T; for a vector x, x A = b is A^T x = b.
+  if (!left) a = m.Transpose(a, rank_a);
+  if (vector) b = Unsqueeze(ctx, b, {-1});
+  else if (!left) b = m.Transpose(b, rank_b);
+  LU lu = Factorize(m, a, n);
+  std::string x = SolveWithLU(m, lu, m.BroadcastBatch(b, a, rank_a), n);
+  if (vector) x = Squeeze(ctx, x, {-1});
+  else if (!left) x = m.Transpose(x, std::max(rank_a, rank_b));
+  ctx.SetOutput(0, x);
+  if (ctx.node().op == "aten::_linalg_solve_ex") {  // (result, LU, pivots, info): what torch.export records
+    ctx.SetOutput(1, lu.lu);
+    ctx.SetOutput(2, lu.pivots);
+    ctx.SetOutput(3, lu.info);
+  } else if (ctx.node().outputs.size() > 1) {
+    ctx.SetOutput(1, lu.info);
+  }
+}
+
+// aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False).
+void TranslateLUSolve(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0);
+  if (!ctx.ConstBool(3, "left") || ctx.ConstBool(4, "adjoint"))
+    throw UnsupportedError(ctx.node().Key() + " with left=False or adjoint=True is not converted yet");
+  Matrices m{ctx, dt};
+  LU lu;
+  lu.lu = ctx.OperandAs(0, dt);
+  lu.perm = PermutationOfPivots(m, ctx.Input(1), n);
+  ctx.SetOutput(0, SolveWithLU(m, lu, m.BroadcastBatch(ctx.OperandAs(2, dt), lu.lu, ctx.Rank(0)), n));
+}
+
+// aten::linalg_solve_triangular(Tensor A, Tensor B, *, bool upper, bool left=True,
+// bool unitriangular=False): only A's `upper` (or lower) triangle is read.
+void TranslateSolveTriangular(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0);
+  bool upper = ctx.ConstBool(2, "upper"), left = ctx.ConstBool(3, "left"), unit = ctx.ConstBool(4, "unitriangular");
+  Matrices m{ctx, dt};
+  std::string a = ctx.OperandAs(0, dt), b = ctx.OperandAs(1, dt);
+  if (left) {
+    ctx.SetOutput(0, SolveTriangular(m, a, b, n, upper, unit));
+    return;
+  }
+  // X A = B  <=>  A^T X^T = B^T, with A^T triangular the other way.
+  int64_t rank_a = ctx.Rank(0), rank_b = ctx.Rank(1);
+  std::string xt = SolveTriangular(m, m.Transpose(a, rank_a), m.Transpose(b, rank_b), n, !upper, unit);
+  ctx.SetOutput(0, m.Transpose(xt, rank_b));
+}
+
+// aten::linalg_cholesky(Tensor A, *, bool upper=False) -> L;
+// aten::linalg_cholesky_ex(..., bool check_errors=False) -> (L, info). Column by column:
+// L_jj = sqrt(A_jj - sum_k L_jk^2), L_ij = (A_ij - sum_k L_ik L_jk) / L_jj for i > j; only
+// A's lower triangle is read. info: 1 + the first column whose pivot is not positive.
+void TranslateCholesky(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0);
+  bool upper = ctx.NumInputs() > 1 && ctx.ConstBool(1, "upper");
+  Matrices m{ctx, dt};
+  // upper=True reads A's upper triangle: the lower one of A^T.
+  std::string a = upper ? m.Transpose(ctx.OperandAs(0, dt), ctx.Rank(0)) : ctx.OperandAs(0, dt);
+  std::vector<std::string> columns;  // [..., n, 1] each
+  std::string info = ctx.Op("Expand", {ctx.ConstInt64(0), ctx.Op("Shape", {m.At(m.Col(a, 0), 0)})});
+  for (int64_t j = 0; j < n; ++j) {
+    std::string c = m.Slice(a, j, j + 1, -1);  // [..., n, 1]
+    if (j > 0) {
+      std::string previous = j == 1 ? columns[0] : m.Op("Concat", columns, {{"axis", int64_t{-1}}});  // [..., n, j]
+      std::string row_j = m.Slice(previous, j, j + 1, -2);                                          // [..., 1, j]
+      c = m.Op("Sub", {c, m.Op("MatMul", {previous, m.Transpose(row_j, ctx.Rank(0))})});
+    }
+    std::string diagonal = m.Slice(c, j, j + 1, -2);  // [..., 1, 1]
+    std::string not_positive = Squeeze(ctx, m.Op("Not", {m.Op("Greater", {diagonal, m.c(0)})}), {-1, -2});
+    info = m.Op("Where", {m.Op("And", {not_positive, m.Op("Equal", {info, ctx.ConstInt64(0)})}), ctx.ConstInt64(j + 1), info});
+    std::string root = m.Op("Sqrt", {diagonal});
+    std::string below = Unsqueeze(ctx, m.Mask(n, [&](int64_t i) { return i > j; }), {-1});
+    std::string at = Unsqueeze(ctx, m.Mask(n, [&](int64_t i) { return i == j; }), {-1});
+    columns.push_back(m.Op("Where", {at, root, m.Op("Where", {below, m.Op("Div", {c, root}), m.c(0)})}));
+  }
+  std::string l = n == 1 ? columns[0] : m.Op("Concat", columns, {{"axis", int64_t{-1}}});
+  ctx.SetOutput(0, upper ? m.Transpose(l, ctx.Rank(0)) : l);
+  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, ctx.Cast(info, DType::kInt64, DType::kInt32));
+}
+
+}  // namespace
+
+void RegisterFactorizations(Registry& r) {
+  r.SetFamily("linalg");
+  r.Add("aten::linalg_lu_factor", TranslateLUFactor);
+  r.Add("aten::linalg_lu_factor_ex", TranslateLUFactor);
+  r.Add("aten::linalg_lu", TranslateLU);
+  r.Add("aten::linalg_lu_solve", TranslateLUSolve);
+  r.Add("aten::linalg_solve", TranslateSolve);
+  r.Add("aten::linalg_solve_ex", TranslateSolve);
+  r.Add("aten::_linalg_solve_ex", TranslateSolve);
+  r.Add("aten::linalg_solve_triangular", TranslateSolveTriangular);
+  r.Add("aten::linalg_cholesky", TranslateCholesky);
+  r.Add("aten::linalg_cholesky_ex", TranslateCholesky);
+}
+
+}  // namespace t2o
