@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -129,6 +130,17 @@ int64_t Axis(int64_t axis, size_t rank) { return axis < 0 ? axis + static_cast<i
 
 using Result = std::optional<std::vector<Array>>;
 
+// Integer arithmetic as ONNX Runtime's kernels do it: two's-complement wrap-around (signed
+// overflow would be undefined here), and Mod with fmod=0 taking the divisor's sign.
+template <typename Op>
+int64_t Wrapping(int64_t x, int64_t y, Op op) {
+  return static_cast<int64_t>(op(static_cast<uint64_t>(x), static_cast<uint64_t>(y)));
+}
+int64_t FlooredMod(int64_t x, int64_t y) {
+  int64_t r = x % y;
+  return r != 0 && ((r < 0) != (y < 0)) ? r + y : r;
+}
+
 Result Binary(const std::string& op, const Array& a, const Array& b) {
   auto shape = BroadcastShape({a.shape, b.shape});
   if (!shape || a.dtype != b.dtype) return std::nullopt;
@@ -152,10 +164,12 @@ Result Binary(const std::string& op, const Array& a, const Array& b) {
                       : op == "Max" ? std::max(x, y) : op == "Min" ? std::min(x, y) : std::pow(x, y);
     } else {
       int64_t x = a.ints[ia], y = b.ints[ib];
-      if ((op == "Div" || op == "Mod") && y == 0) return std::nullopt;
+      if ((op == "Div" || op == "Mod") && (y == 0 || (y == -1 && x == std::numeric_limits<int64_t>::min())))
+        return std::nullopt;
       if (op == "Pow") return std::nullopt;
-      out.ints[i] = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : op == "Div" ? x / y
-                    : op == "Max" ? std::max(x, y) : op == "Min" ? std::min(x, y) : x % y;
+      out.ints[i] = op == "Add" ? Wrapping(x, y, std::plus<uint64_t>()) : op == "Sub" ? Wrapping(x, y, std::minus<uint64_t>())
+                    : op == "Mul" ? Wrapping(x, y, std::multiplies<uint64_t>()) : op == "Div" ? x / y
+                    : op == "Max" ? std::max(x, y) : op == "Min" ? std::min(x, y) : FlooredMod(x, y);
     }
   }
   return std::vector<Array>{out};
@@ -165,8 +179,15 @@ Result Unary(const std::string& op, const Array& a) {
   Array out = a;
   for (int64_t i = 0; i < a.size(); ++i) {
     if (op == "Not") { out.ints[i] = !a.ints[i]; continue; }
-    if (op == "Neg") { a.is_float() ? out.floats[i] = -a.floats[i] : out.ints[i] = -a.ints[i]; continue; }
-    if (op == "Abs") { a.is_float() ? out.floats[i] = std::fabs(a.floats[i]) : out.ints[i] = std::llabs(a.ints[i]); continue; }
+    if (op == "Neg") {
+      a.is_float() ? out.floats[i] = -a.floats[i] : out.ints[i] = Wrapping(0, a.ints[i], std::minus<uint64_t>());
+      continue;
+    }
+    if (op == "Abs") {
+      a.is_float() ? out.floats[i] = std::fabs(a.floats[i])
+                   : out.ints[i] = a.ints[i] < 0 ? Wrapping(0, a.ints[i], std::minus<uint64_t>()) : a.ints[i];
+      continue;
+    }
     if (!a.is_float()) return std::nullopt;
     double x = a.floats[i];
     out.floats[i] = op == "Sqrt" ? std::sqrt(x) : op == "Reciprocal" ? 1.0 / x : op == "Exp" ? std::exp(x)

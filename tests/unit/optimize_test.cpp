@@ -4,6 +4,7 @@
 #include "tests/support/catch.h"
 
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include "core/onnx/writer.h"
@@ -247,4 +248,21 @@ TEST_CASE("a large folded result is not worth its bytes", "[optimize]") {
   options.max_folded_bytes = 1 << 16;
   optimize::OptimizeModel(m, options);
   CHECK(m.graph.nodes.size() == 2);
+}
+
+TEST_CASE("folded integer arithmetic is ONNX Runtime's: Mod takes the divisor's sign, overflow wraps", "[optimize]") {
+  // Mod(-7, 3) = 2 (fmod = 0); int64 max + 6 wraps; Neg and Abs of int64 min wrap to it.
+  const int64_t max = std::numeric_limits<int64_t>::max(), min = std::numeric_limits<int64_t>::min();
+  t2o::onnx::OnnxModel m;
+  auto& g = m.graph;
+  g.inputs = {Info("x", {4}, DType::kInt64)};
+  g.outputs = {Info("y", {4}, DType::kInt64), Info("z", {4}, DType::kInt64)};
+  g.initializers = {Const("a", {-7, 7, -7, max}), Const("b", {3, -3, -3, 6}), Const("c", {min, -5, 5, 0})};
+  g.nodes = {Node("Mod", {"a", "b"}, {"mod"}), Node("Add", {"a", "b"}, {"sum"}), Node("Neg", {"c"}, {"neg"}),
+             Node("Abs", {"c"}, {"abs"}), Node("Add", {"mod", "x"}, {"y"}),
+             Node("Add", {"sum", "neg"}, {"partial"}), Node("Add", {"partial", "abs"}, {"z"})};
+  t2o::onnx::OnnxModel original = m;
+  optimize::OptimizeModel(m);
+  CHECK(OpCounts(g) == std::map<std::string, int>{{"Add", 2}});
+  RequireSameResults(original, m, "fold_integers", {TensorData::FromVector<int64_t>(DType::kInt64, {4}, {1, 2, 3, 4})});
 }
