@@ -81,9 +81,13 @@ std::vector<std::string> Positional(const Term& t);
 
 std::string Print(const Term& t, bool nested) {
   if (t.head.empty()) return t.literal;
-  auto args = Positional(t);
-  if (t.head == "Symbol" || t.head == "Integer" || t.head == "Float") return args.empty() ? "?" : args[0];
-  if (t.head == "Rational" && args.size() == 2) return args[0] + "/" + args[1];
+  // Each argument is printed once: printing them here and again below doubled the work at
+  // every level of nesting (a fuzzer's 300-byte expression took over 10 s).
+  if (t.head == "Symbol" || t.head == "Integer" || t.head == "Float" || t.head == "Rational") {
+    auto args = Positional(t);
+    if (t.head != "Rational") return args.empty() ? "?" : args[0];
+    if (args.size() == 2) return args[0] + "/" + args[1];
+  }
   auto join = [&](const std::string& sep) {
     std::string out;
     for (size_t k = 0; k < t.args.size(); ++k) {
