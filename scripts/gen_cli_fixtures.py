@@ -5,7 +5,7 @@
 
 Writes into DIR:
   unsupported_ops.pt  a traced model calling two ops torch2onnx has no translator for
-                      (torch.special.zeta in `zeta`, torch.special.bessel_j0 in `bessel`), input 2x4x4
+                      (torch.special.zeta in `zeta`, torch.special.airy_ai in `airy`), input 2x4x4
   string_input.pt     a scripted model whose forward takes a `str` argument
   not_a_zip.pt        a text file
   truncated.pt        the first half of a valid TorchScript file
@@ -26,21 +26,21 @@ class Zeta(torch.nn.Module):
         return torch.special.zeta(x.abs() + 2.0, 1.5)
 
 
-class Bessel(torch.nn.Module):
+class Airy(torch.nn.Module):
     def forward(self, x):
-        return torch.special.bessel_j0(x)
+        return torch.special.airy_ai(x)
 
 
 class UnsupportedOps(torch.nn.Module):
     def __init__(self):
         super().__init__()
         self.zeta = Zeta()
-        self.bessel = Bessel()
+        self.airy = Airy()
         self.fc = torch.nn.Linear(4, 4)
 
     def forward(self, x):
         y = self.fc(x)
-        return self.zeta(y).sum(-1) + self.bessel(y).sum(-1)
+        return self.zeta(y).sum(-1) + self.airy(y).sum(-1)
 
 
 class Redundant(torch.nn.Module):
