@@ -5,7 +5,7 @@
 
 Writes into DIR:
   unsupported_ops.pt  a traced model calling two ops torch2onnx has no translator for
-                      (torch.special.zeta in `zeta`, torch.special.airy_ai in `airy`), input 2x4x4
+                      (torch.segment_reduce in `segments`, torch.nextafter in `nextafter`), input 2x4x4
   string_input.pt     a scripted model whose forward takes a `str` argument
   not_a_zip.pt        a text file
   truncated.pt        the first half of a valid TorchScript file
@@ -21,26 +21,26 @@ import zipfile
 import torch
 
 
-class Zeta(torch.nn.Module):
+class SegmentSum(torch.nn.Module):
     def forward(self, x):
-        return torch.special.zeta(x.abs() + 2.0, 1.5)
+        return torch.segment_reduce(x.reshape(-1), "sum", lengths=torch.tensor([10, 22]))
 
 
-class Airy(torch.nn.Module):
+class NextAfter(torch.nn.Module):
     def forward(self, x):
-        return torch.special.airy_ai(x)
+        return torch.nextafter(x, x + 1.0)
 
 
 class UnsupportedOps(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.zeta = Zeta()
-        self.airy = Airy()
+        self.segments = SegmentSum()
+        self.nextafter = NextAfter()
         self.fc = torch.nn.Linear(4, 4)
 
     def forward(self, x):
         y = self.fc(x)
-        return self.zeta(y).sum(-1) + self.airy(y).sum(-1)
+        return self.segments(y).sum() + self.nextafter(y).sum(-1)
 
 
 class Redundant(torch.nn.Module):

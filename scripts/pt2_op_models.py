@@ -360,7 +360,8 @@ class PublicApi(nn.Module):
 
 class SpecialFunctions(nn.Module):
     """torch.special's orthogonal polynomials (ends of the interval, trigonometric forms for
-    large degrees, the recurrence) and Bessel-type functions (both sides of each series)."""
+    large degrees, the recurrence), Bessel-type functions (both sides of each series), zeta,
+    polygamma, erfcx, log_ndtr and airy_ai."""
 
     def forward(self, x, n):  # x: [3, 5] in about (-2, 2), n: [5] int64 degrees
         sp = torch.special
@@ -374,7 +375,9 @@ class SpecialFunctions(nn.Module):
                 sp.i1e(big), sp.modified_bessel_i0(big), sp.modified_bessel_i1(big), sp.modified_bessel_k0(positive),
                 sp.modified_bessel_k1(positive), sp.scaled_modified_bessel_k0(positive),
                 sp.scaled_modified_bessel_k1(positive), sp.spherical_bessel_j0(big), sp.ndtri(torch.sigmoid(xs)),
-                sp.bessel_j0(big), sp.bessel_j1(big), sp.bessel_y0(positive), sp.bessel_y1(positive))
+                sp.bessel_j0(big), sp.bessel_j1(big), sp.bessel_y0(positive), sp.bessel_y1(positive),
+                sp.zeta(positive + 1.0, positive - 0.02), sp.zeta(3.0, positive), torch.polygamma(1, xs + 0.37), sp.polygamma(3, positive),
+                sp.erfcx(xs * 2.0), sp.log_ndtr(big), sp.airy_ai(big))
 
 
 class Factorizations(nn.Module):

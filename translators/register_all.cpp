@@ -28,6 +28,8 @@ void RegisterLoss(Registry& r);
 void RegisterSpecial(Registry& r);
 void RegisterOrthogonalPolynomials(Registry& r);
 void RegisterBessel(Registry& r);
+void RegisterZeta(Registry& r);
+void RegisterErrorFunction(Registry& r);
 void RegisterFactorizations(Registry& r);
 void RegisterLayout(Registry& r);
 void RegisterSpectral(Registry& r);
@@ -61,6 +63,8 @@ const Registry& BuiltinRegistry() {
     RegisterSpecial(r);
     RegisterOrthogonalPolynomials(r);
     RegisterBessel(r);
+    RegisterZeta(r);
+    RegisterErrorFunction(r);
     RegisterFactorizations(r);
     RegisterLayout(r);
     RegisterSpectral(r);

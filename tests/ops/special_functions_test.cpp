@@ -12,8 +12,9 @@ using namespace t2o::testing;
 
 namespace {
 
-ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs) {
-  return RunBody("special_functions", name, body, std::move(inputs));
+ConvertResult Run(const std::string& name, const std::string& body, std::vector<TensorSpec> inputs,
+                  VerifyOptions options = {}) {
+  return RunBody("special_functions", name, body, std::move(inputs), {}, std::move(options));
 }
 
 // x: the interval ends of both the plain (+-1) and the shifted (0, 1) polynomials, points
@@ -85,4 +86,48 @@ TEST_CASE("aten::special_modified_bessel_k0 / k1, scaled_modified_bessel_k0 / k1
   std::vector<TensorSpec> p{FloatData({2, 8}, {0.0f, 1.0f, 0.5f, 0.2f, 0.8f, 0.1f, 0.9f, 1e-3f,
                                                0.999f, 1e-20f, 0.3f, -0.1f, 1.5f, 0.6f, 0.13f, 0.87f})};
   REQUIRE_VERIFIED(Run("ndtri", "return torch.special_ndtri(x)", p));
+}
+
+TEST_CASE("aten::special_zeta, polygamma", "[ops][special]") {
+  // x: 1 (inf), below 1 (NaN), integer and not; q: positive, a nonpositive integer (inf),
+  // negative non-integers (NaN for non-integer x, else the longer direct sum), past 9.
+  std::vector<TensorSpec> in{FloatData({2, 8}, {2.0f, 3.0f, 1.0f, 0.5f, 4.5f, 2.0f, 3.0f, 6.0f,
+                                                1.5f, 2.0f, 30.0f, 2.0f, 5.0f, 3.0f, 1.01f, 2.5f}),
+                             FloatData({2, 8}, {1.0f, 0.5f, 2.0f, 1.0f, 1e-3f, -2.0f, -3.5f, -12.25f,
+                                                12.0f, 100.0f, 0.7f, 9.0f, -0.5f, 2.5f, 1.0f, -1.5f})};
+  // Computed as the kernel does, in float64: a few float32 ulps at most.
+  VerifyOptions tight;
+  tight.tolerance = {1e-6, 1e-6, true};
+  REQUIRE_VERIFIED(Run("zeta", "return torch.special_zeta(x, y), torch.special_zeta(x.double(), y.double()), "
+                               "torch.special_zeta(x, 2.0), torch.special_zeta(3.0, y)",
+                       in, tight));
+  // n = 0 (digamma), 1 (trigamma: the reflection below 0.5), 2, 3, 5 (zeta).
+  std::vector<TensorSpec> x{FloatData({2, 8}, {0.1f, 0.5f, 1.0f, 2.5f, 7.0f, 20.0f, -0.5f, -2.3f,
+                                               0.3f, 1.7f, 3.0f, 0.05f, 12.0f, -1.25f, 4.4f, 0.9f})};
+  REQUIRE_VERIFIED(Run("polygamma", "return torch.polygamma(0, x), torch.polygamma(1, x), torch.polygamma(2, x), "
+                                    "torch.special_polygamma(3, x), torch.polygamma(5, x.double())",
+                       x, tight));
+}
+
+TEST_CASE("aten::special_erfcx, special_log_ndtr", "[ops][special]") {
+  // 0, tiny, the interval polynomials, both sides of 50 and 5e7 (the continued fraction),
+  // below -6.1 and -26.7 (inf), and log_ndtr on both sides of -1, deep in both tails.
+  std::vector<TensorSpec> in{FloatData({3, 8}, {0.0f,   1e-9f, 0.3f,  1.0f,   3.7f,  12.0f, 49.9f,  50.5f,
+                                                1e3f,   6e7f,  -0.2f, -1.0f,  -3.0f, -6.0f, -6.2f,  -9.0f,
+                                                -30.0f, 2.0f,  -1.5f, -0.99f, 8.0f,  -12.0f, -40.0f, 25.0f})};
+  VerifyOptions tight;
+  tight.tolerance = {1e-12, 1e-6, true};
+  REQUIRE_VERIFIED(Run("erfcx", "return torch.special_erfcx(x), torch.special_erfcx(x.double() * 0.5), "
+                                "torch.special_log_ndtr(x), torch.special_log_ndtr(x.double())",
+                       in, tight));
+}
+
+TEST_CASE("aten::special_airy_ai", "[ops][special]") {
+  // Both asymptotic forms (beyond +-2.09), the series between (0, both ends), past 8.32
+  // and 103.892 (0), and +-inf (NaN).
+  std::vector<TensorSpec> in{FloatData({2, 8}, {0.0f, 1.0f, -1.0f, 2.08f, 2.1f, -2.08f, -2.1f, 5.0f,
+                                                9.0f, -7.5f, -30.0f, 104.0f, 0.5f, -0.4f, 1.0f / 0.0f, -1.0f / 0.0f})};
+  VerifyOptions tight;
+  tight.tolerance = {1e-9, 1e-6, true};
+  REQUIRE_VERIFIED(Run("airy_ai", "return torch.special_airy_ai(x), torch.special_airy_ai(x.double())", in, tight));
 }

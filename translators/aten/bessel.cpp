@@ -2,7 +2,8 @@
 // from the Cephes library): the modified Bessel functions I0, I1 (plain and exponentially
 // scaled), K0, K1 (plain and scaled) as Chebyshev series on two intervals, the Bessel
 // functions J0, J1, Y0, Y1 as rational approximations on [0, 5] and asymptotic forms
-// beyond, the spherical Bessel j0, and ndtri (the inverse normal CDF) as rational approximations on three. The
+// beyond, the spherical Bessel j0, Airy Ai (its Maclaurin series between asymptotic
+// forms), and ndtri (the inverse normal CDF) as rational approximations on three. The
 // series are evaluated with the kernels' Clenshaw recurrence, unrolled; every branch is
 // computed and the one the kernel would take is selected per element. Half-precision
 // inputs are computed in float32, as the kernels do.
@@ -10,10 +11,13 @@
 #include <limits>
 #include <vector>
 
+#include "translators/common/elementwise_math.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
 namespace {
+
+using Math = ElementwiseMath;
 
 // Chebyshev coefficients (Cephes): exp(-x) I0(x) on [0, 8] in y = x/2 - 2 and
 // exp(-x) sqrt(x) I0(x) on (8, inf) in y = 32/x - 2; the same for I1 (divided by x on
@@ -160,44 +164,32 @@ const BesselJYCoefficients kOrder1 = {
     4.92184563216946036703e+01,
     2.356194490192344928846982537459627163};
 
+// Airy Ai (Cephes airy.c): rational forms of the asymptotic expansions in zeta = 2/3 |x|^1.5
+// for x >= 2.09 (AN/AD in 1/zeta) and x < -2.09 (AFN/AFD, AGN/AGD in 1/zeta^2).
+const std::vector<double> kAiryAN = {3.46538101525629032477e-01, 1.20075952739645805542e+01, 7.62796053615234516538e+01,
+                                     1.68089224934630576269e+02, 1.59756391350164413639e+02, 7.05360906840444183113e+01,
+                                     1.40264691163389668864e+01, 9.99999999999999995305e-01};
+const std::vector<double> kAiryAD = {5.67594532638770212846e-01, 1.47562562584847203173e+01, 8.45138970141474626562e+01,
+                                     1.77318088145400459522e+02, 1.64234692871529701831e+02, 7.14778400825575695274e+01,
+                                     1.40959135607834029598e+01, 1.00000000000000000470e+00};
+const std::vector<double> kAiryAFN = {-1.31696323418331795333e-01, -6.26456544431912369773e-01, -6.93158036036933542233e-01,
+                                      -2.79779981545119124951e-01, -4.91900132609500318020e-02, -4.06265923594885404393e-03,
+                                      -1.59276496239262096340e-04, -2.77649108155232920844e-06, -1.67787698489114633780e-08};
+const std::vector<double> kAiryAFD = {1.33560420706553243746e+01, 3.26825032795224613948e+01, 2.67367040941499554804e+01,
+                                      9.18707402907259625840e+00, 1.47529146771666414581e+00, 1.15687173795188044134e-01,
+                                      4.40291641615211203805e-03, 7.54720348287414296618e-05, 4.51850092970580378464e-07};
+const std::vector<double> kAiryAGN = {1.97339932091685679179e-02, 3.91103029615688277255e-01, 1.06579897599595591108e+00,
+                                      9.39169229816650230044e-01, 3.51465656105547619242e-01, 6.33888919628925490927e-02,
+                                      5.85804113048388458567e-03, 2.82851600836737019778e-04, 6.98793669997260967291e-06,
+                                      8.11789239554389293311e-08, 3.41551784765923618484e-10};
+const std::vector<double> kAiryAGD = {9.30892908077441974853e+00, 1.98352928718312140417e+01, 1.55646628932864612953e+01,
+                                      5.47686069422975497931e+00, 9.54293611618961883998e-01, 8.64580826352392193095e-02,
+                                      4.12656523824222607191e-03, 1.01259085116509135510e-04, 1.17166733214413521882e-06,
+                                      4.91834570062930015649e-09};
+
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Builds elementwise expressions in one dtype.
-struct Math {
-  TranslationContext& ctx;
-  DType dt;
-  std::string c(double v) const { return ctx.ConstScalar(v, dt); }
-  std::string Op(const std::string& type, std::vector<std::string> in) const { return ctx.Op(type, in); }
-  std::string Add(const std::string& a, const std::string& b) const { return Op("Add", {a, b}); }
-  std::string Sub(const std::string& a, const std::string& b) const { return Op("Sub", {a, b}); }
-  std::string Mul(const std::string& a, const std::string& b) const { return Op("Mul", {a, b}); }
-  std::string Div(const std::string& a, const std::string& b) const { return Op("Div", {a, b}); }
-  std::string Where(const std::string& cond, const std::string& a, const std::string& b) const {
-    return Op("Where", {cond, a, b});
-  }
-  std::string Less(const std::string& a, double b) const { return Op("Less", {a, c(b)}); }
-  std::string LessOrEqual(const std::string& a, double b) const { return Op("LessOrEqual", {a, c(b)}); }
-  std::string Greater(const std::string& a, double b) const { return Op("Greater", {a, c(b)}); }
-  std::string Equals(const std::string& a, double b) const { return Op("Equal", {a, c(b)}); }
-
-  // Cephes chbevl: b0 = y b1 - b2 + c[i], the sum 0.5 (b0 - b2).
-  std::string Chebyshev(const std::string& y, const std::vector<double>& coefficients) const {
-    std::string b0 = c(coefficients[0]), b1 = c(0), b2;
-    for (size_t i = 1; i < coefficients.size(); ++i) {
-      b2 = b1;
-      b1 = b0;
-      b0 = Add(Sub(Mul(y, b1), b2), c(coefficients[i]));
-    }
-    return Mul(c(0.5), Sub(b0, b2));
-  }
-  // Cephes polevl: Horner's rule from the highest coefficient.
-  std::string Polynomial(const std::string& x, const std::vector<double>& coefficients) const {
-    std::string result = c(coefficients[0]);
-    for (size_t i = 1; i < coefficients.size(); ++i) result = Add(Mul(result, x), c(coefficients[i]));
-    return result;
-  }
-};
 
 // Input 0 in the dtype the kernel computes in (float32 for half types and integers).
 DType ComputeType(TranslationContext& ctx) {
@@ -341,6 +333,54 @@ std::string Ndtri(const Math& m, const std::string& y0) {
   return m.Where(m.Equals(y0, 0), m.c(-kInf), value);
 }
 
+// Airy Ai: NaN at +-inf, 0 above 103.892; the asymptotic forms beyond +-2.09; between, the
+// Maclaurin series c1 f(x) - c2 g(x), whose terms the kernel adds until one falls to the
+// dtype's epsilon relative to f (at most 12 in float64 on this interval; 14 are unrolled,
+// each element frozen where the kernel stops).
+std::string AiryAi(const Math& m, const std::string& x) {
+  const double pi = 3.14159265358979323846, inv_sqrt_pi = 5.64189583547756286948e-01;
+  std::string magnitude = m.Op("Abs", {x});
+  std::string zeta = m.Div(m.Mul(m.Mul(m.c(2), magnitude), m.Op("Sqrt", {magnitude})), m.c(3));
+  std::string fourth_root = m.Op("Sqrt", {m.Op("Sqrt", {magnitude})});
+
+  std::string inverse = m.Div(m.c(1), zeta);
+  std::string right = m.Div(m.Mul(m.c(inv_sqrt_pi), m.Div(m.Polynomial(inverse, kAiryAN), m.Polynomial(inverse, kAiryAD))),
+                            m.Mul(m.Mul(m.c(2), fourth_root), m.Op("Exp", {zeta})));
+
+  std::string z = inverse, zz = m.Mul(inverse, inverse);
+  std::string f_ratio = m.Div(m.Mul(zz, m.Polynomial(zz, kAiryAFN)), m.Polynomial(zz, kAiryAFD));
+  std::string g_ratio = m.Div(m.Mul(z, m.Polynomial(zz, kAiryAGN)), m.Polynomial(zz, kAiryAGD));
+  std::string phase = m.Add(zeta, m.c(0.25 * pi));
+  std::string left = m.Mul(m.Div(m.c(inv_sqrt_pi), fourth_root),
+                           m.Sub(m.Mul(m.Op("Sin", {phase}), m.Add(m.c(1), f_ratio)), m.Mul(m.Op("Cos", {phase}), g_ratio)));
+
+  const double epsilon = m.dt == DType::kFloat64 ? std::numeric_limits<double>::epsilon()
+                                                 : static_cast<double>(std::numeric_limits<float>::epsilon());
+  std::string cube = m.Mul(m.Mul(x, x), x);
+  std::string f = m.c(1), g = x, mf = m.c(1), ng = x, active = m.Op("Equal", {x, x});
+  double k = 1;
+  for (int step = 0; step < 14; ++step) {
+    std::string next_m = m.Div(m.Mul(mf, cube), m.c(k + 1));
+    std::string next_n = m.Div(m.Mul(ng, cube), m.c(k + 2));
+    next_m = m.Div(next_m, m.c(k + 2));
+    std::string next_f = m.Add(f, next_m);
+    next_n = m.Div(next_n, m.c(k + 3));
+    std::string next_g = m.Add(g, next_n);
+    k += 3;
+    f = m.Where(active, next_f, f);
+    g = m.Where(active, next_g, g);
+    mf = m.Where(active, next_m, mf);
+    ng = m.Where(active, next_n, ng);
+    active = m.Op("And", {active, m.Greater(m.Op("Abs", {m.Div(next_m, next_f)}), epsilon)});
+  }
+  std::string series = m.Sub(m.Mul(m.c(0.355028053887817239260), f), m.Mul(m.c(0.258819403792806798405), g));
+
+  std::string value = m.Where(m.GreaterOrEqual(x, 2.09), right, series);
+  value = m.Where(m.Less(x, -2.09), left, value);
+  value = m.Where(m.Greater(x, 103.892), m.c(0), value);
+  return m.Where(m.Op("IsInf", {x}), m.c(kNaN), value);
+}
+
 using Function = std::string (*)(const Math&, const std::string&);
 
 void TranslateWith(TranslationContext& ctx, Function f) {
@@ -379,6 +419,7 @@ void RegisterBessel(Registry& r) {
       {"aten::special_bessel_y1", [](const Math& m, const std::string& x) { return BesselY(m, x, true); }},
       {"aten::special_spherical_bessel_j0", SphericalJ0},
       {"aten::special_ndtri", Ndtri},
+      {"aten::special_airy_ai", AiryAi},
   };
   for (const auto& [key, f] : functions) {
     Function fn = f;

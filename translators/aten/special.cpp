@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "translators/aten/gamma_functions.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -217,6 +218,8 @@ Lanczos LanczosAt(TranslationContext& ctx, const std::string& x) {
   return l;
 }
 
+}  // namespace
+
 // lgamma of a float64 value: Lanczos for x >= 0.5, the reflection formula
 // lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x) below.
 std::string LgammaOf(TranslationContext& ctx, const std::string& x) {
@@ -229,6 +232,8 @@ std::string LgammaOf(TranslationContext& ctx, const std::string& x) {
   std::string reflected = ctx.Op("Sub", {ctx.Op("Log", {ctx.Op("Div", {c(kPi), sin_pi_x})}), lanczos});
   return ctx.Op("Where", {reflect, reflected, lanczos});
 }
+
+namespace {
 
 // aten::lgamma(Tensor self) -> Tensor
 void TranslateLgamma(TranslationContext& ctx) {
@@ -247,13 +252,13 @@ void TranslateMvlgamma(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Cast(sum, DType::kFloat64, ctx.OutDType()));
 }
 
-// aten::digamma(Tensor self) -> Tensor, the derivative of lgamma: log(t) - 7 / t + S' / S for
-// x >= 0.5, digamma(1 - x) - pi cos(pi x) / sin(pi x) below; as PyTorch, -1/x at +-0 (-inf at
-// +0, +inf at -0) and NaN at the negative integers.
-void TranslateDigamma(TranslationContext& ctx) {
-  DType dt = IsFloating(ctx.OutDType()) ? ctx.OutDType() : DType::kFloat32;
+}  // namespace
+
+// digamma, the derivative of lgamma: log(t) - 7 / t + S' / S for x >= 0.5,
+// digamma(1 - x) - pi cos(pi x) / sin(pi x) below; as PyTorch, -1/x at +-0 (-inf at +0, +inf
+// at -0) and NaN at the negative integers.
+std::string DigammaOf(TranslationContext& ctx, const std::string& x) {
   auto c = [&](double v) { return ctx.ConstScalar(v, DType::kFloat64); };
-  std::string x = ctx.OperandAs(0, DType::kFloat64);
   std::string reflect = ctx.Op("Less", {x, c(0.5)});
   Lanczos l = LanczosAt(ctx, ctx.Op("Where", {reflect, ctx.Op("Sub", {c(1.0), x}), x}));
   std::string lanczos = ctx.Op("Add", {ctx.Op("Sub", {ctx.Op("Log", {l.t}), ctx.Op("Div", {c(7.0), l.t})}),
@@ -263,8 +268,15 @@ void TranslateDigamma(TranslationContext& ctx) {
   std::string y = ctx.Op("Where", {reflect, ctx.Op("Sub", {lanczos, ctx.Op("Mul", {c(kPi), cot})}), lanczos});
   std::string negative_integer = ctx.Op("And", {ctx.Op("Less", {x, c(0.0)}), ctx.Op("Equal", {x, ctx.Op("Floor", {x})})});
   y = ctx.Op("Where", {negative_integer, c(std::numeric_limits<double>::quiet_NaN()), y});
-  y = ctx.Op("Where", {ctx.Op("Equal", {x, c(0.0)}), ctx.Op("Neg", {ctx.Op("Reciprocal", {x})}), y});
-  ctx.SetOutput(0, ctx.Cast(y, DType::kFloat64, dt));
+  return ctx.Op("Where", {ctx.Op("Equal", {x, c(0.0)}), ctx.Op("Neg", {ctx.Op("Reciprocal", {x})}), y});
+}
+
+namespace {
+
+// aten::digamma(Tensor self) -> Tensor
+void TranslateDigamma(TranslationContext& ctx) {
+  DType dt = IsFloating(ctx.OutDType()) ? ctx.OutDType() : DType::kFloat32;
+  ctx.SetOutput(0, ctx.Cast(DigammaOf(ctx, ctx.OperandAs(0, DType::kFloat64)), DType::kFloat64, dt));
 }
 
 // aten::erfinv(Tensor self) -> Tensor: Giles' single-precision approximation ("Approximating
