@@ -381,7 +381,7 @@ class SpecialFunctions(nn.Module):
 
 
 class Factorizations(nn.Module):
-    """LU with pivoting, solves, triangular solves and Cholesky on static 4x4 batches."""
+    """LU with pivoting, solves, triangular solves, Cholesky and inverses on static 4x4 batches."""
 
     def forward(self, x, y):  # x: [3, 4, 4], y: [3, 4, 2]
         la = torch.linalg
@@ -391,7 +391,8 @@ class Factorizations(nn.Module):
         p, l, u = la.lu(x)
         return (lu, pivots, p, l, u, la.solve(a, y), la.solve(a, y[..., 0]), la.solve(a, y.mT, left=False),
                 la.lu_solve(*la.lu_factor(a), y), la.solve_triangular(a, y, upper=True),
-                la.solve_triangular(a, y.mT, upper=False, left=False), la.cholesky(spd), la.cholesky(spd, upper=True))
+                la.solve_triangular(a, y.mT, upper=False, left=False), la.cholesky(spd), la.cholesky(spd, upper=True),
+                torch.cholesky_inverse(la.cholesky(spd)), la.matrix_power(a, -2), la.tensorinv(a[0].reshape(2, 2, 4), 2))
 
 
 class ApiTail(nn.Module):

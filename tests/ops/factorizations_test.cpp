@@ -1,7 +1,7 @@
 // LU, Cholesky and triangular solves unrolled for static sizes
 // (translators/aten/factorizations.cpp), compared between libtorch (LAPACK) and ONNX
 // Runtime: pivoting, zero pivots and their info, vector and batched right-hand sides,
-// left=False, float64.
+// left=False, float64; the inverses built on LU.
 #include "tests/support/catch.h"
 
 #include "tests/support/harness.h"
@@ -61,4 +61,24 @@ TEST_CASE("aten::linalg_cholesky / cholesky_ex: lower, upper, not positive-defin
                                       "l, info = torch.linalg_cholesky_ex(spd)\n"
                                       "return l, info + 1, torch.linalg_cholesky_ex(-spd)[1]",
                        kSystems));
+}
+
+TEST_CASE("inverses by LU: linalg_inv above 8x8, inv_ex info, matrix_power n < 0, cholesky_inverse, tensorinv",
+          "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("inverse_lu",
+                       "a = x + torch.eye(12) * 4.0\n"
+                       "inv, info = torch.linalg_inv_ex(a * torch.tensor([1.0] * 5 + [0.0] + [1.0] * 6))\n"
+                       "return torch.linalg_inv(a), torch.linalg_inv(a.double()), info + 1, "
+                       "torch.linalg_matrix_power(a, -3), torch.matrix_power(a[0, :4, :4], -1)",
+                       {Shape({2, 12, 12})}));
+  REQUIRE_VERIFIED(Run("cholesky_inverse",
+                       "spd = x @ x.mT + torch.eye(4)\n"
+                       "return torch.cholesky_inverse(torch.linalg_cholesky(spd)), "
+                       "torch.cholesky_inverse(torch.linalg_cholesky(spd, upper=True), upper=True), "
+                       "torch.cholesky_inverse(torch.linalg_cholesky(spd.double()))",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("tensorinv",
+                       "a = x.reshape(4, 2, 8) + torch.eye(8).reshape(4, 2, 8) * 3.0\n"
+                       "return torch.linalg_tensorinv(a, 2), torch.linalg_tensorinv(a.reshape(8, 8) + 0.0, 1)",
+                       {Shape({64})}));
 }

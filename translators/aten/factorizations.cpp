@@ -2,20 +2,20 @@
 // most kMaxFactorSize): LU with partial pivoting as LAPACK's getrf computes it (the first
 // largest |pivot| of each column, whole-row interchanges, a zero pivot leaving its column
 // unscaled), Cholesky, and triangular substitution. On them: linalg_lu_factor(_ex),
-// linalg_lu, linalg_lu_solve, linalg_solve(_ex), linalg_solve_triangular and
-// linalg_cholesky(_ex). Batch dims may be dynamic. Where LAPACK would report a singular
+// linalg_lu, linalg_lu_solve, linalg_solve(_ex), linalg_solve_triangular,
+// linalg_cholesky(_ex), the inverses cholesky_inverse and linalg_tensorinv (and
+// linalg_inv above 8x8, matrix_power with n < 0: linalg.cpp). Batch dims may be dynamic. Where LAPACK would report a singular
 // or not positive-definite matrix, the `info` outputs say so as PyTorch's do; the values
 // are then what the arithmetic gives (inf/NaN), where PyTorch's non-_ex forms raise.
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "translators/aten/factorizations.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
 namespace {
-
-constexpr int64_t kMaxFactorSize = 32;
 
 // A batch of n x n (or n x k) matrices [..., rows, cols] and the elementwise pieces the
 // unrolled algorithms are written in.
@@ -333,7 +333,51 @@ void TranslateCholesky(TranslationContext& ctx) {
   if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, ctx.Cast(info, DType::kInt64, DType::kInt32));
 }
 
+// aten::cholesky_inverse(Tensor self, bool upper=False): the inverse of A = L L^T (U^T U
+// when upper) from its Cholesky factor: L^-T L^-1 (U^-1 U^-T), the factor's inverse by
+// substitution; only the factor's triangle is read.
+void TranslateCholeskyInverse(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0), rank = ctx.Rank(0);
+  bool upper = ctx.ConstBool(1, "upper");
+  Matrices m{ctx, dt};
+  std::string factor = ctx.OperandAs(0, dt);
+  std::string inverse = SolveTriangular(m, factor, m.BroadcastBatch(m.Identity(n), factor, rank), n, upper, false);
+  std::string transposed = m.Transpose(inverse, rank);
+  ctx.SetOutput(0, upper ? m.Op("MatMul", {inverse, transposed}) : m.Op("MatMul", {transposed, inverse}));
+}
+
+// aten::linalg_tensorinv(Tensor self, int ind=2): the inverse of self as the matrix
+// [prod(shape[:ind]), prod(shape[ind:])], shaped shape[ind:] + shape[:ind].
+void TranslateTensorInverse(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t ind = ctx.ConstInt(1, "ind");
+  std::vector<int64_t> shape = StaticShape(ctx, 0);
+  if (ind <= 0 || ind > static_cast<int64_t>(shape.size()))
+    throw UnsupportedError(ctx.node().Key() + ": ind must be in 1.." + std::to_string(shape.size()) + ", got " + std::to_string(ind));
+  int64_t rows = 1, cols = 1;
+  for (int64_t k = 0; k < static_cast<int64_t>(shape.size()); ++k) (k < ind ? rows : cols) *= shape[k];
+  if (rows != cols)
+    throw UnsupportedError(ctx.node().Key() + ": the first ind dims (" + std::to_string(rows) + " elements) and the rest (" +
+                           std::to_string(cols) + ") must make a square matrix");
+  if (rows > kMaxFactorSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no matrix inverse; the converter unrolls LU for up to " +
+                           std::to_string(kMaxFactorSize) + "x" + std::to_string(kMaxFactorSize) + " matrices, got " +
+                           std::to_string(rows) + "x" + std::to_string(rows));
+  std::string matrix = Reshape(ctx, ctx.OperandAs(0, dt), {rows, rows});
+  std::vector<int64_t> out_shape(shape.begin() + ind, shape.end());
+  out_shape.insert(out_shape.end(), shape.begin(), shape.begin() + ind);
+  ctx.SetOutput(0, Reshape(ctx, InverseByLU(ctx, matrix, rows, 2, dt), out_shape));
+}
+
 }  // namespace
+
+std::string InverseByLU(TranslationContext& ctx, const std::string& a, int64_t n, int64_t rank, DType dt, std::string* info) {
+  Matrices m{ctx, dt};
+  LU lu = Factorize(m, a, n);
+  if (info) *info = lu.info;
+  return SolveWithLU(m, lu, m.BroadcastBatch(m.Identity(n), a, rank), n);
+}
 
 void RegisterFactorizations(Registry& r) {
   r.SetFamily("linalg");
@@ -347,6 +391,8 @@ void RegisterFactorizations(Registry& r) {
   r.Add("aten::linalg_solve_triangular", TranslateSolveTriangular);
   r.Add("aten::linalg_cholesky", TranslateCholesky);
   r.Add("aten::linalg_cholesky_ex", TranslateCholesky);
+  r.Add("aten::cholesky_inverse", TranslateCholeskyInverse);
+  r.Add("aten::linalg_tensorinv", TranslateTensorInverse);
 }
 
 }  // namespace t2o

@@ -1,6 +1,7 @@
 // Linear algebra: linear, matmul and friends.
 #include <algorithm>
 
+#include "translators/aten/factorizations.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -146,13 +147,22 @@ void TranslateKron(TranslationContext& ctx) {
   ctx.SetOutput(0, Reshape(ctx, product, out_shape));
 }
 
-// aten::linalg_matrix_power / matrix_power(Tensor self, int n), n >= 0: repeated squaring
-// (n = 0: the identity). Negative n needs an inverse, which ONNX has no op for.
+// aten::linalg_matrix_power / matrix_power(Tensor self, int n): repeated squaring
+// (n = 0: the identity); negative n: the same on the inverse (LU, factorizations.cpp).
 void TranslateMatrixPower(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   int64_t n = ctx.ConstInt(1, "n");
-  if (n < 0) throw UnsupportedError(ctx.node().Key() + " with n < 0 needs a matrix inverse, which no ONNX opset has");
   std::string x = ctx.OperandAs(0, dt);
+  if (n < 0) {
+    // A^n = (A^-1)^|n|, as PyTorch computes it.
+    if (ctx.Rank(0) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
+    std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
+    if (dims[0] != dims[1] || dims[0] > kMaxFactorSize || (dt != DType::kFloat32 && dt != DType::kFloat64))
+      throw UnsupportedError(ctx.node().Key() + " with n < 0 inverts the matrix, which the converter does for square float32 "
+                             "and float64 matrices of a static size up to " + std::to_string(kMaxFactorSize));
+    x = InverseByLU(ctx, x, dims[0], ctx.Rank(0), dt);
+    n = -n;
+  }
   std::string result, power = x;
   if (n == 0) {
     // The identity broadcast over the batch: x^0 = I for every matrix.
@@ -180,7 +190,8 @@ std::string Determinant(TranslationContext& ctx, DType dt) { return ctx.Op("Det"
 // determinant, the n^2 cofactors being determinants of the (n-1)-square minors (gathered
 // at once: [..., i, j, n-1, n-1]). For small static n (at most kMaxInverseSize), where the
 // cofactor formula is as accurate as LU for matrices PyTorch can invert well; singular
-// matrices give inf/NaN where PyTorch raises.
+// matrices give inf/NaN where PyTorch raises. Larger (up to kMaxFactorSize): by LU with
+// partial pivoting, as PyTorch (`info` from the LU).
 constexpr int64_t kMaxInverseSize = 8;
 void TranslateInverse(TranslationContext& ctx) {
   DType dt = ctx.OutDType(0);
@@ -189,11 +200,20 @@ void TranslateInverse(TranslationContext& ctx) {
   std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
   int64_t n = dims[0];
   if (n != dims[1]) throw UnsupportedError(ctx.node().Key() + " needs square matrices");
-  if (n > kMaxInverseSize)
-    throw UnsupportedError(ctx.node().Key() + ": ONNX has no matrix inverse; the converter builds it from cofactors for up to " +
-                           std::to_string(kMaxInverseSize) + "x" + std::to_string(kMaxInverseSize) + " matrices, got " +
+  if (n > kMaxFactorSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no matrix inverse; the converter builds it from cofactors up to " +
+                           std::to_string(kMaxInverseSize) + "x" + std::to_string(kMaxInverseSize) + " and by LU up to " +
+                           std::to_string(kMaxFactorSize) + "x" + std::to_string(kMaxFactorSize) + ", got " +
                            std::to_string(n) + "x" + std::to_string(n));
   std::string a = ctx.OperandAs(0, dt);
+  if (n > kMaxInverseSize) {
+    if (dt != DType::kFloat32 && dt != DType::kFloat64)
+      throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) + ": PyTorch inverts float32 and float64 matrices only");
+    std::string info;
+    ctx.SetOutput(0, InverseByLU(ctx, a, n, rank, dt, &info));
+    if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, info);
+    return;
+  }
   std::string inverse;
   if (n == 1) {
     inverse = ctx.Op("Div", {ctx.ConstScalar(1, dt), a});
