@@ -381,7 +381,8 @@ class SpecialFunctions(nn.Module):
 
 
 class Factorizations(nn.Module):
-    """LU with pivoting, solves, triangular solves, Cholesky and inverses on static 4x4 batches."""
+    """LU with pivoting, solves, triangular solves, Cholesky, inverses and symmetric eigenvalues on static
+    4x4 batches."""
 
     def forward(self, x, y):  # x: [3, 4, 4], y: [3, 4, 2]
         la = torch.linalg
@@ -392,7 +393,8 @@ class Factorizations(nn.Module):
         return (lu, pivots, p, l, u, la.solve(a, y), la.solve(a, y[..., 0]), la.solve(a, y.mT, left=False),
                 la.lu_solve(*la.lu_factor(a), y), la.solve_triangular(a, y, upper=True),
                 la.solve_triangular(a, y.mT, upper=False, left=False), la.cholesky(spd), la.cholesky(spd, upper=True),
-                torch.cholesky_inverse(la.cholesky(spd)), la.matrix_power(a, -2), la.tensorinv(a[0].reshape(2, 2, 4), 2))
+                torch.cholesky_inverse(la.cholesky(spd)), la.matrix_power(a, -2), la.tensorinv(a[0].reshape(2, 2, 4), 2),
+                la.eigvalsh(spd), la.eigh(spd)[0], la.eigvalsh(x, UPLO="U"))
 
 
 class ApiTail(nn.Module):

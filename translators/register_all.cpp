@@ -31,6 +31,7 @@ void RegisterBessel(Registry& r);
 void RegisterZeta(Registry& r);
 void RegisterErrorFunction(Registry& r);
 void RegisterFactorizations(Registry& r);
+void RegisterEigen(Registry& r);
 void RegisterLayout(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
@@ -66,6 +67,7 @@ const Registry& BuiltinRegistry() {
     RegisterZeta(r);
     RegisterErrorFunction(r);
     RegisterFactorizations(r);
+    RegisterEigen(r);
     RegisterLayout(r);
     RegisterSpectral(r);
     RegisterContainers(r);

@@ -82,3 +82,21 @@ TEST_CASE("inverses by LU: linalg_inv above 8x8, inv_ex info, matrix_power n < 0
                        "return torch.linalg_tensorinv(a, 2), torch.linalg_tensorinv(a.reshape(8, 8) + 0.0, 1)",
                        {Shape({64})}));
 }
+
+TEST_CASE("aten::linalg_eigvalsh / linalg_eigh: Jacobi sweeps, both triangles, sizes 1 to 32", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("eigh",
+                       "L, V = torch.linalg_eigh(x + x.mT)\n"
+                       "Lu, Vu = torch.linalg_eigh(x.double(), UPLO='U')\n"
+                       "return L, Lu, torch.linalg_eigvalsh(x)",
+                       {Shape({3, 5, 5})}));
+  REQUIRE_VERIFIED(Run("eigvalsh_sizes",
+                       "return torch.linalg_eigvalsh(x[..., :1, :1]), torch.linalg_eigvalsh(x[..., :2, :2]), "
+                       "torch.linalg_eigvalsh(x[..., :8, :8], 'U'), torch.linalg_eigvalsh(x.double()), torch.linalg_eigvalsh(x)",
+                       {Shape({2, 32, 32})}));
+  // Eigenvectors, unique only up to sign, are refused wherever the graph reads them.
+  for (const char* body : {"L, V = torch.linalg_eigh(x)\nreturn L, V.abs()", "return torch.linalg_eigh(x)"}) {
+    ConvertResult r = Run("eigh_vectors", body, {Shape({2, 4, 4})});
+    REQUIRE_FALSE(r.ok);
+    CHECK_THAT(r.error, ContainsText("unique only up to sign"));
+  }
+}
