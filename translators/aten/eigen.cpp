@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "translators/aten/factorizations.h"
-#include "translators/common/helpers.h"
 
 namespace t2o {
 namespace {
@@ -41,38 +40,27 @@ std::vector<std::vector<std::pair<int64_t, int64_t>>> Rounds(int64_t n) {
   return rounds;
 }
 
-struct Builder {
-  TranslationContext& ctx;
-  DType dt;
+// The pieces of the sweeps over [..., n, n] matrices, with the constants every round
+// shares built once.
+struct Jacobi {
+  Matrices m;
   int64_t n, rank;
+  std::string identity = m.Identity(n);
+  std::string off_diagonal = m.Matrix(n, n, [this] {
+    std::vector<double> v(n * n, 1.0);
+    for (int64_t i = 0; i < n; ++i) v[i * n + i] = 0.0;
+    return v;
+  }());
 
-  std::string c(double v) const { return ctx.ConstScalar(v, dt); }
-  std::string Op(const std::string& type, std::vector<std::string> in, std::vector<onnx::Attr> attrs = {}) const {
-    return ctx.Op(type, in, std::move(attrs));
-  }
-  std::string Matrix(int64_t rows, int64_t cols, const std::vector<double>& values) const {
-    return ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {rows, cols}, values)), DType::kFloat64, dt);
-  }
   // [n, k]: column j is the one-hot vector of index[j].
   std::string OneHot(const std::vector<int64_t>& index) const {
     int64_t k = static_cast<int64_t>(index.size());
     std::vector<double> v(n * k, 0.0);
     for (int64_t j = 0; j < k; ++j) v[index[j] * k + j] = 1.0;
-    return Matrix(n, k, v);
-  }
-  std::string Transpose(const std::string& a) const {
-    std::vector<int64_t> perm;
-    for (int64_t k = 0; k < rank; ++k) perm.push_back(k);
-    std::swap(perm[rank - 2], perm[rank - 1]);
-    return Op("Transpose", {a}, {{"perm", perm}});
-  }
-  std::string Identity() const {
-    std::vector<double> v(n * n, 0.0);
-    for (int64_t i = 0; i < n; ++i) v[i * n + i] = 1.0;
-    return Matrix(n, n, v);
+    return m.Matrix(n, k, v);
   }
   std::string Diagonal(const std::string& s) const {  // [..., n]
-    return Reduce(ctx, "ReduceSum", Op("Mul", {s, Identity()}), {-1}, false);
+    return Reduce(m.ctx, "ReduceSum", m.Op("Mul", {s, identity}), {-1}, false);
   }
 
   // One round: for each pair, the rotation that zeroes S[p, q] (Numerical Recipes 11.1:
@@ -83,35 +71,34 @@ struct Builder {
     for (auto [p, q] : pairs) ps.push_back(p), qs.push_back(q);
     std::string ep = OneHot(ps), eq = OneHot(qs);  // [n, k]
     std::string d = Diagonal(s);
-    std::string app = Op("Gather", {d, ctx.ConstInt64s(ps)}, {{"axis", int64_t{-1}}});
-    std::string aqq = Op("Gather", {d, ctx.ConstInt64s(qs)}, {{"axis", int64_t{-1}}});
-    std::string rows_p = Op("Gather", {s, ctx.ConstInt64s(ps)}, {{"axis", int64_t{-2}}});  // [..., k, n]
-    std::vector<int64_t> eq_t_perm{1, 0};
-    std::string apq = Reduce(ctx, "ReduceSum", Op("Mul", {rows_p, Op("Transpose", {eq}, {{"perm", eq_t_perm}})}), {-1}, false);
-    std::string zero = Op("Equal", {apq, c(0)});
-    std::string theta = Op("Div", {Op("Sub", {aqq, app}), Op("Mul", {c(2), Op("Where", {zero, c(1), apq})})});
-    std::string sign = Op("Where", {Op("Less", {theta, c(0)}), c(-1), c(1)});
-    std::string root = Op("Sqrt", {Op("Add", {Op("Mul", {theta, theta}), c(1)})});
-    std::string t = Op("Div", {sign, Op("Add", {Op("Abs", {theta}), root})});
+    std::string app = m.Op("Gather", {d, m.ctx.ConstInt64s(ps)}, {{"axis", int64_t{-1}}});
+    std::string aqq = m.Op("Gather", {d, m.ctx.ConstInt64s(qs)}, {{"axis", int64_t{-1}}});
+    std::string rows_p = m.Op("Gather", {s, m.ctx.ConstInt64s(ps)}, {{"axis", int64_t{-2}}});  // [..., k, n]
+    std::string eq_t = m.Transpose(eq, 2), ep_t = m.Transpose(ep, 2);
+    std::string apq = Reduce(m.ctx, "ReduceSum", m.Op("Mul", {rows_p, eq_t}), {-1}, false);
+    std::string zero = m.Op("Equal", {apq, m.c(0)});
+    std::string theta = m.Op("Div", {m.Op("Sub", {aqq, app}), m.Op("Mul", {m.c(2), m.Op("Where", {zero, m.c(1), apq})})});
+    std::string sign = m.Op("Where", {m.Op("Less", {theta, m.c(0)}), m.c(-1), m.c(1)});
+    std::string root = m.Op("Sqrt", {m.Op("Add", {m.Op("Mul", {theta, theta}), m.c(1)})});
+    std::string t = m.Op("Div", {sign, m.Op("Add", {m.Op("Abs", {theta}), root})});
     // theta^2 overflowing: t = 1 / (2 theta).
-    t = Op("Where", {Op("IsInf", {root}), Op("Div", {c(0.5), theta}), t});
-    t = Op("Where", {zero, c(0), t});
-    std::string cos = Op("Div", {c(1), Op("Sqrt", {Op("Add", {Op("Mul", {t, t}), c(1)})})});
-    std::string sin = Op("Mul", {t, cos});
-    auto outer = [&](const std::string& left, const std::string& weights, const std::string& right) {
+    t = m.Op("Where", {m.Op("IsInf", {root}), m.Op("Div", {m.c(0.5), theta}), t});
+    t = m.Op("Where", {zero, m.c(0), t});
+    std::string cos = m.Op("Div", {m.c(1), m.Op("Sqrt", {m.Op("Add", {m.Op("Mul", {t, t}), m.c(1)})})});
+    std::string sin = m.Op("Mul", {t, cos});
+    auto outer = [&](const std::string& left, const std::string& weights, const std::string& right_t) {
       // left diag(weights) right^T: [n, k] * [..., 1, k] @ [k, n].
-      std::string scaled = Op("Mul", {left, Unsqueeze(ctx, weights, {-2})});
-      return Op("MatMul", {scaled, Op("Transpose", {right}, {{"perm", eq_t_perm}})});
+      return m.Op("MatMul", {m.Op("Mul", {left, Unsqueeze(m.ctx, weights, {-2})}), right_t});
     };
     std::vector<double> unpaired(n * n, 0.0);
     std::vector<bool> paired(n, false);
     for (auto [p, q] : pairs) paired[p] = paired[q] = true;
     for (int64_t i = 0; i < n; ++i)
       if (!paired[i]) unpaired[i * n + i] = 1.0;
-    std::string j = Op("Add", {Op("Add", {outer(ep, cos, ep), outer(eq, cos, eq)}),
-                               Op("Sub", {outer(ep, sin, eq), outer(eq, sin, ep)})});
-    if (static_cast<int64_t>(pairs.size()) * 2 < n) j = Op("Add", {j, Matrix(n, n, unpaired)});
-    s = Op("MatMul", {Op("MatMul", {Transpose(j), s}), j});
+    std::string j = m.Op("Add", {m.Op("Add", {outer(ep, cos, ep_t), outer(eq, cos, eq_t)}),
+                                 m.Op("Sub", {outer(ep, sin, eq_t), outer(eq, sin, ep_t)})});
+    if (static_cast<int64_t>(pairs.size()) * 2 < n) j = m.Op("Add", {j, m.Matrix(n, n, unpaired)});
+    s = m.Op("MatMul", {m.Op("MatMul", {m.Transpose(j, rank), s}), j});
   }
 };
 
@@ -119,31 +106,23 @@ struct Builder {
 // triangle describes.
 std::string SymmetricEigenvalues(TranslationContext& ctx, const std::string& a, int64_t n, int64_t rank, DType dt,
                                  bool lower) {
-  Builder b{ctx, dt, n, rank};
+  Jacobi b{Matrices{ctx, dt}, n, rank};
+  const Matrices& m = b.m;
   // Symmetric from the named triangle.
-  std::vector<double> keep(n * n, 0.0), strict(n * n, 0.0);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t k = 0; k < n; ++k) {
-      bool in_triangle = lower ? i >= k : i <= k;
-      keep[i * n + k] = in_triangle ? 1.0 : 0.0;
-      strict[i * n + k] = in_triangle && i != k ? 1.0 : 0.0;
-    }
-  std::string s0 = b.Op("Add", {b.Op("Mul", {a, b.Matrix(n, n, keep)}), b.Transpose(b.Op("Mul", {a, b.Matrix(n, n, strict)}))});
+  std::string s0 = m.Op("Add", {m.Triangle(a, n, lower, true), m.Transpose(m.Triangle(a, n, lower, false), rank)});
 
   auto rounds = Rounds(n);
   const double eps = dt == DType::kFloat64 ? std::numeric_limits<double>::epsilon()
                                            : static_cast<double>(std::numeric_limits<float>::epsilon());
-  std::vector<double> off_mask(n * n, 1.0);
-  for (int64_t i = 0; i < n; ++i) off_mask[i * n + i] = 0.0;
   // Whether some matrix of the batch still has an off-diagonal part above eps^2 / 4 of
   // its squared norm (ReduceMax over a length-1 concat: empty batches stop at once).
   auto unconverged = [&](const std::string& s) {
-    std::string squares = b.Op("Mul", {s, s});
-    std::string off = Reduce(ctx, "ReduceSum", b.Op("Mul", {squares, b.Matrix(n, n, off_mask)}), {-2, -1}, false);
+    std::string squares = m.Op("Mul", {s, s});
+    std::string off = Reduce(ctx, "ReduceSum", m.Op("Mul", {squares, b.off_diagonal}), {-2, -1}, false);
     std::string total = Reduce(ctx, "ReduceSum", squares, {-2, -1}, false);
-    std::string above = b.Op("Greater", {off, b.Op("Mul", {total, b.c(eps * eps / 4)})});
+    std::string above = m.Op("Greater", {off, m.Op("Mul", {total, m.c(eps * eps / 4)})});
     std::string flat = ctx.Cast(Reshape(ctx, above, {-1}), DType::kBool, DType::kInt64);
-    std::string any = Reduce(ctx, "ReduceMax", b.Op("Concat", {flat, ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}), {0}, false);
+    std::string any = Reduce(ctx, "ReduceMax", m.Op("Concat", {flat, ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}), {0}, false);
     return ctx.Cast(any, DType::kInt64, DType::kBool);
   };
   auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
@@ -164,18 +143,8 @@ std::string SymmetricEigenvalues(TranslationContext& ctx, const std::string& a, 
 // aten::linalg_eigvalsh(Tensor self, str UPLO="L"), aten::linalg_eigh(...) -> (values,
 // vectors), aten::_linalg_eigh(Tensor A, str UPLO="L", bool compute_v=True): the values.
 void TranslateEigh(TranslationContext& ctx, bool values_only) {
-  DType dt = ctx.OutDType(0);
-  if (dt != DType::kFloat32 && dt != DType::kFloat64)
-    throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) +
-                           ": the converter decomposes real float32 and float64 matrices only");
-  if (ctx.Rank(0) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
-  std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
-  if (dims[0] != dims[1]) throw UnsupportedError(ctx.node().Key() + " needs square matrices");
-  int64_t n = dims[0];
-  if (n > kMaxFactorSize)
-    throw UnsupportedError(ctx.node().Key() + ": ONNX has no eigendecomposition; the converter unrolls Jacobi rotations for up to " +
-                           std::to_string(kMaxFactorSize) + "x" + std::to_string(kMaxFactorSize) + " matrices, got " +
-                           std::to_string(n) + "x" + std::to_string(n));
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 0, "eigendecomposition");
   std::string uplo = ctx.NumInputs() > 1 && !ctx.IsNone(1) ? ctx.ConstString(1, "UPLO") : "L";
   if (uplo != "L" && uplo != "U") throw UnsupportedError(ctx.node().Key() + ": UPLO must be 'L' or 'U', got '" + uplo + "'");
   bool compute_v = !values_only && (ctx.NumInputs() <= 2 || ctx.ConstBool(2, "compute_v"));

@@ -12,73 +12,15 @@
 #include <vector>
 
 #include "translators/aten/factorizations.h"
-#include "translators/common/helpers.h"
 
 namespace t2o {
-namespace {
 
-// A batch of n x n (or n x k) matrices [..., rows, cols] and the elementwise pieces the
-// unrolled algorithms are written in.
-struct Matrices {
-  TranslationContext& ctx;
-  DType dt;
-
-  std::string Op(const std::string& type, std::vector<std::string> in, std::vector<onnx::Attr> attrs = {}) const {
-    return ctx.Op(type, in, std::move(attrs));
-  }
-  std::string c(double v) const { return ctx.ConstScalar(v, dt); }
-  std::string Index(int64_t k) const { return ctx.ConstInt64(k); }
-  // Row k as [..., cols] / column k as [..., rows].
-  std::string Row(const std::string& a, int64_t k) const { return Op("Gather", {a, Index(k)}, {{"axis", int64_t{-2}}}); }
-  std::string Col(const std::string& a, int64_t k) const { return Op("Gather", {a, Index(k)}, {{"axis", int64_t{-1}}}); }
-  std::string At(const std::string& vector, int64_t k) const {
-    return Op("Gather", {vector, Index(k)}, {{"axis", int64_t{-1}}});
-  }
-  // Rows [begin, end) along axis -2, or columns along axis -1.
-  std::string Slice(const std::string& a, int64_t begin, int64_t end, int64_t axis) const {
-    return Op("Slice", {a, ctx.ConstInt64s({begin}), ctx.ConstInt64s({end}), ctx.ConstInt64s({axis})});
-  }
-  // A constant bool vector [n] true where `keep(i)`.
-  template <typename Keep>
-  std::string Mask(int64_t n, Keep keep) const {
-    std::vector<uint8_t> values;
-    for (int64_t i = 0; i < n; ++i) values.push_back(keep(i) ? 1 : 0);
-    return ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {n}, values));
-  }
-  std::string Transpose(const std::string& a, int64_t rank) const {
-    std::vector<int64_t> perm;
-    for (int64_t k = 0; k < rank; ++k) perm.push_back(k);
-    std::swap(perm[rank - 2], perm[rank - 1]);
-    return Op("Transpose", {a}, {{"perm", perm}});
-  }
-  // The lower (`lower`) or upper triangle of [..., n, n] `a`, with the diagonal when
-  // `diagonal`, zeros elsewhere (a constant mask: Trilu needs opset 14).
-  std::string Triangle(const std::string& a, int64_t n, bool lower, bool diagonal) const {
-    std::vector<uint8_t> keep;
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j) keep.push_back(i == j ? diagonal : (lower ? i > j : i < j));
-    return Op("Where", {ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {n, n}, keep)), a, c(0)});
-  }
-  std::string Identity(int64_t n) const {
-    std::vector<double> values;
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j) values.push_back(i == j ? 1.0 : 0.0);
-    return ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {n, n}, values)), DType::kFloat64, dt);
-  }
-  // b [..., n, k] broadcast against the batch dims of a [..., n, n].
-  std::string BroadcastBatch(const std::string& b, const std::string& a, int64_t rank_a) const {
-    std::string shape = Op("Concat", {ShapeSlice(ctx, a, 0, rank_a - 2), ShapeSlice(ctx, b, -2)}, {{"axis", int64_t{0}}});
-    return Op("Expand", {b, shape});
-  }
-};
-
-// The square n of input i's last two dims, which must be static and at most kMaxFactorSize.
-int64_t SquareSize(TranslationContext& ctx, size_t i) {
+int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorithm) {
   if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
   std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
   if (dims[0] != dims[1]) throw UnsupportedError(ctx.node().Key() + " needs square matrices");
   if (dims[0] > kMaxFactorSize)
-    throw UnsupportedError(ctx.node().Key() + ": ONNX has no matrix factorization; the converter unrolls it for up to " +
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no " + algorithm + "; the converter unrolls it for up to " +
                            std::to_string(kMaxFactorSize) + "x" + std::to_string(kMaxFactorSize) + " matrices, got " +
                            std::to_string(dims[0]) + "x" + std::to_string(dims[0]));
   return dims[0];
@@ -91,6 +33,8 @@ DType FloatingOut(TranslationContext& ctx) {
                            ": PyTorch factorizes float32 and float64 matrices only");
   return dt;
 }
+
+namespace {
 
 struct LU {
   std::string lu;       // L below the diagonal (unit diagonal implied), U on and above

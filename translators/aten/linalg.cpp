@@ -155,12 +155,8 @@ void TranslateMatrixPower(TranslationContext& ctx) {
   std::string x = ctx.OperandAs(0, dt);
   if (n < 0) {
     // A^n = (A^-1)^|n|, as PyTorch computes it.
-    if (ctx.Rank(0) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
-    std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
-    if (dims[0] != dims[1] || dims[0] > kMaxFactorSize || (dt != DType::kFloat32 && dt != DType::kFloat64))
-      throw UnsupportedError(ctx.node().Key() + " with n < 0 inverts the matrix, which the converter does for square float32 "
-                             "and float64 matrices of a static size up to " + std::to_string(kMaxFactorSize));
-    x = InverseByLU(ctx, x, dims[0], ctx.Rank(0), dt);
+    FloatingOut(ctx);
+    x = InverseByLU(ctx, x, SquareSize(ctx, 0, "matrix inverse"), ctx.Rank(0), dt);
     n = -n;
   }
   std::string result, power = x;
@@ -207,8 +203,7 @@ void TranslateInverse(TranslationContext& ctx) {
                            std::to_string(n) + "x" + std::to_string(n));
   std::string a = ctx.OperandAs(0, dt);
   if (n > kMaxInverseSize) {
-    if (dt != DType::kFloat32 && dt != DType::kFloat64)
-      throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) + ": PyTorch inverts float32 and float64 matrices only");
+    FloatingOut(ctx);
     std::string info;
     ctx.SetOutput(0, InverseByLU(ctx, a, n, rank, dt, &info));
     if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, info);

@@ -105,7 +105,8 @@ std::string Zeta(TranslationContext& ctx, const std::string& x, const std::strin
   return m.Where(m.Op("Equal", {x, m.c(1)}), m.c(kInf), s);
 }
 
-DType FloatingOut(const TranslationContext& ctx) {
+// The output dtype, integer inputs promoted to float32 (a float dtype either way).
+DType PromotedFloatOut(const TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   return IsFloating(dt) ? dt : DType::kFloat32;
 }
@@ -121,7 +122,7 @@ std::string ZetaIn(TranslationContext& ctx, DType dt, std::string x, std::string
 
 // aten::special_zeta(Tensor self, Tensor other), .self_scalar, .other_scalar: zeta(self, other).
 void TranslateZeta(TranslationContext& ctx) {
-  DType out = FloatingOut(ctx);
+  DType out = PromotedFloatOut(ctx);
   DType dt = out == DType::kFloat64 ? DType::kFloat64 : DType::kFloat32;
   std::string zeta = ZetaIn(ctx, dt, ctx.OperandAs(0, dt), ctx.OperandAs(1, dt));
   ctx.SetOutput(0, ctx.Cast(zeta, dt, out));
@@ -130,24 +131,23 @@ void TranslateZeta(TranslationContext& ctx) {
 // PyTorch's trigamma, in `dt`: the reflection pi^2 / sin^2(pi x) - trigamma(1 - x) below 0.5,
 // six steps of the recurrence, then the asymptotic series.
 std::string Trigamma(TranslationContext& ctx, DType dt, const std::string& x_in) {
-  auto c = [&](double v) { return ctx.ConstScalar(v, dt); };
-  auto op = [&](const std::string& type, std::vector<std::string> in) { return ctx.Op(type, in); };
+  ElementwiseMath m{ctx, dt};
   const double pi = 3.14159265358979323846;
-  std::string reflect = op("Less", {x_in, c(0.5)});
-  std::string sin_pi_x = op("Sin", {op("Mul", {c(pi), x_in})});
-  std::string result = op("Where", {reflect, op("Neg", {op("Div", {c(pi * pi), op("Mul", {sin_pi_x, sin_pi_x})})}), c(0)});
-  std::string x = op("Where", {reflect, op("Sub", {c(1), x_in}), x_in});
+  std::string reflect = m.Less(x_in, 0.5);
+  std::string sin_pi_x = m.Op("Sin", {m.Mul(m.c(pi), x_in)});
+  std::string result = m.Where(reflect, m.Op("Neg", {m.Div(m.c(pi * pi), m.Mul(sin_pi_x, sin_pi_x))}), m.c(0));
+  std::string x = m.Where(reflect, m.Sub(m.c(1), x_in), x_in);
   for (int i = 0; i < 6; ++i) {
-    result = op("Add", {result, op("Div", {c(1), op("Mul", {x, x})})});
-    x = op("Add", {x, c(1)});
+    result = m.Add(result, m.Div(m.c(1), m.Mul(x, x)));
+    x = m.Add(x, m.c(1));
   }
-  std::string ixx = op("Div", {c(1), op("Mul", {x, x})});
+  std::string ixx = m.Div(m.c(1), m.Mul(x, x));
   // (1 + 1/(2x) + ixx (1/6 - ixx (1/30 - ixx / 42))) / x
-  std::string inner = op("Sub", {c(1.0 / 30), op("Mul", {ixx, c(1.0 / 42)})});
-  inner = op("Sub", {c(1.0 / 6), op("Mul", {ixx, inner})});
-  std::string series = op("Add", {op("Add", {c(1), op("Div", {c(1), op("Mul", {c(2), x})})}), op("Mul", {ixx, inner})});
-  result = op("Add", {result, op("Div", {series, x})});
-  return op("Where", {reflect, op("Neg", {result}), result});
+  std::string inner = m.Sub(m.c(1.0 / 30), m.Mul(ixx, m.c(1.0 / 42)));
+  inner = m.Sub(m.c(1.0 / 6), m.Mul(ixx, inner));
+  std::string series = m.Add(m.Add(m.c(1), m.Div(m.c(1), m.Mul(m.c(2), x))), m.Mul(ixx, inner));
+  result = m.Add(result, m.Div(series, x));
+  return m.Where(reflect, m.Op("Neg", {result}), result);
 }
 
 // aten::polygamma(int n, Tensor self), special_polygamma.
@@ -155,7 +155,7 @@ void TranslatePolygamma(TranslationContext& ctx) {
   const size_t n_index = 0, x_index = 1;
   int64_t n = ctx.ConstInt(n_index, "n");
   if (n < 0) throw UnsupportedError("aten::polygamma: n must be non-negative, got " + std::to_string(n));
-  DType out = FloatingOut(ctx);
+  DType out = PromotedFloatOut(ctx);
   if (n == 0)
     return ctx.SetOutput(0, ctx.Cast(DigammaOf(ctx, ctx.OperandAs(x_index, DType::kFloat64)), DType::kFloat64, out));
   DType dt = out == DType::kFloat64 ? DType::kFloat64 : DType::kFloat32;
