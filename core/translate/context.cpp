@@ -6,7 +6,15 @@
 #include "core/util/errors.h"
 
 namespace t2o {
+
 namespace {
+
+// A translator's message without a leading "OP: ": the report prints the op before
+// every message already. (A sentence with the op as its subject stays whole.)
+std::string WithoutOpName(const std::string& message, const std::string& op) {
+  const std::string prefix = op + ": ";
+  return message.compare(0, prefix.size(), prefix) == 0 ? message.substr(prefix.size()) : message;
+}
 
 // Thrown when a node's input was not translated because an earlier node failed; the
 // driver drops it silently (the earlier failure is what the user needs to see).
@@ -464,7 +472,7 @@ void TranslationContext::TranslateNode(const ir::Node& node) {
   } catch (const MissingBinding&) {
     // An input failed earlier; that failure is already recorded.
   } catch (const std::exception& e) {
-    failures_.push_back({&node, e.what()});
+    failures_.push_back({&node, WithoutOpName(e.what(), node.Key())});
   }
   node_ = saved_node;
   node_metadata_ = std::move(saved_metadata);
