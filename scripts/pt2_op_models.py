@@ -381,8 +381,8 @@ class SpecialFunctions(nn.Module):
 
 
 class Factorizations(nn.Module):
-    """LU with pivoting, solves, triangular solves, Cholesky, inverses and symmetric eigenvalues on static
-    4x4 batches."""
+    """LU with pivoting, solves, triangular solves, Cholesky, inverses, symmetric eigenvalues and
+    singular values (norms, rank, condition numbers, pseudoinverses) on static 4x4 and 4x2 batches."""
 
     def forward(self, x, y):  # x: [3, 4, 4], y: [3, 4, 2]
         la = torch.linalg
@@ -394,7 +394,10 @@ class Factorizations(nn.Module):
                 la.lu_solve(*la.lu_factor(a), y), la.solve_triangular(a, y, upper=True),
                 la.solve_triangular(a, y.mT, upper=False, left=False), la.cholesky(spd), la.cholesky(spd, upper=True),
                 torch.cholesky_inverse(la.cholesky(spd)), la.matrix_power(a, -2), la.tensorinv(a[0].reshape(2, 2, 4), 2),
-                la.eigvalsh(spd), la.eigh(spd)[0], la.eigvalsh(x, UPLO="U"))
+                la.eigvalsh(spd), la.eigh(spd)[0], la.eigvalsh(x, UPLO="U"), la.svdvals(x), la.svdvals(y.mT),
+                la.svd(x, full_matrices=False)[1], la.matrix_norm(x, 2), la.matrix_norm(y, "nuc"),
+                la.matrix_rank(x * torch.tensor([1.0, 0.0, 1.0, 1.0])), la.cond(a), la.cond(a, "fro"), la.pinv(y),
+                la.pinv(x, hermitian=True), torch.pinverse(y.mT))
 
 
 class ApiTail(nn.Module):

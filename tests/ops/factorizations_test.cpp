@@ -100,3 +100,50 @@ TEST_CASE("aten::linalg_eigvalsh / linalg_eigh: Jacobi sweeps, both triangles, s
     CHECK_THAT(r.error, ContainsText("unique only up to sign"));
   }
 }
+
+TEST_CASE("singular values by one-sided Jacobi: linalg_svdvals, svd's S, matrix_norm 2 / -2 / nuc, linalg_cond", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("svdvals",
+                       "U, S, Vh = torch.linalg_svd(x, full_matrices=False)\n"
+                       "return torch.linalg_svdvals(x), torch.linalg_svdvals(x.mT), S, torch.svd(x.double())[1], "
+                       "torch.linalg_svdvals(x[..., :1, :]), torch.linalg_svdvals(x[..., :3, :3] * torch.tensor([1.0, 0.0, 1.0]))",
+                       {Shape({3, 6, 4})}));
+  REQUIRE_VERIFIED(Run("svdvals_sizes", "return torch.linalg_svdvals(x), torch.linalg_svdvals(x.double().mT[..., :5, :])",
+                       {Shape({2, 40, 32})}));
+  REQUIRE_VERIFIED(Run("matrix_norm_singular",
+                       "return torch.linalg_matrix_norm(x, 2), torch.linalg_matrix_norm(x, -2), torch.linalg_matrix_norm(x, 'nuc'), "
+                       "torch.linalg_matrix_norm(x, 2, dim=(0, 2), keepdim=True), torch.linalg_norm(x.double(), 'nuc', dim=(2, 1))",
+                       {Shape({3, 5, 4})}));
+  REQUIRE_VERIFIED(Run("cond",
+                       "s = x * torch.tensor([1.0, 0.0, 1.0, 1.0])\n"
+                       "return torch.linalg_cond(x), torch.linalg_cond(x, -2), torch.linalg_cond(x.double(), 'fro'), "
+                       "torch.linalg_cond(x, 'nuc'), torch.linalg_cond(x, float('inf')), torch.linalg_cond(x, 1), "
+                       "torch.linalg_cond(x, -1), torch.linalg_cond(x[:, :3, :], 2), torch.isinf(torch.linalg_cond(s, 'fro'))",
+                       {Shape({3, 4, 4})}));
+  // The singular vectors, unique only up to sign, are refused wherever the graph reads them.
+  for (const char* body : {"U, S, Vh = torch.linalg_svd(x)\nreturn S, U.abs()", "return torch.svd(x)"}) {
+    ConvertResult r = Run("svd_vectors", body, {Shape({2, 4, 3})});
+    REQUIRE_FALSE(r.ok);
+    CHECK_THAT(r.error, ContainsText("unique only up to sign"));
+  }
+  ConvertResult large = Run("svdvals_large", "return torch.linalg_svdvals(x)", {Shape({40, 40})});
+  REQUIRE_FALSE(large.ok);
+  CHECK_THAT(large.error, ContainsText("smaller side is at most 32"));
+}
+
+TEST_CASE("linalg_matrix_rank and linalg_pinv / pinverse from one-sided Jacobi: tolerances, hermitian, tall and wide",
+          "[ops][linalg]") {
+  // Two columns zeroed: rank 3 of 5, the pseudoinverse's threshold drops the zero singular values.
+  REQUIRE_VERIFIED(Run("matrix_rank",
+                       "d = x * torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0])\n"
+                       "return torch.linalg_matrix_rank(x), torch.linalg_matrix_rank(d), torch.linalg_matrix_rank(d.double()), "
+                       "torch.linalg_matrix_rank(x, atol=1.0), torch.linalg_matrix_rank(x, atol=0.5, rtol=0.3), "
+                       "torch.linalg_matrix_rank(x, hermitian=True), torch.linalg_matrix_rank(x.mT[..., :3, :]), "
+                       "torch.linalg_matrix_rank(x, rtol=torch.tensor([0.1, 0.5, 0.9]))",
+                       {Shape({3, 5, 5})}));
+  REQUIRE_VERIFIED(Run("pinv",
+                       "d = x[..., :5] * torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0])\n"
+                       "return torch.linalg_pinv(x), torch.linalg_pinv(x.mT), torch.linalg_pinv(d), torch.linalg_pinv(x.double()), "
+                       "torch.linalg_pinv(x[..., :5], hermitian=True), torch.linalg_pinv(x, atol=1.0), "
+                       "torch.linalg_pinv(x, rtol=0.4), torch.pinverse(x), torch.pinverse(x, 0.3)",
+                       {Shape({3, 5, 7})}));
+}

@@ -1,5 +1,7 @@
-// Symmetric eigendecomposition by the Jacobi method, for a static matrix size n (at most
-// kMaxFactorSize): linalg_eigvalsh, linalg_eigh and torch.export's _linalg_eigh. The
+// Symmetric eigenvalues and singular values by Jacobi rotations, for static matrix sizes
+// (at most kMaxFactorSize).
+//
+// Eigenvalues (linalg_eigvalsh, linalg_eigh and torch.export's _linalg_eigh): the
 // matrix is first symmetrized from the triangle UPLO names (LAPACK reads only that one).
 // One ONNX Loop runs sweeps until the off-diagonal part is below the dtype's precision;
 // each sweep is n - 1 (n odd: n) rounds of a round-robin tournament, every round rotating
@@ -7,6 +9,13 @@
 // Eigenvalues come out ascending, as LAPACK's. Eigenvectors are unique only up to sign
 // (and to a basis within repeated eigenvalues) and no ONNX form reproduces LAPACK's
 // choices, so a graph that reads them is refused rather than converted to different ones.
+//
+// Singular values (linalg_svdvals, the svd ops where only S is read, linalg_matrix_rank,
+// linalg_pinv; matrix norms 2, -2, nuc and linalg_cond in norms.cpp): one-sided Jacobi
+// on the columns of the matrix (of its transpose when wider than tall), with the same
+// rounds, rotating the columns until they are orthogonal; the singular values are their
+// norms. The pseudoinverse is built from the rotated columns: it is unique, the singular
+// vectors are not (refused where read, as the eigenvectors).
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -17,6 +26,11 @@ namespace t2o {
 namespace {
 
 constexpr int64_t kMaxSweeps = 40;
+
+double Epsilon(DType dt) {
+  return dt == DType::kFloat64 ? std::numeric_limits<double>::epsilon()
+                               : static_cast<double>(std::numeric_limits<float>::epsilon());
+}
 
 // The rounds of a round-robin tournament over n players (a bye when n is odd): pairs
 // (p, q) with p < q, each player in at most one pair per round, every pair once.
@@ -63,10 +77,11 @@ struct Jacobi {
     return Reduce(m.ctx, "ReduceSum", m.Op("Mul", {s, identity}), {-1}, false);
   }
 
-  // One round: for each pair, the rotation that zeroes S[p, q] (Numerical Recipes 11.1:
-  // theta = (S_qq - S_pp) / 2 S_pq, t = sign(theta) / (|theta| + sqrt(theta^2 + 1)),
-  // c = 1 / sqrt(t^2 + 1), s = t c; none where S_pq is 0), applied to S.
-  void Rotate(std::string& s, const std::vector<std::pair<int64_t, int64_t>>& pairs) const {
+  // One round's rotation J [..., n, n] of symmetric S: for each pair, the one that zeroes
+  // (J^T S J)[p, q] (Numerical Recipes 11.1: theta = (S_qq - S_pp) / 2 S_pq,
+  // t = sign(theta) / (|theta| + sqrt(theta^2 + 1)), c = 1 / sqrt(t^2 + 1), s = t c; none
+  // where S_pq is 0).
+  std::string Rotation(const std::string& s, const std::vector<std::pair<int64_t, int64_t>>& pairs) const {
     std::vector<int64_t> ps, qs;
     for (auto [p, q] : pairs) ps.push_back(p), qs.push_back(q);
     std::string ep = OneHot(ps), eq = OneHot(qs);  // [n, k]
@@ -98,7 +113,19 @@ struct Jacobi {
     std::string j = m.Op("Add", {m.Op("Add", {outer(ep, cos, ep_t), outer(eq, cos, eq_t)}),
                                  m.Op("Sub", {outer(ep, sin, eq_t), outer(eq, sin, ep_t)})});
     if (static_cast<int64_t>(pairs.size()) * 2 < n) j = m.Op("Add", {j, m.Matrix(n, n, unpaired)});
+    return j;
+  }
+  // S <- J^T S J.
+  void Rotate(std::string& s, const std::vector<std::pair<int64_t, int64_t>>& pairs) const {
+    std::string j = Rotation(s, pairs);
     s = m.Op("MatMul", {m.Op("MatMul", {m.Transpose(j, rank), s}), j});
+  }
+  // Whether the Loop goes on: ReduceMax of `above` [...] over a length-1 concat, so that
+  // empty batches stop at once.
+  std::string AnyOf(const std::string& above) const {
+    std::string flat = m.ctx.Cast(Reshape(m.ctx, above, {-1}), DType::kBool, DType::kInt64);
+    std::string any = Reduce(m.ctx, "ReduceMax", m.Op("Concat", {flat, m.ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}), {0}, false);
+    return m.ctx.Cast(any, DType::kInt64, DType::kBool);
   }
 };
 
@@ -112,18 +139,14 @@ std::string SymmetricEigenvalues(TranslationContext& ctx, const std::string& a, 
   std::string s0 = m.Op("Add", {m.Triangle(a, n, lower, true), m.Transpose(m.Triangle(a, n, lower, false), rank)});
 
   auto rounds = Rounds(n);
-  const double eps = dt == DType::kFloat64 ? std::numeric_limits<double>::epsilon()
-                                           : static_cast<double>(std::numeric_limits<float>::epsilon());
+  const double eps = Epsilon(dt);
   // Whether some matrix of the batch still has an off-diagonal part above eps^2 / 4 of
-  // its squared norm (ReduceMax over a length-1 concat: empty batches stop at once).
+  // its squared norm.
   auto unconverged = [&](const std::string& s) {
     std::string squares = m.Op("Mul", {s, s});
     std::string off = Reduce(ctx, "ReduceSum", m.Op("Mul", {squares, b.off_diagonal}), {-2, -1}, false);
     std::string total = Reduce(ctx, "ReduceSum", squares, {-2, -1}, false);
-    std::string above = m.Op("Greater", {off, m.Op("Mul", {total, m.c(eps * eps / 4)})});
-    std::string flat = ctx.Cast(Reshape(ctx, above, {-1}), DType::kBool, DType::kInt64);
-    std::string any = Reduce(ctx, "ReduceMax", m.Op("Concat", {flat, ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}), {0}, false);
-    return ctx.Cast(any, DType::kInt64, DType::kBool);
+    return b.AnyOf(m.Op("Greater", {off, m.Op("Mul", {total, m.c(eps * eps / 4)})}));
   };
   auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
   auto body = ctx.BuildSubgraph(
@@ -138,6 +161,56 @@ std::string SymmetricEigenvalues(TranslationContext& ctx, const std::string& a, 
   std::string diagonalized = ctx.OpMulti("Loop", {ctx.ConstInt64(kMaxSweeps), unconverged(s0), s0}, 1, {{"body", body}})[0];
   return ctx.OpMulti("TopK", {b.Diagonal(diagonalized), ctx.ConstInt64s({n})}, 2,
                      {{"axis", int64_t{-1}}, {"largest", int64_t{0}}, {"sorted", int64_t{1}}})[0];
+}
+
+// One-sided (Hestenes) Jacobi on the n columns of [..., m, n] `a` (m >= n): rotations
+// J from the pairs' Gram entries make the columns of W = A V mutually orthogonal; their
+// norms are then the singular values, and W diag(1/sigma) the left singular vectors.
+// The same round-robin rounds as the eigenvalues, until every pair has
+// |w_p . w_q| <= m eps |w_p| |w_q|.
+struct OrthogonalColumns {
+  std::string w;  // A V
+  std::string v;  // V (when asked for)
+};
+
+OrthogonalColumns OneSidedJacobi(TranslationContext& ctx, const std::string& a, int64_t m_rows, int64_t n, int64_t rank,
+                                 DType dt, bool with_v) {
+  Jacobi b{Matrices{ctx, dt}, n, rank};
+  const Matrices& m = b.m;
+  auto gram = [&](const std::string& w) { return m.Op("MatMul", {m.Transpose(w, rank), w}); };
+  const double tol = static_cast<double>(std::max<int64_t>(m_rows, 1)) * Epsilon(dt);
+  auto unconverged = [&](const std::string& w) {
+    std::string g = gram(w);
+    std::string d = b.Diagonal(g);
+    std::string bound = m.Op("Mul", {m.Op("Mul", {Unsqueeze(ctx, d, {-1}), Unsqueeze(ctx, d, {-2})}), m.c(tol * tol)});
+    std::string off = m.Op("Mul", {m.Op("Mul", {g, g}), b.off_diagonal});
+    return b.AnyOf(m.Op("Greater", {off, bound}));
+  };
+  auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
+  auto rounds = Rounds(n);
+  std::vector<onnx::ValueInfo> inputs{onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
+                                      onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("w")};
+  if (with_v) inputs.push_back(carried("v"));
+  auto body = ctx.BuildSubgraph("one_sided_jacobi_sweep", inputs, [&](const std::vector<std::string>& in) {
+    std::string w = in[2], v = with_v ? in[3] : "";
+    for (const auto& pairs : rounds) {
+      std::string j = b.Rotation(gram(w), pairs);
+      w = m.Op("MatMul", {w, j});
+      if (with_v) v = m.Op("MatMul", {v, j});
+    }
+    std::vector<onnx::ValueInfo> out{{unconverged(w), DType::kBool, std::vector<ir::Dim>{}, {}}, carried(w)};
+    if (with_v) out.push_back(carried(v));
+    return out;
+  });
+  std::vector<std::string> initial{ctx.ConstInt64(kMaxSweeps), unconverged(a), a};
+  if (with_v) initial.push_back(m.BroadcastBatch(b.identity, a, rank));
+  auto result = ctx.OpMulti("Loop", initial, with_v ? 2 : 1, {{"body", body}});
+  return {result[0], with_v ? result[1] : ""};
+}
+
+// The norms of the columns of w [..., m, n]: [..., n].
+std::string ColumnNorms(TranslationContext& ctx, const std::string& w) {
+  return ctx.Op("Sqrt", {Reduce(ctx, "ReduceSum", ctx.Op("Mul", {w, w}), {-2}, false)});
 }
 
 // aten::linalg_eigvalsh(Tensor self, str UPLO="L"), aten::linalg_eigh(...) -> (values,
@@ -157,13 +230,148 @@ void TranslateEigh(TranslationContext& ctx, bool values_only) {
     ctx.SetOutput(1, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
 }
 
+// The static [m, n] of input i's last two dims, the smaller at most kMaxFactorSize.
+std::pair<int64_t, int64_t> SvdDims(TranslationContext& ctx, size_t i) {
+  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
+  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
+  if (std::min(dims[0], dims[1]) > kMaxFactorSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no singular value decomposition; the converter unrolls Jacobi "
+                           "rotations for matrices whose smaller side is at most " + std::to_string(kMaxFactorSize) +
+                           ", got " + std::to_string(dims[0]) + "x" + std::to_string(dims[1]));
+  return {dims[0], dims[1]};
+}
+
+// aten::linalg_svdvals(Tensor A, *, str? driver=None); aten::linalg_svd(Tensor A, bool
+// full_matrices=True, *, str? driver=None) -> (U, S, Vh), aten::_linalg_svd(Tensor A, bool
+// full_matrices=False, bool compute_uv=True, *, str? driver=None), aten::svd(Tensor self,
+// bool some=True, bool compute_uv=True) -> (U, S, V): the singular values S. The vectors
+// are unique only up to sign (and to a basis within repeated values): refused where read.
+void TranslateSvd(TranslationContext& ctx, size_t values_output) {
+  DType dt = FloatingOut(ctx);
+  auto [m, n] = SvdDims(ctx, 0);
+  bool compute_uv = true;
+  if (ctx.node().op == "aten::_linalg_svd" && ctx.NumInputs() > 2) compute_uv = ctx.ConstBool(2, "compute_uv");
+  if (ctx.node().op == "aten::svd" && ctx.NumInputs() > 2) compute_uv = ctx.ConstBool(2, "compute_uv");
+  for (size_t j = 0; j < ctx.node().outputs.size(); ++j) {
+    if (j == values_output || ctx.node().outputs[j]->uses.empty()) continue;
+    if (compute_uv)
+      throw UnsupportedError(ctx.node().Key() + ": the graph reads the singular vectors, which are unique only up to sign and "
+                             "ONNX cannot reproduce LAPACK's choice of signs; singular values (linalg_svdvals), "
+                             "linalg_pinv and linalg_matrix_rank convert");
+    // compute_uv=False: empty tensors, as PyTorch's (aten::svd gives zeros of the full shape; not read in practice).
+    ctx.SetOutput(j, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
+  }
+  ctx.SetOutput(values_output, SingularValues(ctx, ctx.OperandAs(0, dt), m, n, ctx.Rank(0), dt));
+}
+
+// A tolerance operand of linalg_matrix_rank / linalg_pinv as [..., 1] in dt (a float or a
+// tensor broadcast against the batch), or "" when None.
+std::string ToleranceAt(TranslationContext& ctx, size_t i, DType dt) {
+  if (i >= ctx.NumInputs() || ctx.IsNone(i)) return "";
+  std::string tolerance = ctx.OperandAs(i, dt);
+  return ctx.InputValue(i).kind == ir::ValueKind::kTensor ? Unsqueeze(ctx, tolerance, {-1}) : tolerance;
+}
+
+// PyTorch's tolerance max(atol, rtol sigma_max) of singular values s [..., k] (descending):
+// rtol defaults to eps max(m, n), or to 0 where an atol > 0 is given.
+std::string Tolerance(TranslationContext& ctx, const std::string& s, DType dt, int64_t m, int64_t n, std::string atol,
+                      std::string rtol) {
+  std::string default_rtol = ctx.ConstScalar(Epsilon(dt) * static_cast<double>(std::max(m, n)), dt);
+  std::string zero = ctx.ConstScalar(0, dt);
+  if (rtol.empty()) rtol = atol.empty() ? default_rtol : ctx.Op("Where", {ctx.Op("Greater", {atol, zero}), zero, default_rtol});
+  if (atol.empty()) atol = zero;
+  std::string largest = ctx.Op("Slice", {s, ctx.ConstInt64s({0}), ctx.ConstInt64s({1}), ctx.ConstInt64s({-1})});
+  return ctx.Op("Max", {atol, ctx.Op("Mul", {rtol, largest})});
+}
+
+// The matrices to decompose: a, or for hermitian=True the symmetric matrix of its lower
+// triangle (PyTorch reads only that one, through eigh; its |eigenvalues| are the
+// singular values).
+std::string DecomposedOperand(TranslationContext& ctx, DType dt, bool hermitian, int64_t m, int64_t n) {
+  std::string a = ctx.OperandAs(0, dt);
+  if (!hermitian) return a;
+  if (m != n) throw UnsupportedError(ctx.node().Key() + " with hermitian=True needs square matrices");
+  Matrices mat{ctx, dt};
+  return mat.Op("Add", {mat.Triangle(a, n, true, true), mat.Transpose(mat.Triangle(a, n, true, false), ctx.Rank(0))});
+}
+
+// The (atol, rtol) of the overloads: (input, *, atol=None, rtol=None, hermitian=False) as
+// tensors or floats; (input, tol, hermitian=False) for matrix_rank (tol = atol, rtol = 0);
+// (input, rcond, hermitian=False) for pinv (rcond = rtol, atol = 0).
+struct Tolerances {
+  std::string atol, rtol;
+  bool hermitian;
+};
+Tolerances TolerancesOf(TranslationContext& ctx, DType dt, bool single_is_rtol) {
+  if (ctx.NumInputs() >= 4)
+    return {ToleranceAt(ctx, 1, dt), ToleranceAt(ctx, 2, dt), ctx.ConstBool(3, "hermitian")};
+  bool hermitian = ctx.NumInputs() > 2 && ctx.ConstBool(2, "hermitian");
+  std::string single = ToleranceAt(ctx, 1, dt), zero = ctx.ConstScalar(0, dt);
+  if (single.empty()) return {"", "", hermitian};
+  return single_is_rtol ? Tolerances{zero, single, hermitian} : Tolerances{single, zero, hermitian};
+}
+
+// aten::linalg_matrix_rank (all overloads): the number of singular values above the tolerance.
+void TranslateMatrixRank(TranslationContext& ctx) {
+  DType dt = ctx.InDType(0);
+  if (dt != DType::kFloat32 && dt != DType::kFloat64)
+    throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) +
+                           ": PyTorch factorizes float32 and float64 matrices only");
+  auto [m, n] = SvdDims(ctx, 0);
+  Tolerances t = TolerancesOf(ctx, dt, false);
+  std::string s = SingularValues(ctx, DecomposedOperand(ctx, dt, t.hermitian, m, n), m, n, ctx.Rank(0), dt);
+  std::string above = ctx.Op("Greater", {s, Tolerance(ctx, s, dt, m, n, t.atol, t.rtol)});
+  ctx.SetOutput(0, Reduce(ctx, "ReduceSum", ctx.Cast(above, DType::kBool, DType::kInt64), {-1}, false));
+}
+
+// aten::linalg_pinv (all overloads), aten::pinverse(Tensor self, float rcond=1e-15): V
+// diag(1 / sigma) U^T over the singular values above the tolerance. Unique, though the
+// vectors are not: from the one-sided Jacobi's W = U diag(sigma) as V diag(1 / sigma^2) W^T.
+void TranslatePinv(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  auto [m, n] = SvdDims(ctx, 0);
+  int64_t rank = ctx.Rank(0);
+  Tolerances t = ctx.node().op == "aten::pinverse"
+                     ? Tolerances{ctx.ConstScalar(0, dt), ToleranceAt(ctx, 1, dt), false}
+                     : TolerancesOf(ctx, dt, true);
+  if (ctx.node().op == "aten::pinverse" && t.rtol.empty()) t.rtol = ctx.ConstScalar(1e-15, dt);
+  std::string a = DecomposedOperand(ctx, dt, t.hermitian, m, n);
+  Matrices mat{ctx, dt};
+  bool wide = m < n;  // pinv(A) = pinv(A^T)^T: Jacobi on the side with fewer columns
+  if (wide) a = mat.Transpose(a, rank);
+  int64_t rows = std::max(m, n), cols = std::min(m, n);
+  OrthogonalColumns c = OneSidedJacobi(ctx, a, rows, cols, rank, dt, true);
+  std::string sigma = ColumnNorms(ctx, c.w);  // [..., cols], unsorted
+  std::string sorted = ctx.OpMulti("TopK", {sigma, ctx.ConstInt64s({cols})}, 2,
+                                   {{"axis", int64_t{-1}}, {"largest", int64_t{1}}, {"sorted", int64_t{1}}})[0];
+  std::string kept = ctx.Op("Greater", {sigma, Tolerance(ctx, sorted, dt, m, n, t.atol, t.rtol)});
+  std::string weights = ctx.Op("Where", {kept, ctx.Op("Div", {ctx.ConstScalar(1, dt), ctx.Op("Mul", {sigma, sigma})}),
+                                         ctx.ConstScalar(0, dt)});
+  std::string inverse = mat.Op("MatMul", {mat.Op("Mul", {c.v, Unsqueeze(ctx, weights, {-2})}), mat.Transpose(c.w, rank)});
+  ctx.SetOutput(0, wide ? mat.Transpose(inverse, rank) : inverse);
+}
+
 }  // namespace
+
+std::string SingularValues(TranslationContext& ctx, const std::string& a, int64_t m, int64_t n, int64_t rank, DType dt) {
+  std::string columns = m < n ? Matrices{ctx, dt}.Transpose(a, rank) : a;
+  int64_t k = std::min(m, n);
+  std::string sigma = ColumnNorms(ctx, OneSidedJacobi(ctx, columns, std::max(m, n), k, rank, dt, false).w);
+  return ctx.OpMulti("TopK", {sigma, ctx.ConstInt64s({k})}, 2,
+                     {{"axis", int64_t{-1}}, {"largest", int64_t{1}}, {"sorted", int64_t{1}}})[0];
+}
 
 void RegisterEigen(Registry& r) {
   r.SetFamily("linalg");
   r.Add("aten::linalg_eigvalsh", [](TranslationContext& c) { TranslateEigh(c, true); });
   r.Add("aten::linalg_eigh", [](TranslationContext& c) { TranslateEigh(c, false); });
   r.Add("aten::_linalg_eigh", [](TranslationContext& c) { TranslateEigh(c, false); });
+  r.Add("aten::linalg_svdvals", [](TranslationContext& c) { TranslateSvd(c, 0); });
+  for (const char* op : {"aten::linalg_svd", "aten::_linalg_svd", "aten::svd"})
+    r.Add(op, [](TranslationContext& c) { TranslateSvd(c, 1); });
+  r.Add("aten::linalg_matrix_rank", TranslateMatrixRank);
+  r.Add("aten::linalg_pinv", TranslatePinv);
+  r.Add("aten::pinverse", TranslatePinv);
 }
 
 }  // namespace t2o

@@ -1,4 +1,4 @@
-// What the unrolled matrix algorithms share (factorizations.cpp, eigen.cpp, linalg.cpp):
+// What the unrolled matrix algorithms share (factorizations.cpp, eigen.cpp, linalg.cpp, norms.cpp):
 // the batch-of-matrices building blocks, the size and dtype checks, and the inverse by LU.
 #pragma once
 
@@ -87,5 +87,9 @@ DType FloatingOut(TranslationContext& ctx);
 // 1 + the first zero pivot, 0 for an invertible matrix.
 std::string InverseByLU(TranslationContext& ctx, const std::string& a, int64_t n, int64_t rank, DType dt,
                         std::string* info = nullptr);
+
+// The singular values, descending, of [..., m, n] `a` (static m and n, the smaller at most
+// kMaxFactorSize): [..., min(m, n)], by one-sided Jacobi rotations (eigen.cpp).
+std::string SingularValues(TranslationContext& ctx, const std::string& a, int64_t m, int64_t n, int64_t rank, DType dt);
 
 }  // namespace t2o

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "translators/aten/factorizations.h"
 #include "translators/common/helpers.h"
 
 namespace t2o {
@@ -70,15 +71,39 @@ void TranslateFrobenius(TranslationContext& ctx) {
   ctx.SetOutput(0, VectorNorm(ctx, ctx.OperandAs(0, dt), dt, 2.0, dims, keepdim));
 }
 
-// Matrix norms over dims (d0, d1) (rows, columns): 'fro', and ord = 1 / -1 (max / min
-// column sum of |x|), inf / -inf (max / min row sum). ord = 2, -2 and 'nuc' need singular
-// values, which ONNX cannot compute.
+// The matrix norms 2 (the largest singular value), -2 (the smallest) and nuc (their sum)
+// of x (input 0) over dims (d0, d1), from the singular values (factorizations.h).
+std::string SingularValueNorm(TranslationContext& ctx, const std::string& x, DType dt, const std::string& ord, int64_t d0,
+                              int64_t d1, bool keepdim) {
+  if (dt != DType::kFloat32 && dt != DType::kFloat64)
+    throw UnsupportedError("the matrix norm ord=" + ord + " on " + std::string(DTypeName(dt)) +
+                           " needs singular values, which PyTorch computes for float32 and float64 only");
+  int64_t rank = ctx.Rank(0);
+  d0 = NormalizeAxis(d0, rank), d1 = NormalizeAxis(d1, rank);
+  std::vector<int64_t> perm;
+  for (int64_t k = 0; k < rank; ++k)
+    if (k != d0 && k != d1) perm.push_back(k);
+  perm.push_back(d0), perm.push_back(d1);
+  std::vector<int64_t> sizes;  // the matrix dims must be static
+  for (int64_t d : {d0, d1}) {
+    auto size = ctx.Meta(0).StaticDim(d);
+    if (!size) throw UnsupportedError("the matrix norm ord=" + ord + " needs static matrix dims, but dim " + std::to_string(d) + " is symbolic");
+    sizes.push_back(*size);
+  }
+  if (std::min(sizes[0], sizes[1]) > kMaxFactorSize)
+    throw UnsupportedError("the matrix norm ord=" + ord + " needs singular values, which the converter computes for matrices "
+                           "whose smaller side is at most " + std::to_string(kMaxFactorSize));
+  std::string s = SingularValues(ctx, ctx.Op("Transpose", {x}, {{"perm", perm}}), sizes[0], sizes[1], rank, dt);
+  std::string y = Reduce(ctx, ord == "nuc" ? "ReduceSum" : ord == "2" ? "ReduceMax" : "ReduceMin", s, {-1}, false);
+  return keepdim ? Unsqueeze(ctx, y, {std::min(d0, d1), std::max(d0, d1)}) : y;
+}
+
+// Matrix norms over dims (d0, d1) (rows, columns): 'fro', ord = 1 / -1 (max / min column
+// sum of |x|), inf / -inf (max / min row sum), and 2, -2, 'nuc' from singular values.
 std::string MatrixNorm(TranslationContext& ctx, const std::string& x, DType dt, const std::string& ord, int64_t d0, int64_t d1,
                        bool keepdim) {
   if (ord == "fro") return Reduce(ctx, "ReduceL2", x, {d0, d1}, keepdim);
-  if (ord == "nuc" || ord == "2" || ord == "-2")
-    throw UnsupportedError(ctx.node().Key() + ": the matrix norm ord=" + ord +
-                           " needs singular values, which no ONNX opset can compute");
+  if (ord == "nuc" || ord == "2" || ord == "-2") return SingularValueNorm(ctx, x, dt, ord, d0, d1, keepdim);
   bool columns = ord == "1" || ord == "-1";
   bool largest = ord == "1" || ord == "inf";
   if (!columns && ord != "inf" && ord != "-inf") throw UnsupportedError(ctx.node().Key() + ": unknown matrix norm ord=" + ord);
@@ -119,6 +144,35 @@ void TranslateLinalgNorm(TranslationContext& ctx) {
   if (dims.size() != 2) throw UnsupportedError("linalg_norm with ord needs one or two dims");
   std::string ord = string_ord ? ctx.ConstString(1, "ord") : OrdName(ctx.ConstDouble(1, "ord"));
   ctx.SetOutput(0, MatrixNorm(ctx, x, dt, ord, dims[0], dims[1], keepdim));
+}
+
+// aten::linalg_cond(Tensor self, Scalar? p=None), .p_str(Tensor self, str p): for p = 2
+// (None) / -2 the ratio of the largest to the smallest singular value (or its inverse);
+// otherwise norm(A, p) norm(A^-1, p) with the inverse by LU, inf where A is singular.
+void TranslateCond(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  std::string p = ctx.NumInputs() < 2 || ctx.IsNone(1) ? "2"
+                  : ctx.InputValue(1).kind == ir::ValueKind::kString ? ctx.ConstString(1, "p")
+                                                                     : OrdName(ctx.ConstDouble(1, "p"));
+  std::string a = ctx.OperandAs(0, dt);
+  int64_t rank = ctx.Rank(0);
+  if (p == "2" || p == "-2") {
+    if (rank < 2) throw UnsupportedError("needs matrices (rank 2 or more)");
+    std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
+    if (std::min(dims[0], dims[1]) > kMaxFactorSize)
+      throw UnsupportedError("needs singular values, which the converter computes for matrices whose smaller side is at most " +
+                             std::to_string(kMaxFactorSize));
+    std::string s = SingularValues(ctx, a, dims[0], dims[1], rank, dt);
+    std::string largest = ctx.Op("Gather", {s, ctx.ConstInt64(0)}, {{"axis", int64_t{-1}}});
+    std::string smallest = ctx.Op("Gather", {s, ctx.ConstInt64(std::min(dims[0], dims[1]) - 1)}, {{"axis", int64_t{-1}}});
+    return ctx.SetOutput(0, p == "2" ? ctx.Op("Div", {largest, smallest}) : ctx.Op("Div", {smallest, largest}));
+  }
+  int64_t n = SquareSize(ctx, 0, "matrix inverse");
+  std::string info;
+  std::string inverse = InverseByLU(ctx, a, n, rank, dt, &info);
+  std::string product = ctx.Op("Mul", {MatrixNorm(ctx, a, dt, p, -2, -1, false), MatrixNorm(ctx, inverse, dt, p, -2, -1, false)});
+  std::string singular = ctx.Op("Greater", {ctx.Cast(info, DType::kInt32, DType::kInt64), ctx.ConstInt64(0)});
+  ctx.SetOutput(0, ctx.Op("Where", {singular, ctx.ConstScalar(std::numeric_limits<double>::infinity(), dt), product}));
 }
 
 // aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08): both inputs
@@ -204,6 +258,7 @@ void RegisterNorms(Registry& r) {
   r.Add("aten::frobenius_norm", TranslateFrobenius);
   r.Add("aten::linalg_norm", TranslateLinalgNorm);
   r.Add("aten::linalg_matrix_norm", TranslateLinalgMatrixNorm);
+  r.Add("aten::linalg_cond", TranslateCond);
   r.Add("aten::cosine_similarity", TranslateCosineSimilarity);
   // aten::dist(Tensor self, Tensor other, Scalar p=2): the p-norm of every element of
   // self - other (broadcast), as a 0-d tensor.
