@@ -382,7 +382,8 @@ class SpecialFunctions(nn.Module):
 
 class Factorizations(nn.Module):
     """LU with pivoting, solves, triangular solves, Cholesky, inverses, symmetric eigenvalues and
-    singular values (norms, rank, condition numbers, pseudoinverses) on static 4x4 and 4x2 batches."""
+    singular values (norms, rank, condition numbers, pseudoinverses) and Householder QR on static
+    4x4 and 4x2 batches."""
 
     def forward(self, x, y):  # x: [3, 4, 4], y: [3, 4, 2]
         la = torch.linalg
@@ -397,7 +398,8 @@ class Factorizations(nn.Module):
                 la.eigvalsh(spd), la.eigh(spd)[0], la.eigvalsh(x, UPLO="U"), la.svdvals(x), la.svdvals(y.mT),
                 la.svd(x, full_matrices=False)[1], la.matrix_norm(x, 2), la.matrix_norm(y, "nuc"),
                 la.matrix_rank(x * torch.tensor([1.0, 0.0, 1.0, 1.0])), la.cond(a), la.cond(a, "fro"), la.pinv(y),
-                la.pinv(x, hermitian=True), torch.pinverse(y.mT))
+                la.pinv(x, hermitian=True), torch.pinverse(y.mT), *la.qr(x), *la.qr(y, mode="complete"),
+                la.qr(y.mT, mode="r")[1], *torch.geqrf(y), la.householder_product(*torch.geqrf(y)))
 
 
 class ApiTail(nn.Module):

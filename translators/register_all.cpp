@@ -32,6 +32,7 @@ void RegisterZeta(Registry& r);
 void RegisterErrorFunction(Registry& r);
 void RegisterFactorizations(Registry& r);
 void RegisterEigen(Registry& r);
+void RegisterQR(Registry& r);
 void RegisterLayout(Registry& r);
 void RegisterSpectral(Registry& r);
 void RegisterContainers(Registry& r);
@@ -68,6 +69,7 @@ const Registry& BuiltinRegistry() {
     RegisterErrorFunction(r);
     RegisterFactorizations(r);
     RegisterEigen(r);
+    RegisterQR(r);
     RegisterLayout(r);
     RegisterSpectral(r);
     RegisterContainers(r);

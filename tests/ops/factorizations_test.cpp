@@ -147,3 +147,27 @@ TEST_CASE("linalg_matrix_rank and linalg_pinv / pinverse from one-sided Jacobi: 
                        "torch.linalg_pinv(x, rtol=0.4), torch.pinverse(x), torch.pinverse(x, 0.3)",
                        {Shape({3, 5, 7})}));
 }
+
+TEST_CASE("Householder QR with LAPACK's signs: linalg_qr (reduced, complete, r), qr, geqrf, householder_product",
+          "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("qr",
+                       "q, r = torch.linalg_qr(x)\n"
+                       "qc, rc = torch.linalg_qr(x, mode='complete')\n"
+                       "qw, rw = torch.linalg_qr(x.mT)\n"
+                       "q2, r2 = torch.qr(x.double(), some=False)\n"
+                       "return q, r, qc, rc, torch.linalg_qr(x, mode='r')[1], qw, rw, q2, r2",
+                       {Shape({3, 6, 4})}));
+  // A zero column below the diagonal reflects nothing (tau = 0), as LAPACK's dlarfg.
+  REQUIRE_VERIFIED(Run("qr_zero_column",
+                       "z = x * torch.tensor([0.0, 1.0, 1.0, 1.0])\n"
+                       "q, r = torch.linalg_qr(z)\n"
+                       "a, tau = torch.geqrf(z)\n"
+                       "return q, r, a, tau",
+                       {Shape({2, 4, 4})}));
+  REQUIRE_VERIFIED(Run("householder_product",
+                       "a, tau = torch.geqrf(x)\n"
+                       "return a, tau, torch.linalg_householder_product(a, tau), torch.orgqr(a, tau), "
+                       "torch.linalg_householder_product(a[..., :3], tau[..., :2])",
+                       {Shape({3, 7, 5})}));
+  REQUIRE_VERIFIED(Run("qr_large", "q, r = torch.linalg_qr(x)\nreturn q, r", {Shape({40, 32})}));
+}
