@@ -399,7 +399,10 @@ class Factorizations(nn.Module):
                 la.svd(x, full_matrices=False)[1], la.matrix_norm(x, 2), la.matrix_norm(y, "nuc"),
                 la.matrix_rank(x * torch.tensor([1.0, 0.0, 1.0, 1.0])), la.cond(a), la.cond(a, "fro"), la.pinv(y),
                 la.pinv(x, hermitian=True), torch.pinverse(y.mT), *la.qr(x), *la.qr(y, mode="complete"),
-                la.qr(y.mT, mode="r")[1], *torch.geqrf(y), la.householder_product(*torch.geqrf(y)))
+                la.qr(y.mT, mode="r")[1], *torch.geqrf(y), la.householder_product(*torch.geqrf(y)),
+                torch.cholesky(spd), torch.cholesky_solve(y, la.cholesky(spd)), *torch.lu(a),
+                torch.lu_solve(y, *torch.lu(a)), *torch.lu_unpack(*torch.lu(a)), torch.triangular_solve(y, a)[0],
+                torch.ormqr(*torch.geqrf(x), y, transpose=True))
 
 
 class ApiTail(nn.Module):

@@ -27,6 +27,15 @@ TEST_CASE("aten::linalg_lu_factor / lu_factor_ex / linalg_lu: LAPACK's pivots, z
                                        "return lu, pivots, info, lu2, pivots2, info2 + 1",
                        kSystems));
   REQUIRE_VERIFIED(Run("lu", "p, l, u = torch.linalg_lu(x)\nreturn p, l, u", kSystems));
+  // Non-square: min(m, n) steps, L [m, k] and U [k, n].
+  REQUIRE_VERIFIED(Run("lu_rectangular",
+                       "lu, pivots = torch.linalg_lu_factor(x)\n"
+                       "p, l, u = torch.linalg_lu(x)\n"
+                       "pw, lw, uw = torch.linalg_lu(x.mT)\n"
+                       "lu2, pivots2, info = torch.linalg_lu_factor_ex(x.mT.double())\n"
+                       "P, L, U = torch.lu_unpack(lu, pivots)\n"
+                       "return lu, pivots, p, l, u, pw, lw, uw, lu2, pivots2, info, P, L, U",
+                       {Shape({3, 6, 4})}));
 }
 
 TEST_CASE("aten::linalg_solve / solve_ex / lu_solve: matrix and vector right-hand sides, left=False, broadcasting",
@@ -38,7 +47,9 @@ TEST_CASE("aten::linalg_solve / solve_ex / lu_solve: matrix and vector right-han
                        kSystems));
   REQUIRE_VERIFIED(Run("solve_ex", "r, info = torch.linalg_solve_ex(x + torch.eye(4) * 3.0, y)\nreturn r, info + 1", kSystems));
   REQUIRE_VERIFIED(Run("lu_solve", "lu, pivots = torch.linalg_lu_factor(x + torch.eye(4) * 2.0)\n"
-                                   "return torch.linalg_lu_solve(lu, pivots, y)",
+                                   "return torch.linalg_lu_solve(lu, pivots, y), torch.linalg_lu_solve(lu, pivots, y, adjoint=True), "
+                                   "torch.linalg_lu_solve(lu, pivots, y.mT, left=False), "
+                                   "torch.linalg_lu_solve(lu, pivots, y.mT, left=False, adjoint=True)",
                        kSystems));
 }
 
@@ -170,4 +181,49 @@ TEST_CASE("Householder QR with LAPACK's signs: linalg_qr (reduced, complete, r),
                        "torch.linalg_householder_product(a[..., :3], tau[..., :2])",
                        {Shape({3, 7, 5})}));
   REQUIRE_VERIFIED(Run("qr_large", "q, r = torch.linalg_qr(x)\nreturn q, r", {Shape({40, 32})}));
+}
+
+TEST_CASE("the older spellings: cholesky, cholesky_solve, lu (_lu_with_info), lu_solve, lu_unpack, triangular_solve, ormqr",
+          "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("old_cholesky",
+                       "spd = x @ x.mT + torch.eye(4)\n"
+                       "l = torch.cholesky(spd)\n"
+                       "u = torch.cholesky(spd, upper=True)\n"
+                       "return l, u, torch.cholesky_solve(y, l), torch.cholesky_solve(y, u, upper=True), "
+                       "torch.cholesky_solve(y.double(), l.double())",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("old_lu",
+                       "lu, pivots, info0 = torch._lu_with_info(x)\n"
+                       "lu2, pivots2, info = torch._lu_with_info(x * torch.tensor([1.0, 0.0, 1.0, 1.0]), check_errors=False)\n"
+                       "p, l, u = torch.lu_unpack(lu, pivots)\n"
+                       "return lu, pivots, lu2, info, torch.lu_solve(y, lu, pivots), p, l, u, "
+                       "torch.lu_unpack(lu, pivots, unpack_data=False)[0]",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("old_triangular_solve",
+                       "a = x + torch.eye(4) * 3.0\n"
+                       "s, c = torch.triangular_solve(y, a)\n"
+                       "return s, c, torch.triangular_solve(y, a, upper=False)[0], "
+                       "torch.triangular_solve(y, a, transpose=True)[0], torch.triangular_solve(y, a, False, True, True)[0]",
+                       kSystems));
+  REQUIRE_VERIFIED(Run("ormqr",
+                       "a, tau = torch.geqrf(x)\n"
+                       "c = x[..., :3].mT\n"
+                       "return torch.ormqr(a, tau, x), torch.ormqr(a, tau, x, transpose=True), "
+                       "torch.ormqr(a, tau, c, left=False), torch.ormqr(a, tau, c, left=False, transpose=True), "
+                       "torch.ormqr(a[..., :2], tau[..., :2], x.double().double().float())",
+                       {Shape({3, 5, 5})}));
+}
+
+// Rank-deficient only with gelsd: LAPACK's gelsy (the CPU default) misjudges the rank of a
+// matrix with a zero column (rank 1 of 3 here, differing between equal batch entries).
+TEST_CASE("linalg_lstsq: the minimum-norm least-squares solution, tall, wide, rank-deficient, drivers", "[ops][linalg]") {
+  REQUIRE_VERIFIED(Run("lstsq",
+                       "d = x * torch.tensor([1.0, 0.0, 1.0, 1.0])\n"
+                       "s = torch.linalg_lstsq(x, y)\n"
+                       "w = torch.linalg_lstsq(x.mT[..., :3, :], y[..., :3, :])\n"
+                       "g = torch.linalg_lstsq(x.double(), y.double(), driver='gelsd')\n"
+                       "r = torch.linalg_lstsq(d, y, rcond=1e-4, driver='gelsd')\n"
+                       "return s.solution, s.rank, w.solution, g.solution, g.rank, g.singular_values, r.solution, r.rank, "
+                       "torch.linalg_lstsq(x, y, driver='gels').solution",
+                       {Shape({3, 6, 4}), Shape({3, 6, 2})}));
 }

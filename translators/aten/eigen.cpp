@@ -324,18 +324,12 @@ void TranslateMatrixRank(TranslationContext& ctx) {
   ctx.SetOutput(0, Reduce(ctx, "ReduceSum", ctx.Cast(above, DType::kBool, DType::kInt64), {-1}, false));
 }
 
-// aten::linalg_pinv (all overloads), aten::pinverse(Tensor self, float rcond=1e-15): V
-// diag(1 / sigma) U^T over the singular values above the tolerance. Unique, though the
+// The pseudoinverse [..., n, m] of [..., m, n] `a`: V diag(1 / sigma) U^T over the singular
+// values above max(atol, rtol sigma_max) (PyTorch's defaults when empty), unique though the
 // vectors are not: from the one-sided Jacobi's W = U diag(sigma) as V diag(1 / sigma^2) W^T.
-void TranslatePinv(TranslationContext& ctx) {
-  DType dt = FloatingOut(ctx);
-  auto [m, n] = SvdDims(ctx, 0);
-  int64_t rank = ctx.Rank(0);
-  Tolerances t = ctx.node().op == "aten::pinverse"
-                     ? Tolerances{ctx.ConstScalar(0, dt), ToleranceAt(ctx, 1, dt), false}
-                     : TolerancesOf(ctx, dt, true);
-  if (ctx.node().op == "aten::pinverse" && t.rtol.empty()) t.rtol = ctx.ConstScalar(1e-15, dt);
-  std::string a = DecomposedOperand(ctx, dt, t.hermitian, m, n);
+// `sorted_sigma` (when given): the singular values, descending.
+std::string PseudoInverse(TranslationContext& ctx, std::string a, int64_t m, int64_t n, int64_t rank, DType dt,
+                          const std::string& atol, const std::string& rtol, std::string* sorted_sigma = nullptr) {
   Matrices mat{ctx, dt};
   bool wide = m < n;  // pinv(A) = pinv(A^T)^T: Jacobi on the side with fewer columns
   if (wide) a = mat.Transpose(a, rank);
@@ -344,11 +338,63 @@ void TranslatePinv(TranslationContext& ctx) {
   std::string sigma = ColumnNorms(ctx, c.w);  // [..., cols], unsorted
   std::string sorted = ctx.OpMulti("TopK", {sigma, ctx.ConstInt64s({cols})}, 2,
                                    {{"axis", int64_t{-1}}, {"largest", int64_t{1}}, {"sorted", int64_t{1}}})[0];
-  std::string kept = ctx.Op("Greater", {sigma, Tolerance(ctx, sorted, dt, m, n, t.atol, t.rtol)});
+  if (sorted_sigma) *sorted_sigma = sorted;
+  std::string kept = ctx.Op("Greater", {sigma, Tolerance(ctx, sorted, dt, m, n, atol, rtol)});
   std::string weights = ctx.Op("Where", {kept, ctx.Op("Div", {ctx.ConstScalar(1, dt), ctx.Op("Mul", {sigma, sigma})}),
                                          ctx.ConstScalar(0, dt)});
   std::string inverse = mat.Op("MatMul", {mat.Op("Mul", {c.v, Unsqueeze(ctx, weights, {-2})}), mat.Transpose(c.w, rank)});
-  ctx.SetOutput(0, wide ? mat.Transpose(inverse, rank) : inverse);
+  return wide ? mat.Transpose(inverse, rank) : inverse;
+}
+
+// aten::linalg_pinv (all overloads), aten::pinverse(Tensor self, float rcond=1e-15).
+void TranslatePinv(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  auto [m, n] = SvdDims(ctx, 0);
+  Tolerances t = ctx.node().op == "aten::pinverse"
+                     ? Tolerances{ctx.ConstScalar(0, dt), ToleranceAt(ctx, 1, dt), false}
+                     : TolerancesOf(ctx, dt, true);
+  if (ctx.node().op == "aten::pinverse" && t.rtol.empty()) t.rtol = ctx.ConstScalar(1e-15, dt);
+  ctx.SetOutput(0, PseudoInverse(ctx, DecomposedOperand(ctx, dt, t.hermitian, m, n), m, n, ctx.Rank(0), dt, t.atol, t.rtol));
+}
+
+// aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) ->
+// (solution, residuals, rank, singular_values): the minimum-norm least-squares solution
+// pinv(A) B, singular values at or below rcond sigma_max (default eps max(m, n)) dropped.
+// For full-rank A every driver computes this solution. For rank-deficient A, gelsy (CPU's
+// default) truncates by its pivoted QR's condition estimate where we truncate by singular
+// values: the two agree where the rank is clear-cut (exact zeros). rank and
+// singular_values are given where the driver gives them; residuals (which PyTorch leaves
+// empty for gelsy, and else gives only where every matrix has full rank) are refused where read
+// for the other drivers.
+void TranslateLstsq(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  auto [m, n] = SvdDims(ctx, 0);
+  if (ctx.Rank(1) < 2) throw UnsupportedError("b must be a matrix [..., m, k] (rank 2 or more)");
+  std::string driver = ctx.NumInputs() > 3 && !ctx.IsNone(3) ? ctx.ConstString(3, "driver") : "gelsy";
+  if (driver != "gels" && driver != "gelsy" && driver != "gelsd" && driver != "gelss")
+    throw UnsupportedError("driver must be gels, gelsy, gelsd or gelss, got '" + driver + "'");
+  std::string rtol = ctx.NumInputs() > 2 && !ctx.IsNone(2) ? ctx.OperandAs(2, dt) : "";
+  std::string sigma;
+  std::string pinv = PseudoInverse(ctx, ctx.OperandAs(0, dt), m, n, ctx.Rank(0), dt, "", rtol, &sigma);
+  ctx.SetOutput(0, ctx.Op("MatMul", {pinv, ctx.OperandAs(1, dt)}));
+  const auto& outs = ctx.node().outputs;
+  auto read = [&](size_t j) { return outs.size() > j && !outs[j]->uses.empty(); };
+  std::string empty = ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt);
+  if (read(1)) {
+    if (driver != "gelsy" && m > n)
+      throw UnsupportedError("the graph reads the residuals of driver " + driver +
+                             ", whose shape PyTorch decides from the data (empty unless every matrix has full rank)");
+    ctx.SetOutput(1, empty);
+  }
+  if (read(2)) {
+    if (driver == "gels") {
+      ctx.SetOutput(2, ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {0}, {})));
+    } else {
+      std::string above = ctx.Op("Greater", {sigma, Tolerance(ctx, sigma, dt, m, n, ctx.ConstScalar(0, dt), rtol)});
+      ctx.SetOutput(2, Reduce(ctx, "ReduceSum", ctx.Cast(above, DType::kBool, DType::kInt64), {-1}, false));
+    }
+  }
+  if (read(3)) ctx.SetOutput(3, driver == "gelsd" || driver == "gelss" ? sigma : empty);
 }
 
 }  // namespace
@@ -372,6 +418,7 @@ void RegisterEigen(Registry& r) {
   r.Add("aten::linalg_matrix_rank", TranslateMatrixRank);
   r.Add("aten::linalg_pinv", TranslatePinv);
   r.Add("aten::pinverse", TranslatePinv);
+  r.Add("aten::linalg_lstsq", TranslateLstsq);
 }
 
 }  // namespace t2o

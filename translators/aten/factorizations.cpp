@@ -1,10 +1,12 @@
-// Matrix factorizations ONNX has no operator for, unrolled for a static matrix size n (at
-// most kMaxFactorSize): LU with partial pivoting as LAPACK's getrf computes it (the first
-// largest |pivot| of each column, whole-row interchanges, a zero pivot leaving its column
-// unscaled), Cholesky, and triangular substitution. On them: linalg_lu_factor(_ex),
-// linalg_lu, linalg_lu_solve, linalg_solve(_ex), linalg_solve_triangular,
+// Matrix factorizations ONNX has no operator for, unrolled for static matrix sizes (at
+// most kMaxFactorSize): LU with partial pivoting as LAPACK's getrf computes it (any m x n;
+// the first largest |pivot| of each column, whole-row interchanges, a zero pivot leaving
+// its column unscaled), Cholesky, and triangular substitution. On them: linalg_lu_factor(_ex),
+// linalg_lu, linalg_lu_solve (left, adjoint), linalg_solve(_ex), linalg_solve_triangular,
 // linalg_cholesky(_ex), the inverses cholesky_inverse and linalg_tensorinv (and
-// linalg_inv above 8x8, matrix_power with n < 0: linalg.cpp). Batch dims may be dynamic. Where LAPACK would report a singular
+// linalg_inv above 8x8, matrix_power with n < 0: linalg.cpp), and the older spellings
+// cholesky, cholesky_solve, _lu_with_info (torch.lu), lu_solve, lu_unpack and
+// triangular_solve. Batch dims may be dynamic. Where LAPACK would report a singular
 // or not positive-definite matrix, the `info` outputs say so as PyTorch's do; the values
 // are then what the arithmetic gives (inf/NaN), where PyTorch's non-_ex forms raise.
 #include <algorithm>
@@ -43,28 +45,31 @@ struct LU {
   std::string info;     // [...] int32: 1 + the first zero pivot, 0 if none
 };
 
-LU Factorize(const Matrices& m, const std::string& a, int64_t n) {
+// LU of [..., rows, cols] a (cols = rows when not given): min(rows, cols) steps, L unit
+// lower [rows, k] and U [k, cols] packed in one [rows, cols] matrix, as getrf.
+LU Factorize(const Matrices& m, const std::string& a, int64_t rows, int64_t cols = -1) {
   TranslationContext& ctx = m.ctx;
+  if (cols < 0) cols = rows;
   std::string index = ctx.ConstInt64s([&] {
     std::vector<int64_t> v;
-    for (int64_t i = 0; i < n; ++i) v.push_back(i);
+    for (int64_t i = 0; i < rows; ++i) v.push_back(i);
     return v;
   }());
-  std::string batch_rows = ctx.Op("Shape", {m.Col(a, 0)});  // [..., n]
+  std::string batch_rows = ctx.Op("Shape", {m.Col(a, 0)});  // [..., rows]
   LU out;
   out.lu = a;
   out.perm = ctx.Op("Expand", {index, batch_rows});
   std::vector<std::string> pivots;
   std::string info = ctx.Op("Expand", {ctx.ConstInt64(0), ctx.Op("Shape", {m.At(m.Col(a, 0), 0)})});
-  for (int64_t k = 0; k < n; ++k) {
+  for (int64_t k = 0; k < std::min(rows, cols); ++k) {
     std::string kk = m.Index(k);
     // The first row at or below k with the largest |A[., k]|.
-    std::string candidates = m.Op("Where", {m.Mask(n, [&](int64_t i) { return i >= k; }), m.Op("Abs", {m.Col(out.lu, k)}),
+    std::string candidates = m.Op("Where", {m.Mask(rows, [&](int64_t i) { return i >= k; }), m.Op("Abs", {m.Col(out.lu, k)}),
                                             m.c(-1)});
     std::string p = m.Op("ArgMax", {candidates}, {{"axis", int64_t{-1}}, {"keepdims", int64_t{1}}, {"select_last_index", int64_t{0}}});
     pivots.push_back(p);
     std::string swap = m.Op("Where", {m.Op("Equal", {index, kk}), p,
-                                      m.Op("Where", {m.Op("Equal", {index, p}), kk, index})});  // [..., n]
+                                      m.Op("Where", {m.Op("Equal", {index, p}), kk, index})});  // [..., rows]
     out.lu = m.Op("GatherElements", {out.lu, m.Op("Expand", {Unsqueeze(ctx, swap, {-1}), m.Op("Shape", {out.lu})})},
                   {{"axis", int64_t{-2}}});
     out.perm = m.Op("GatherElements", {out.perm, swap}, {{"axis", int64_t{-1}}});
@@ -73,20 +78,22 @@ LU Factorize(const Matrices& m, const std::string& a, int64_t n) {
     std::string zero_pivot = m.Op("Equal", {pivot, m.c(0)});
     std::string first_zero = m.Op("And", {Squeeze(ctx, zero_pivot, {-1}), m.Op("Equal", {info, ctx.ConstInt64(0)})});
     info = m.Op("Where", {first_zero, ctx.ConstInt64(k + 1), info});
-    std::string below = m.Mask(n, [&](int64_t i) { return i > k; });
+    std::string below = m.Mask(rows, [&](int64_t i) { return i > k; });
+    std::string right = m.Mask(cols, [&](int64_t j) { return j > k; });
     // A zero pivot means the column below is zero too: LAPACK leaves it unscaled.
     std::string l = m.Op("Where", {below, m.Op("Where", {zero_pivot, col, m.Op("Div", {col, pivot})}), m.c(0)});
-    std::string r = m.Op("Where", {below, row, m.c(0)});
+    std::string r = m.Op("Where", {right, row, m.c(0)});
     std::string update = m.Op("Mul", {Unsqueeze(ctx, l, {-1}), Unsqueeze(ctx, r, {-2})});
     std::string column_k_below = ctx.Constant([&] {
       std::vector<uint8_t> v;
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < n; ++j) v.push_back(i > k && j == k);
-      return TensorData::FromVector<uint8_t>(DType::kBool, {n, n}, v);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) v.push_back(i > k && j == k);
+      return TensorData::FromVector<uint8_t>(DType::kBool, {rows, cols}, v);
     }());
     out.lu = m.Op("Where", {column_k_below, Unsqueeze(ctx, l, {-1}), m.Op("Sub", {out.lu, update})});
   }
-  std::string one_based = m.Op("Add", {m.Op("Concat", pivots, {{"axis", int64_t{-1}}}), ctx.ConstInt64(1)});
+  std::string one_based = m.Op("Add", {pivots.size() == 1 ? pivots[0] : m.Op("Concat", pivots, {{"axis", int64_t{-1}}}),
+                                       ctx.ConstInt64(1)});
   out.pivots = ctx.Cast(one_based, DType::kInt64, DType::kInt32);
   out.info = ctx.Cast(info, DType::kInt64, DType::kInt32);
   return out;
@@ -124,15 +131,18 @@ std::string SolveWithLU(const Matrices& m, const LU& lu, const std::string& b, i
   return SolveTriangular(m, lu.lu, y, n, /*upper=*/true, /*unit=*/false);
 }
 
-// LAPACK's 1-based sequential row interchanges as the permutation they compose to.
-std::string PermutationOfPivots(const Matrices& m, const std::string& pivots, int64_t n) {
+// LAPACK's 1-based sequential row interchanges (`steps` of them, over `rows` rows; steps =
+// rows when not given) as the permutation they compose to.
+std::string PermutationOfPivots(const Matrices& m, const std::string& pivots, int64_t rows, int64_t steps = -1) {
   TranslationContext& ctx = m.ctx;
+  if (steps < 0) steps = rows;
   std::vector<int64_t> range;
-  for (int64_t i = 0; i < n; ++i) range.push_back(i);
+  for (int64_t i = 0; i < rows; ++i) range.push_back(i);
   std::string index = ctx.ConstInt64s(range);
   std::string zero_based = m.Op("Sub", {ctx.Cast(pivots, DType::kInt32, DType::kInt64), ctx.ConstInt64(1)});
-  std::string perm = m.Op("Expand", {index, m.Op("Shape", {zero_based})});
-  for (int64_t k = 0; k < n; ++k) {
+  std::string batch = ShapeSlice(ctx, zero_based, 0, -1);
+  std::string perm = m.Op("Expand", {index, m.Op("Concat", {batch, ctx.ConstInt64s({rows})}, {{"axis", int64_t{0}}})});
+  for (int64_t k = 0; k < steps; ++k) {
     std::string p = m.Op("Gather", {zero_based, ctx.ConstInt64s({k})}, {{"axis", int64_t{-1}}});  // [..., 1]
     std::string kk = m.Index(k);
     std::string swap = m.Op("Where", {m.Op("Equal", {index, kk}), p, m.Op("Where", {m.Op("Equal", {index, p}), kk, index})});
@@ -141,35 +151,75 @@ std::string PermutationOfPivots(const Matrices& m, const std::string& pivots, in
   return perm;
 }
 
+// OneHot(perm)[..., i, j] = (perm[i] == j): P^T for A = P L U.
+std::string PermutationRows(const Matrices& m, const std::string& perm, int64_t n) {
+  std::string off_on = m.ctx.Cast(m.ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {2}, {0.0, 1.0})),
+                                  DType::kFloat64, m.dt);
+  return m.Op("OneHot", {perm, m.ctx.ConstInt64s({n}), off_on}, {{"axis", int64_t{-1}}});
+}
+
+// The static [m, n] of input i for an LU, min(m, n) at most kMaxFactorSize.
+std::pair<int64_t, int64_t> LUDims(TranslationContext& ctx, size_t i) {
+  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
+  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
+  if (std::min(dims[0], dims[1]) > kMaxFactorSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no LU factorization; the converter unrolls it for matrices whose "
+                           "smaller side is at most " + std::to_string(kMaxFactorSize) + ", got " + std::to_string(dims[0]) +
+                           "x" + std::to_string(dims[1]));
+  return {dims[0], dims[1]};
+}
+
+// P [m, m], L [m, k] (unit lower) and U [k, n] of a packed [..., m, n] LU whose rows are
+// those of A in order perm.
+void SetPLU(const Matrices& m, const std::string& lu, const std::string& perm, int64_t rows, int64_t cols, size_t first_output,
+            bool with_p = true, bool with_lu = true) {
+  TranslationContext& ctx = m.ctx;
+  int64_t k = std::min(rows, cols), rank = ctx.Rank(0);
+  std::string empty = ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, m.dt);
+  ctx.SetOutput(first_output, with_p ? m.Transpose(PermutationRows(m, perm, rows), rank) : empty);
+  if (!with_lu) {
+    ctx.SetOutput(first_output + 1, empty);
+    ctx.SetOutput(first_output + 2, empty);
+    return;
+  }
+  auto trapezoid = [&](int64_t r, int64_t c, auto keep) {
+    std::vector<uint8_t> v;
+    for (int64_t i = 0; i < r; ++i)
+      for (int64_t j = 0; j < c; ++j) v.push_back(keep(i, j));
+    return ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {r, c}, v));
+  };
+  std::string left = k == cols ? lu : m.Slice(lu, 0, k, -1);  // [..., m, k]
+  std::string top = k == rows ? lu : m.Slice(lu, 0, k, -2);   // [..., k, n]
+  std::string l = m.Op("Where", {trapezoid(rows, k, [](int64_t i, int64_t j) { return i > j; }), left,
+                                 m.Op("Where", {trapezoid(rows, k, [](int64_t i, int64_t j) { return i == j; }), m.c(1), m.c(0)})});
+  ctx.SetOutput(first_output + 1, l);
+  ctx.SetOutput(first_output + 2, m.Op("Where", {trapezoid(k, cols, [](int64_t i, int64_t j) { return i <= j; }), top, m.c(0)}));
+}
+
 // aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (LU, pivots);
-// aten::linalg_lu_factor_ex(..., bool check_errors=False) -> (LU, pivots, info).
+// aten::linalg_lu_factor_ex(..., bool check_errors=False) -> (LU, pivots, info);
+// aten::_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True). Any m x n.
 void TranslateLUFactor(TranslationContext& ctx) {
   DType dt = FloatingOut(ctx);
-  int64_t n = SquareSize(ctx, 0);
+  auto [rows, cols] = LUDims(ctx, 0);
   if (ctx.NumInputs() > 1 && !ctx.ConstBool(1, "pivot"))
     throw UnsupportedError(ctx.node().Key() + " with pivot=False: PyTorch computes LU without pivoting on CUDA only");
   Matrices m{ctx, dt};
-  LU lu = Factorize(m, ctx.OperandAs(0, dt), n);
+  LU lu = Factorize(m, ctx.OperandAs(0, dt), rows, cols);
   ctx.SetOutput(0, lu.lu);
   ctx.SetOutput(1, lu.pivots);
   if (ctx.node().outputs.size() > 2) ctx.SetOutput(2, lu.info);
 }
 
-// aten::linalg_lu(Tensor A, *, bool pivot=True) -> (P, L, U) with A = P L U.
+// aten::linalg_lu(Tensor A, *, bool pivot=True) -> (P, L, U) with A = P L U, any m x n.
 void TranslateLU(TranslationContext& ctx) {
   DType dt = FloatingOut(ctx);
-  int64_t n = SquareSize(ctx, 0);
+  auto [rows, cols] = LUDims(ctx, 0);
   if (!ctx.ConstBool(1, "pivot"))
     throw UnsupportedError(ctx.node().Key() + " with pivot=False: PyTorch computes LU without pivoting on CUDA only");
   Matrices m{ctx, dt};
-  LU lu = Factorize(m, ctx.OperandAs(0, dt), n);
-  // OneHot(perm)[..., i, j] = (perm[i] == j) is P^T.
-  std::string off_on = ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {2}, {0.0, 1.0})),
-                                DType::kFloat64, dt);
-  std::string transposed = ctx.Op("OneHot", {lu.perm, ctx.ConstInt64s({n}), off_on}, {{"axis", int64_t{-1}}});
-  ctx.SetOutput(0, m.Transpose(transposed, ctx.Rank(0)));
-  ctx.SetOutput(1, m.Op("Add", {m.Triangle(lu.lu, n, true, false), m.Identity(n)}));
-  ctx.SetOutput(2, m.Triangle(lu.lu, n, false, true));
+  LU lu = Factorize(m, ctx.OperandAs(0, dt), rows, cols);
+  SetPLU(m, lu.lu, lu.perm, rows, cols, 0);
 }
 
 // B as a batch of columns [..., n, k]: PyTorch's linalg_solve takes B as a vector when it
@@ -213,17 +263,39 @@ void TranslateSolve(TranslationContext& ctx) {
   }
 }
 
-// aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False).
+// A^T X = B for A = P L U: U^T L^T P^T X = B, so X = P (L^-T (U^-T B)).
+std::string SolveTransposedWithLU(const Matrices& m, const LU& lu, const std::string& b, int64_t n, int64_t rank) {
+  TranslationContext& ctx = m.ctx;
+  std::string lu_t = m.Transpose(lu.lu, rank);
+  std::string y = SolveTriangular(m, lu_t, b, n, /*upper=*/false, /*unit=*/false);
+  std::string z = SolveTriangular(m, lu_t, y, n, /*upper=*/true, /*unit=*/true);
+  // Row perm[i] of X is row i of z: Permute by the inverse permutation.
+  std::vector<int64_t> range;
+  for (int64_t i = 0; i < n; ++i) range.push_back(i);
+  std::string positions = m.Op("Expand", {ctx.ConstInt64s(range), m.Op("Shape", {lu.perm})});
+  std::string inverse = m.Op("ScatterElements", {positions, lu.perm, positions}, {{"axis", int64_t{-1}}});
+  return Permute(m, z, inverse);
+}
+
+// aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool
+// adjoint=False): A X = B, A^T X = B (adjoint), X A = B (left=False: A^T X^T = B^T) or
+// X A^T = B.
 void TranslateLUSolve(TranslationContext& ctx) {
   DType dt = FloatingOut(ctx);
   int64_t n = SquareSize(ctx, 0);
-  if (!ctx.ConstBool(3, "left") || ctx.ConstBool(4, "adjoint"))
-    throw UnsupportedError(ctx.node().Key() + " with left=False or adjoint=True is not converted yet");
+  bool left = ctx.NumInputs() <= 3 || ctx.ConstBool(3, "left");
+  bool adjoint = ctx.NumInputs() > 4 && ctx.ConstBool(4, "adjoint");
   Matrices m{ctx, dt};
   LU lu;
   lu.lu = ctx.OperandAs(0, dt);
   lu.perm = PermutationOfPivots(m, ctx.Input(1), n);
-  ctx.SetOutput(0, SolveWithLU(m, lu, m.BroadcastBatch(ctx.OperandAs(2, dt), lu.lu, ctx.Rank(0)), n));
+  int64_t rank = std::max(ctx.Rank(0), ctx.Rank(2));
+  std::string b = ctx.OperandAs(2, dt);
+  if (!left) b = m.Transpose(b, ctx.Rank(2));
+  b = m.BroadcastBatch(b, lu.lu, ctx.Rank(0));
+  bool transposed_system = adjoint == left;  // A^T appears: adjoint with left, or left=False without adjoint
+  std::string x = transposed_system ? SolveTransposedWithLU(m, lu, b, n, ctx.Rank(0)) : SolveWithLU(m, lu, b, n);
+  ctx.SetOutput(0, left ? x : m.Transpose(x, rank));
 }
 
 // aten::linalg_solve_triangular(Tensor A, Tensor B, *, bool upper, bool left=True,
@@ -275,6 +347,60 @@ void TranslateCholesky(TranslationContext& ctx) {
   std::string l = n == 1 ? columns[0] : m.Op("Concat", columns, {{"axis", int64_t{-1}}});
   ctx.SetOutput(0, upper ? m.Transpose(l, ctx.Rank(0)) : l);
   if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, ctx.Cast(info, DType::kInt64, DType::kInt32));
+}
+
+// aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False): X with A X = self for
+// A = L L^T (U^T U when upper) from its factor input2, by two triangular solves.
+void TranslateCholeskySolve(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 1);
+  bool upper = ctx.NumInputs() > 2 && ctx.ConstBool(2, "upper");
+  Matrices m{ctx, dt};
+  std::string factor = ctx.OperandAs(1, dt), b = m.BroadcastBatch(ctx.OperandAs(0, dt), factor, ctx.Rank(1));
+  std::string transposed = m.Transpose(factor, ctx.Rank(1));
+  // L (L^T X) = B, or U^T (U X) = B.
+  std::string y = SolveTriangular(m, upper ? transposed : factor, b, n, /*upper=*/false, false);
+  ctx.SetOutput(0, SolveTriangular(m, upper ? factor : transposed, y, n, /*upper=*/true, false));
+}
+
+// aten::lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots): linalg_lu_solve's older
+// spelling, the right-hand side first.
+void TranslateOldLUSolve(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 1);
+  Matrices m{ctx, dt};
+  LU lu;
+  lu.lu = ctx.OperandAs(1, dt);
+  lu.perm = PermutationOfPivots(m, ctx.Input(2), n);
+  ctx.SetOutput(0, SolveWithLU(m, lu, m.BroadcastBatch(ctx.OperandAs(0, dt), lu.lu, ctx.Rank(1)), n));
+}
+
+// aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool
+// unpack_pivots=True) -> (P, L, U), any m x n; what is not unpacked is empty.
+void TranslateLUUnpack(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  auto [rows, cols] = LUDims(ctx, 0);
+  bool unpack_data = ctx.NumInputs() <= 2 || ctx.ConstBool(2, "unpack_data");
+  bool unpack_pivots = ctx.NumInputs() <= 3 || ctx.ConstBool(3, "unpack_pivots");
+  Matrices m{ctx, dt};
+  std::string perm = unpack_pivots ? PermutationOfPivots(m, ctx.Input(1), rows, std::min(rows, cols)) : "";
+  SetPLU(m, ctx.OperandAs(0, dt), perm, rows, cols, 0, unpack_pivots, unpack_data);
+}
+
+// aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool
+// unitriangular=False) -> (solution, cloned_coefficient): A X = self (A^T X = self).
+void TranslateOldTriangularSolve(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  int64_t n = SquareSize(ctx, 1);
+  bool upper = ctx.NumInputs() <= 2 || ctx.ConstBool(2, "upper");
+  bool transpose = ctx.NumInputs() > 3 && ctx.ConstBool(3, "transpose");
+  bool unit = ctx.NumInputs() > 4 && ctx.ConstBool(4, "unitriangular");
+  Matrices m{ctx, dt};
+  std::string a = ctx.OperandAs(1, dt);
+  std::string b = m.BroadcastBatch(ctx.OperandAs(0, dt), a, ctx.Rank(1));
+  std::string t = transpose ? m.Transpose(a, ctx.Rank(1)) : a;
+  ctx.SetOutput(0, SolveTriangular(m, t, b, n, transpose ? !upper : upper, unit));
+  if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, ctx.Op("Identity", {a}));
 }
 
 // aten::cholesky_inverse(Tensor self, bool upper=False): the inverse of A = L L^T (U^T U
@@ -336,6 +462,13 @@ void RegisterFactorizations(Registry& r) {
   r.Add("aten::linalg_cholesky", TranslateCholesky);
   r.Add("aten::linalg_cholesky_ex", TranslateCholesky);
   r.Add("aten::cholesky_inverse", TranslateCholeskyInverse);
+  // The older spellings of the same factorizations.
+  r.Add("aten::cholesky", TranslateCholesky);
+  r.Add("aten::cholesky_solve", TranslateCholeskySolve);
+  r.Add("aten::_lu_with_info", TranslateLUFactor);
+  r.Add("aten::lu_solve", TranslateOldLUSolve);
+  r.Add("aten::lu_unpack", TranslateLUUnpack);
+  r.Add("aten::triangular_solve", TranslateOldTriangularSolve);
   r.Add("aten::linalg_tensorinv", TranslateTensorInverse);
 }
 

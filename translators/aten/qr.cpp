@@ -5,7 +5,7 @@
 // diagonal is already zero) and orgqr's product Q = H_0 H_1 ... H_{k-1} applied to the
 // identity. Unrolled for static sizes, k = min(m, n) <= kMaxFactorSize steps; batch dims
 // may be dynamic. On them: linalg_qr (reduced, complete, r), qr, geqrf,
-// linalg_householder_product / orgqr.
+// linalg_householder_product / orgqr, ormqr.
 #include <string>
 #include <vector>
 
@@ -133,6 +133,17 @@ void TranslateGeqrf(TranslationContext& ctx) {
   ctx.SetOutput(1, taus.size() == 1 ? taus[0] : mat.Op("Concat", taus, {{"axis", int64_t{-1}}}));
 }
 
+// The first k reflectors packed below the diagonal of [..., m, n] a, with tau [..., k].
+std::vector<Reflector> ReflectorsOf(const Matrices& mat, const std::string& a, const std::string& tau, int64_t m, int64_t k) {
+  std::vector<Reflector> reflectors;
+  for (int64_t j = 0; j < k; ++j) {
+    std::string v = mat.Op("Where", {mat.Mask(m, [&](int64_t i) { return i == j; }), mat.c(1),
+                                     mat.Op("Where", {mat.Mask(m, [&](int64_t i) { return i > j; }), mat.Col(a, j), mat.c(0)})});
+    reflectors.push_back({v, mat.At(tau, j)});
+  }
+  return reflectors;
+}
+
 // aten::linalg_householder_product(Tensor input, Tensor tau), aten::orgqr: the first n
 // columns of H_0 ... H_{k-1}, v_j read below the diagonal of input's column j.
 void TranslateHouseholderProduct(TranslationContext& ctx) {
@@ -143,14 +154,37 @@ void TranslateHouseholderProduct(TranslationContext& ctx) {
   int64_t k = tau_dims[0];
   if (k > n) throw UnsupportedError("tau has " + std::to_string(k) + " reflectors, more than the input's " + std::to_string(n) + " columns");
   Matrices mat{ctx, dt};
-  std::string a = ctx.OperandAs(0, dt), tau = ctx.OperandAs(1, dt);
-  std::vector<Reflector> reflectors;
-  for (int64_t j = 0; j < k; ++j) {
-    std::string v = mat.Op("Where", {mat.Mask(m, [&](int64_t i) { return i == j; }), mat.c(1),
-                                     mat.Op("Where", {mat.Mask(m, [&](int64_t i) { return i > j; }), mat.Col(a, j), mat.c(0)})});
-    reflectors.push_back({v, mat.At(tau, j)});
+  std::string a = ctx.OperandAs(0, dt);
+  ctx.SetOutput(0, FormQ(mat, ReflectorsOf(mat, a, ctx.OperandAs(1, dt), m, k), m, n, a, ctx.Rank(0)));
+}
+
+// aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool
+// transpose=False): Q C, Q^T C, C Q or C Q^T for Q = H_0 ... H_{k-1} of self's reflectors
+// (input2: tau) and C = input3, one reflector at a time.
+void TranslateOrmqr(TranslationContext& ctx) {
+  DType dt = FloatingOut(ctx);
+  auto [m, n] = QRDims(ctx, 0);
+  int64_t k = StaticTrailingDims(ctx, 1, 1)[0];
+  if (k > std::min(m, n)) throw UnsupportedError("tau has " + std::to_string(k) + " reflectors, more than the input allows");
+  bool left = ctx.NumInputs() <= 3 || ctx.ConstBool(3, "left");
+  bool transpose = ctx.NumInputs() > 4 && ctx.ConstBool(4, "transpose");
+  Matrices mat{ctx, dt};
+  std::vector<Reflector> reflectors = ReflectorsOf(mat, ctx.OperandAs(0, dt), ctx.OperandAs(1, dt), m, k);
+  std::string c = ctx.OperandAs(2, dt);
+  // Q C applies H_{k-1} first; Q^T C and C Q apply H_0 first; C Q^T applies H_{k-1} first.
+  bool first_to_last = left == transpose;
+  for (int64_t step = 0; step < k; ++step) {
+    const Reflector& h = reflectors[first_to_last ? step : k - 1 - step];
+    std::string tau = Unsqueeze(ctx, h.tau, {-1, -2});
+    if (left) {  // C - tau v (v^T C)
+      std::string vt_c = mat.Op("MatMul", {Unsqueeze(ctx, h.v, {-2}), c});
+      c = mat.Op("Sub", {c, mat.Op("Mul", {mat.Op("Mul", {Unsqueeze(ctx, h.v, {-1}), vt_c}), tau})});
+    } else {  // C - tau (C v) v^T
+      std::string c_v = mat.Op("MatMul", {c, Unsqueeze(ctx, h.v, {-1})});
+      c = mat.Op("Sub", {c, mat.Op("Mul", {mat.Op("Mul", {c_v, Unsqueeze(ctx, h.v, {-2})}), tau})});
+    }
   }
-  ctx.SetOutput(0, FormQ(mat, reflectors, m, n, a, ctx.Rank(0)));
+  ctx.SetOutput(0, c);
 }
 
 }  // namespace
@@ -162,6 +196,7 @@ void RegisterQR(Registry& r) {
   r.Add("aten::geqrf", TranslateGeqrf);
   r.Add("aten::linalg_householder_product", TranslateHouseholderProduct);
   r.Add("aten::orgqr", TranslateHouseholderProduct);
+  r.Add("aten::ormqr", TranslateOrmqr);
 }
 
 }  // namespace t2o
