@@ -282,6 +282,7 @@ class CoreDirect(nn.Module):
                 aten.adaptive_avg_pool1d.default(seq, [7]), aten.avg_pool1d.default(seq, [4], [3], [1], True, False),
                 aten.any.default(x > 2.0), aten.mean.default(x), aten.var.dim(x, [1, 3], False),
                 aten.as_strided.default(m, [3, 4], [9, 2], 5),
+                aten.as_strided_scatter.default(m, m[:3, :4] * 2, [3, 4], [9, 2], 5),
                 aten.bitwise_and.Scalar(i, 6), aten.bitwise_or.Scalar(i, 3), aten.bitwise_xor.Scalar(i, -2),
                 aten.div.Scalar(x, 3.0), aten.div.Scalar_mode(x * 4, 3.0, rounding_mode="floor"),
                 aten.div.Scalar_mode(x * 4, -3.0, rounding_mode="trunc"), aten.mul.Scalar(x, -1.5), aten.sub.Scalar(x, 0.25),

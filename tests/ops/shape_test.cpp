@@ -253,6 +253,13 @@ TEST_CASE("aten::as_strided: reshapes, overlapping windows, transposed reads, of
   auto r = Run("as_strided_past_end", "torch.as_strided(x * 3, [3, 4], [4, 1], 2)", {Shape({3, 4})});
   REQUIRE_FALSE(r.ok);
   CHECK_THAT(r.error, ContainsText("as_strided reads element"));
+  REQUIRE_VERIFIED(Run("as_strided_scatter",
+                       "return torch.as_strided_scatter(x, y, [2, 2], [4, 2], 1), torch.as_strided_scatter(x * 2, y.mT, [2, 2], [1, 4]), "
+                       "torch.as_strided_scatter(x.double(), y.int(), [2, 2], [4, 2], 1)",
+                       {Shape({3, 4}), Shape({2, 2})}));
+  auto overlap = Run("as_strided_scatter_overlap", "torch.as_strided_scatter(x, y, [2, 2], [1, 1])", {Shape({3, 4}), Shape({2, 2})});
+  REQUIRE_FALSE(overlap.ok);
+  CHECK_THAT(overlap.error, ContainsText("overlaps itself"));
 }
 
 TEST_CASE("aten::resize_ shrinking and growing (the new elements are not compared)", "[ops][shape]") {

@@ -21,24 +21,12 @@ void TranslateReshapeAs(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("Reshape", {ctx.Input(0), ShapeOf(ctx, ctx.Input(1))}));
 }
 
-// aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None):
-// reads self's elements as its row-major storage (ONNX tensors have no strides, and the
-// programs that call it view a contiguous tensor). A view that is the whole tensor in
-// another shape is a Reshape; any other is a Gather over the flat positions, computed at
-// export time (offset + sum of index * stride).
-void TranslateAsStrided(TranslationContext& ctx) {
-  std::vector<int64_t> in_shape = StaticShape(ctx, 0);
-  std::vector<int64_t> size = ctx.ConstInts(1, "size"), stride = ctx.ConstInts(2, "stride");
-  int64_t offset = ctx.OptionalConstInt(3, "storage_offset").value_or(0);
-  if (size.size() != stride.size()) throw UnsupportedError("as_strided: size and stride differ in length");
-  int64_t in_numel = 1, out_numel = 1;
-  for (int64_t d : in_shape) in_numel *= d;
+// The flat row-major positions of self (input 0, `in_numel` elements) that the view
+// as_strided(size, stride, offset) reads, in the view's row-major order.
+std::vector<int64_t> StridedPositions(int64_t in_numel, const std::vector<int64_t>& size, const std::vector<int64_t>& stride,
+                                      int64_t offset) {
+  int64_t out_numel = 1;
   for (int64_t d : size) out_numel *= d;
-  std::vector<int64_t> row_major(size.size(), 1);
-  for (size_t d = size.size(); d-- > 1;) row_major[d - 1] = row_major[d] * size[d];
-  bool plain = offset == 0 && out_numel == in_numel;
-  for (size_t d = 0; d < size.size(); ++d) plain = plain && (size[d] == 1 || stride[d] == row_major[d]);
-  if (plain) return ctx.SetOutput(0, Reshape(ctx, ctx.Input(0), size));
   std::vector<int64_t> positions(static_cast<size_t>(out_numel));
   std::vector<int64_t> index(size.size(), 0);
   for (int64_t k = 0; k < out_numel; ++k) {
@@ -50,9 +38,60 @@ void TranslateAsStrided(TranslationContext& ctx) {
     positions[static_cast<size_t>(k)] = p;
     for (size_t d = size.size(); d-- > 0 && ++index[d] == size[d];) index[d] = 0;
   }
+  return positions;
+}
+
+struct StridedView {
+  std::vector<int64_t> size, stride;
+  int64_t offset;
+  int64_t in_numel;
+};
+StridedView StridedViewOf(TranslationContext& ctx, size_t size_index) {
+  std::vector<int64_t> in_shape = StaticShape(ctx, 0);
+  StridedView v{ctx.ConstInts(size_index, "size"), ctx.ConstInts(size_index + 1, "stride"),
+                ctx.OptionalConstInt(size_index + 2, "storage_offset").value_or(0), 1};
+  if (v.size.size() != v.stride.size()) throw UnsupportedError("as_strided: size and stride differ in length");
+  for (int64_t d : in_shape) v.in_numel *= d;
+  return v;
+}
+
+// aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None):
+// reads self's elements as its row-major storage (ONNX tensors have no strides, and the
+// programs that call it view a contiguous tensor). A view that is the whole tensor in
+// another shape is a Reshape; any other is a Gather over the flat positions, computed at
+// export time (offset + sum of index * stride).
+void TranslateAsStrided(TranslationContext& ctx) {
+  StridedView v = StridedViewOf(ctx, 1);
+  int64_t out_numel = 1;
+  for (int64_t d : v.size) out_numel *= d;
+  std::vector<int64_t> row_major(v.size.size(), 1);
+  for (size_t d = v.size.size(); d-- > 1;) row_major[d - 1] = row_major[d] * v.size[d];
+  bool plain = v.offset == 0 && out_numel == v.in_numel;
+  for (size_t d = 0; d < v.size.size(); ++d) plain = plain && (v.size[d] == 1 || v.stride[d] == row_major[d]);
+  if (plain) return ctx.SetOutput(0, Reshape(ctx, ctx.Input(0), v.size));
   std::string flat = Reshape(ctx, ctx.Input(0), {-1});
-  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, size, std::move(positions)));
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, v.size, StridedPositions(v.in_numel, v.size, v.stride, v.offset)));
   ctx.SetOutput(0, ctx.Op("Gather", {flat, idx}, {{"axis", int64_t{0}}}));
+}
+
+// aten::as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt?
+// storage_offset=None): self with the elements of its view as_strided(size, stride,
+// offset) replaced by src: a ScatterND over the same flat positions. A view that reads an
+// element twice has no defined result, and is refused.
+void TranslateAsStridedScatter(TranslationContext& ctx) {
+  StridedView v = StridedViewOf(ctx, 2);
+  std::vector<int64_t> positions = StridedPositions(v.in_numel, v.size, v.stride, v.offset);
+  std::vector<int64_t> sorted = positions;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+    throw UnsupportedError("the view overlaps itself (it reads an element twice), where the scattered result is undefined");
+  DType dt = ctx.OutDType();
+  std::string flat = Reshape(ctx, ctx.OperandAs(0, dt), {-1});
+  int64_t count = static_cast<int64_t>(positions.size());
+  std::string idx = ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {count, 1}, std::move(positions)));
+  std::string updates = Reshape(ctx, ctx.OperandAs(1, dt), {count});
+  std::string scattered = ctx.Op("ScatterND", {flat, idx, updates});
+  ctx.SetOutput(0, ctx.Op("Reshape", {scattered, ShapeOf(ctx, ctx.Input(0))}));
 }
 
 // aten::flatten.using_ints(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor
@@ -561,6 +600,7 @@ void RegisterShape(Registry& r) {
   r.Add("aten::meshgrid", TranslateMeshgrid);
   r.Add("aten::_shape_as_tensor", [](TranslationContext& c) { c.SetOutput(0, ShapeOf(c, c.Input(0))); });
   r.Add("aten::as_strided", TranslateAsStrided);
+  r.Add("aten::as_strided_scatter", TranslateAsStridedScatter);
   r.Add("aten::resize", TranslateResize);
   r.Add("aten::reshape", TranslateReshape);
   r.Add("aten::_unsafe_view", TranslateReshape);
