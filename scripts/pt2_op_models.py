@@ -403,7 +403,7 @@ class Factorizations(nn.Module):
                 la.qr(y.mT, mode="r")[1], *torch.geqrf(y), la.householder_product(*torch.geqrf(y)),
                 torch.cholesky(spd), torch.cholesky_solve(y, la.cholesky(spd)), *torch.lu(a),
                 torch.lu_solve(y, *torch.lu(a)), *torch.lu_unpack(*torch.lu(a)), torch.triangular_solve(y, a)[0],
-                torch.ormqr(*torch.geqrf(x), y, transpose=True))
+                torch.ormqr(*torch.geqrf(x), y, transpose=True), torch.linalg.matrix_exp(x * 0.5))
 
 
 class ApiTail(nn.Module):

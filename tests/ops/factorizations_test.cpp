@@ -227,3 +227,19 @@ TEST_CASE("linalg_lstsq: the minimum-norm least-squares solution, tall, wide, ra
                        "torch.linalg_lstsq(x, y, driver='gels').solution",
                        {Shape({3, 6, 4}), Shape({3, 6, 2})}));
 }
+
+TEST_CASE("linalg_matrix_exp: scaling and squaring, per-matrix squarings, float64", "[ops][linalg]") {
+  // Norms from about 0.1 to 40: no squaring up to many, differing within the batch.
+  REQUIRE_VERIFIED(Run("matrix_exp",
+                       "s = x * torch.tensor([0.05, 0.5, 3.0]).reshape(3, 1, 1)\n"
+                       "return torch.linalg_matrix_exp(s), torch.linalg_matrix_exp(s[0, :1, :1]), "
+                       "torch.linalg_matrix_exp(torch.zeros_like(s))",
+                       {Shape({3, 5, 5})}));
+  // float64 at 1e-12: a Taylor polynomial of degree 6 instead of 18 fails it.
+  VerifyOptions tight;
+  tight.tolerance = {1e-13, 1e-12, true};
+  REQUIRE_VERIFIED(RunBody("factorizations", "matrix_exp_double",
+                           "s = x.double() * torch.tensor([0.05, 0.5, 3.0]).double().reshape(3, 1, 1)\n"
+                           "return torch.matrix_exp(s), torch.linalg_matrix_exp(s * 2.0)",
+                           {Shape({3, 5, 5})}, {}, tight));
+}

@@ -286,6 +286,58 @@ void TranslateTrilinear(TranslationContext& ctx) {
   ctx.SetOutput(0, sumdim.empty() ? product : Reduce(ctx, "ReduceSum", product, sumdim, false));
 }
 
+// aten::linalg_matrix_exp(Tensor self) (torch.matrix_exp): scaling and squaring. A is
+// scaled by 2^-s so that its 1-norm is at most 1, exp of the scaled matrix is the Taylor
+// polynomial of degree 18 (truncation below 1e-16 relative there), then squared s times:
+// an ONNX Loop as long as the batch's largest s, each matrix squaring its own s times.
+// PyTorch picks among Taylor-type polynomials of degrees 1 to 18 by the norm instead: the
+// two agree to rounding.
+void TranslateMatrixExp(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  if (dt != DType::kFloat32 && dt != DType::kFloat64)
+    throw UnsupportedError("on " + std::string(DTypeName(dt)) + ": the converter computes float32 and float64 matrix exponentials");
+  if (ctx.Rank(0) < 2) throw UnsupportedError("needs matrices (rank 2 or more)");
+  std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
+  if (dims[0] != dims[1]) throw UnsupportedError("needs square matrices");
+  int64_t n = dims[0];
+  Matrices m{ctx, dt};
+  std::string a = ctx.OperandAs(0, dt);
+  std::string norm = Reduce(ctx, "ReduceMax", Reduce(ctx, "ReduceSum", m.Op("Abs", {a}), {-2}, true), {-1}, true);  // [..., 1, 1]
+  std::string log2 = m.Op("Div", {m.Op("Log", {norm}), m.c(0.69314718055994530942)});
+  std::string squarings = m.Op("Min", {m.Op("Max", {m.Op("Ceil", {log2}), m.c(0)}), m.c(1100)});
+  squarings = m.Op("Where", {m.Op("IsNaN", {squarings}), m.c(0), squarings});
+  std::string x = m.Op("Div", {a, m.Op("Pow", {m.c(2), squarings})});
+  // The sum of X^k / k! from the smallest term. Not Horner's (I + X P / k): ONNX Runtime
+  // fuses a MatMul whose only reader divides it by a constant into a FusedMatMul with a
+  // float32 alpha, which costs float64 results 1e-9 of relative precision. Here every power
+  // but the last also feeds the next product, which that fusion leaves alone.
+  std::vector<std::string> powers{x};
+  for (int k = 2; k <= 18; ++k) powers.push_back(m.Op("MatMul", {powers.back(), x}));
+  double factorial = 1;
+  for (int k = 1; k <= 18; ++k) factorial *= k;
+  std::string p;
+  for (int k = 18; k >= 1; --k) {
+    std::string term = m.Op("Mul", {powers[k - 1], m.c(1.0 / factorial)});
+    p = p.empty() ? term : m.Op("Add", {p, term});
+    factorial /= k;
+  }
+  p = m.Op("Add", {p, m.Identity(n)});
+  std::string count = ctx.Cast(squarings, dt, DType::kInt64);
+  std::string trips = Reduce(ctx, "ReduceMax", m.Op("Concat", {Reshape(ctx, count, {-1}), ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}),
+                             {0}, false);
+  auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
+  auto body = ctx.BuildSubgraph(
+      "matrix_exp_squaring",
+      {onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
+       onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("e")},
+      [&](const std::vector<std::string>& in) {
+        std::string squared = m.Op("Where", {m.Op("Less", {in[0], count}), m.Op("MatMul", {in[2], in[2]}), in[2]});
+        return std::vector<onnx::ValueInfo>{{ctx.Op("Identity", {in[1]}), DType::kBool, std::vector<ir::Dim>{}, {}}, carried(squared)};
+      });
+  std::string go = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {}, {1}));
+  ctx.SetOutput(0, ctx.OpMulti("Loop", {trips, go, m.Op("Expand", {p, m.Op("Shape", {a})})}, 1, {{"body", body}})[0]);
+}
+
 }  // namespace
 
 void RegisterLinalg(Registry& r) {
@@ -399,6 +451,8 @@ void RegisterLinalg(Registry& r) {
       c.SetOutput(1, log_abs);
     });
   r.Add("aten::trace", TranslateTrace);
+  r.Add("aten::linalg_matrix_exp", TranslateMatrixExp);
+  r.Add("aten::matrix_exp", TranslateMatrixExp);
   for (const char* op : {"aten::linalg_inv", "aten::linalg_inv_ex", "aten::inverse"}) r.Add(op, TranslateInverse);
   r.Add("aten::bilinear", TranslateBilinear);
   r.Add("aten::_trilinear", TranslateTrilinear);
