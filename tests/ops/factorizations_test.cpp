@@ -118,6 +118,14 @@ TEST_CASE("singular values by one-sided Jacobi: linalg_svdvals, svd's S, matrix_
                        "return torch.linalg_svdvals(x), torch.linalg_svdvals(x.mT), S, torch.svd(x.double())[1], "
                        "torch.linalg_svdvals(x[..., :1, :]), torch.linalg_svdvals(x[..., :3, :3] * torch.tensor([1.0, 0.0, 1.0]))",
                        {Shape({3, 6, 4})}));
+  // compute_uv=False: aten::svd's U and V are zeros of the full shapes, _linalg_svd's empty.
+  VerifyOptions zeros_allowed;
+  zeros_allowed.require_nonzero_output = false;
+  REQUIRE_VERIFIED(RunBody("factorizations", "svd_no_uv",
+                           "u, s, v = torch.svd(x, compute_uv=False)\n"
+                           "u2, s2, vh2 = torch._linalg_svd(x, compute_uv=False)\n"
+                           "return u + 1.0, s, v, u2.shape[0], s2, vh2.numel()",
+                           {Shape({3, 6, 4})}, {}, zeros_allowed));
   REQUIRE_VERIFIED(Run("svdvals_sizes", "return torch.linalg_svdvals(x), torch.linalg_svdvals(x.double().mT[..., :5, :])",
                        {Shape({2, 40, 32})}));
   REQUIRE_VERIFIED(Run("matrix_norm_singular",

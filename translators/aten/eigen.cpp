@@ -258,8 +258,15 @@ void TranslateSvd(TranslationContext& ctx, size_t values_output) {
       throw UnsupportedError(ctx.node().Key() + ": the graph reads the singular vectors, which are unique only up to sign and "
                              "ONNX cannot reproduce LAPACK's choice of signs; singular values (linalg_svdvals), "
                              "linalg_pinv and linalg_matrix_rank convert");
-    // compute_uv=False: empty tensors, as PyTorch's (aten::svd gives zeros of the full shape; not read in practice).
-    ctx.SetOutput(j, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
+    // compute_uv=False: empty tensors, as PyTorch's; aten::svd's are zeros [..., m, m] and [..., n, n].
+    if (ctx.node().op == "aten::svd") {
+      int64_t size = j == 0 ? m : n;
+      std::string batch = ShapeSlice(ctx, ctx.Input(0), 0, ctx.Rank(0) - 2);
+      std::string shape = ctx.Op("Concat", {batch, ctx.ConstInt64s({size, size})}, {{"axis", int64_t{0}}});
+      ctx.SetOutput(j, ctx.Op("Expand", {ctx.ConstScalar(0, dt), shape}));
+    } else {
+      ctx.SetOutput(j, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
+    }
   }
   ctx.SetOutput(values_output, SingularValues(ctx, ctx.OperandAs(0, dt), m, n, ctx.Rank(0), dt));
 }
