@@ -230,15 +230,8 @@ void TranslateEigh(TranslationContext& ctx, bool values_only) {
     ctx.SetOutput(1, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
 }
 
-// The static [m, n] of input i's last two dims, the smaller at most kMaxFactorSize.
 std::pair<int64_t, int64_t> SvdDims(TranslationContext& ctx, size_t i) {
-  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
-  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
-  if (std::min(dims[0], dims[1]) > kMaxFactorSize)
-    throw UnsupportedError(ctx.node().Key() + ": ONNX has no singular value decomposition; the converter unrolls Jacobi "
-                           "rotations for matrices whose smaller side is at most " + std::to_string(kMaxFactorSize) +
-                           ", got " + std::to_string(dims[0]) + "x" + std::to_string(dims[1]));
-  return {dims[0], dims[1]};
+  return MatrixDims(ctx, i, "singular value decomposition", "Jacobi rotations");
 }
 
 // aten::linalg_svdvals(Tensor A, *, str? driver=None); aten::linalg_svd(Tensor A, bool

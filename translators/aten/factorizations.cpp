@@ -28,6 +28,17 @@ int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorit
   return dims[0];
 }
 
+std::pair<int64_t, int64_t> MatrixDims(TranslationContext& ctx, size_t i, const std::string& algorithm,
+                                       const std::string& unrolled) {
+  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
+  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
+  if (std::min(dims[0], dims[1]) > kMaxFactorSize)
+    throw UnsupportedError(ctx.node().Key() + ": ONNX has no " + algorithm + "; the converter unrolls " + unrolled +
+                           " for matrices whose smaller side is at most " + std::to_string(kMaxFactorSize) + ", got " +
+                           std::to_string(dims[0]) + "x" + std::to_string(dims[1]));
+  return {dims[0], dims[1]};
+}
+
 DType FloatingOut(TranslationContext& ctx) {
   DType dt = ctx.OutDType(0);
   if (dt != DType::kFloat32 && dt != DType::kFloat64)
@@ -158,15 +169,8 @@ std::string PermutationRows(const Matrices& m, const std::string& perm, int64_t 
   return m.Op("OneHot", {perm, m.ctx.ConstInt64s({n}), off_on}, {{"axis", int64_t{-1}}});
 }
 
-// The static [m, n] of input i for an LU, min(m, n) at most kMaxFactorSize.
 std::pair<int64_t, int64_t> LUDims(TranslationContext& ctx, size_t i) {
-  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
-  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
-  if (std::min(dims[0], dims[1]) > kMaxFactorSize)
-    throw UnsupportedError(ctx.node().Key() + ": ONNX has no LU factorization; the converter unrolls it for matrices whose "
-                           "smaller side is at most " + std::to_string(kMaxFactorSize) + ", got " + std::to_string(dims[0]) +
-                           "x" + std::to_string(dims[1]));
-  return {dims[0], dims[1]};
+  return MatrixDims(ctx, i, "LU factorization", "it");
 }
 
 // P [m, m], L [m, k] (unit lower) and U [k, n] of a packed [..., m, n] LU whose rows are

@@ -78,6 +78,12 @@ struct Matrices {
 // kMaxFactorSize; `algorithm` names what ONNX lacks in the refusal ("matrix inverse").
 int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorithm = "matrix factorization");
 
+// The static [m, n] of input i's last two dims, the smaller at most kMaxFactorSize (the
+// other any size); the refusal says "ONNX has no `algorithm`; the converter unrolls
+// `unrolled` for matrices whose smaller side is at most ...".
+std::pair<int64_t, int64_t> MatrixDims(TranslationContext& ctx, size_t i, const std::string& algorithm,
+                                       const std::string& unrolled);
+
 // Output 0's dtype, which must be float32 or float64 (what PyTorch's LAPACK-backed ops
 // take, complex aside).
 DType FloatingOut(TranslationContext& ctx);

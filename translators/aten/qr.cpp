@@ -19,15 +19,8 @@ struct Reflector {
   std::string v, tau;
 };
 
-// The static [m, n] of input i, k = min(m, n) at most kMaxFactorSize.
 std::pair<int64_t, int64_t> QRDims(TranslationContext& ctx, size_t i) {
-  if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
-  std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
-  if (std::min(dims[0], dims[1]) > kMaxFactorSize)
-    throw UnsupportedError(ctx.node().Key() + ": ONNX has no QR decomposition; the converter unrolls Householder "
-                           "reflections for matrices whose smaller side is at most " + std::to_string(kMaxFactorSize) +
-                           ", got " + std::to_string(dims[0]) + "x" + std::to_string(dims[1]));
-  return {dims[0], dims[1]};
+  return MatrixDims(ctx, i, "QR decomposition", "Householder reflections");
 }
 
 // geqrf of [..., m, n] a: the packed result (R on and above the diagonal, the reflectors'
