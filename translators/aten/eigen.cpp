@@ -227,7 +227,7 @@ void TranslateEigh(TranslationContext& ctx, bool values_only) {
                            "cannot reproduce LAPACK's choice of signs; eigenvalues alone (linalg_eigvalsh) convert");
   ctx.SetOutput(0, SymmetricEigenvalues(ctx, ctx.OperandAs(0, dt), n, ctx.Rank(0), dt, uplo == "L"));
   if (vectors_read)  // compute_v=False: an empty tensor, as PyTorch's
-    ctx.SetOutput(1, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
+    ctx.SetOutput(1, Matrices{ctx, dt}.Empty());
 }
 
 std::pair<int64_t, int64_t> SvdDims(TranslationContext& ctx, size_t i) {
@@ -258,7 +258,7 @@ void TranslateSvd(TranslationContext& ctx, size_t values_output) {
       std::string shape = ctx.Op("Concat", {batch, ctx.ConstInt64s({size, size})}, {{"axis", int64_t{0}}});
       ctx.SetOutput(j, ctx.Op("Expand", {ctx.ConstScalar(0, dt), shape}));
     } else {
-      ctx.SetOutput(j, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
+      ctx.SetOutput(j, Matrices{ctx, dt}.Empty());
     }
   }
   ctx.SetOutput(values_output, SingularValues(ctx, ctx.OperandAs(0, dt), m, n, ctx.Rank(0), dt));
@@ -379,7 +379,7 @@ void TranslateLstsq(TranslationContext& ctx) {
   ctx.SetOutput(0, ctx.Op("MatMul", {pinv, ctx.OperandAs(1, dt)}));
   const auto& outs = ctx.node().outputs;
   auto read = [&](size_t j) { return outs.size() > j && !outs[j]->uses.empty(); };
-  std::string empty = ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt);
+  std::string empty = Matrices{ctx, dt}.Empty();
   if (read(1)) {
     if (driver != "gelsy" && m > n)
       throw UnsupportedError("the graph reads the residuals of driver " + driver +

@@ -179,7 +179,7 @@ void SetPLU(const Matrices& m, const std::string& lu, const std::string& perm, i
             bool with_p = true, bool with_lu = true) {
   TranslationContext& ctx = m.ctx;
   int64_t k = std::min(rows, cols), rank = ctx.Rank(0);
-  std::string empty = ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, m.dt);
+  std::string empty = m.Empty();
   ctx.SetOutput(first_output, with_p ? m.Transpose(PermutationRows(m, perm, rows), rank) : empty);
   if (!with_lu) {
     ctx.SetOutput(first_output + 1, empty);

@@ -46,6 +46,10 @@ struct Matrices {
   std::string Matrix(int64_t rows, int64_t cols, const std::vector<double>& values) const {
     return ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {rows, cols}, values)), DType::kFloat64, dt);
   }
+  // An empty [0] tensor of the dtype: what PyTorch returns for outputs it does not compute.
+  std::string Empty() const {
+    return ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt);
+  }
   // The last two dims of a rank-`rank` a swapped.
   std::string Transpose(const std::string& a, int64_t rank) const {
     std::vector<int64_t> perm;

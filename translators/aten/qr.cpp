@@ -107,7 +107,7 @@ void TranslateQR(TranslationContext& ctx) {
   int64_t q_cols = mode == "complete" ? m : k;
   if (mode == "r") {
     if (!ctx.node().outputs[0]->uses.empty())
-      ctx.SetOutput(0, ctx.Cast(ctx.Constant(TensorData::FromVector<double>(DType::kFloat64, {0}, {})), DType::kFloat64, dt));
+      ctx.SetOutput(0, mat.Empty());
   } else {
     ctx.SetOutput(0, FormQ(mat, h.reflectors, m, q_cols, a, rank));
   }
