@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "translators/aten/factorizations.h"
+#include "translators/common/loop.h"
 
 namespace t2o {
 namespace {
@@ -120,11 +121,10 @@ struct Jacobi {
     std::string j = Rotation(s, pairs);
     s = m.Op("MatMul", {m.Op("MatMul", {m.Transpose(j, rank), s}), j});
   }
-  // Whether the Loop goes on: ReduceMax of `above` [...] over a length-1 concat, so that
-  // empty batches stop at once.
+  // Whether any element of `above` holds (false for an empty batch, which then stops at
+  // once).
   std::string AnyOf(const std::string& above) const {
-    std::string flat = m.ctx.Cast(Reshape(m.ctx, above, {-1}), DType::kBool, DType::kInt64);
-    std::string any = Reduce(m.ctx, "ReduceMax", m.Op("Concat", {flat, m.ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}), {0}, false);
+    std::string any = MaxWithFloor(m.ctx, m.ctx.Cast(above, DType::kBool, DType::kInt64), m.ctx.ConstInt64(0));
     return m.ctx.Cast(any, DType::kInt64, DType::kBool);
   }
 };
@@ -148,17 +148,12 @@ std::string SymmetricEigenvalues(TranslationContext& ctx, const std::string& a, 
     std::string total = Reduce(ctx, "ReduceSum", squares, {-2, -1}, false);
     return b.AnyOf(m.Op("Greater", {off, m.Op("Mul", {total, m.c(eps * eps / 4)})}));
   };
-  auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
-  auto body = ctx.BuildSubgraph(
-      "jacobi_sweep",
-      {onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
-       onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("s")},
-      [&](const std::vector<std::string>& in) {
-        std::string s = in[2];
-        for (const auto& pairs : rounds) b.Rotate(s, pairs);
-        return std::vector<onnx::ValueInfo>{{unconverged(s), DType::kBool, std::vector<ir::Dim>{}, {}}, carried(s)};
-      });
-  std::string diagonalized = ctx.OpMulti("Loop", {ctx.ConstInt64(kMaxSweeps), unconverged(s0), s0}, 1, {{"body", body}})[0];
+  std::string diagonalized = RunLoop(ctx, "jacobi_sweep", ctx.ConstInt64(kMaxSweeps), unconverged(s0), {{"s", dt, s0}},
+                                     [&](const std::string&, const std::vector<std::string>& carried) {
+                                       std::string s = carried[0];
+                                       for (const auto& pairs : rounds) b.Rotate(s, pairs);
+                                       return LoopStep{unconverged(s), {s}};
+                                     })[0];
   return ctx.OpMulti("TopK", {b.Diagonal(diagonalized), ctx.ConstInt64s({n})}, 2,
                      {{"axis", int64_t{-1}}, {"largest", int64_t{0}}, {"sorted", int64_t{1}}})[0];
 }
@@ -186,25 +181,21 @@ OrthogonalColumns OneSidedJacobi(TranslationContext& ctx, const std::string& a, 
     std::string off = m.Op("Mul", {m.Op("Mul", {g, g}), b.off_diagonal});
     return b.AnyOf(m.Op("Greater", {off, bound}));
   };
-  auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
   auto rounds = Rounds(n);
-  std::vector<onnx::ValueInfo> inputs{onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
-                                      onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("w")};
-  if (with_v) inputs.push_back(carried("v"));
-  auto body = ctx.BuildSubgraph("one_sided_jacobi_sweep", inputs, [&](const std::vector<std::string>& in) {
-    std::string w = in[2], v = with_v ? in[3] : "";
-    for (const auto& pairs : rounds) {
-      std::string j = b.Rotation(gram(w), pairs);
-      w = m.Op("MatMul", {w, j});
-      if (with_v) v = m.Op("MatMul", {v, j});
-    }
-    std::vector<onnx::ValueInfo> out{{unconverged(w), DType::kBool, std::vector<ir::Dim>{}, {}}, carried(w)};
-    if (with_v) out.push_back(carried(v));
-    return out;
-  });
-  std::vector<std::string> initial{ctx.ConstInt64(kMaxSweeps), unconverged(a), a};
-  if (with_v) initial.push_back(m.BroadcastBatch(b.identity, a, rank));
-  auto result = ctx.OpMulti("Loop", initial, with_v ? 2 : 1, {{"body", body}});
+  std::vector<LoopCarried> carried{{"w", dt, a}};
+  if (with_v) carried.push_back({"v", dt, m.BroadcastBatch(b.identity, a, rank)});
+  auto result = RunLoop(ctx, "one_sided_jacobi_sweep", ctx.ConstInt64(kMaxSweeps), unconverged(a), carried,
+                        [&](const std::string&, const std::vector<std::string>& in) {
+                          std::string w = in[0], v = with_v ? in[1] : "";
+                          for (const auto& pairs : rounds) {
+                            std::string j = b.Rotation(gram(w), pairs);
+                            w = m.Op("MatMul", {w, j});
+                            if (with_v) v = m.Op("MatMul", {v, j});
+                          }
+                          LoopStep next{unconverged(w), {w}};
+                          if (with_v) next.carried.push_back(v);
+                          return next;
+                        });
   return {result[0], with_v ? result[1] : ""};
 }
 

@@ -3,6 +3,7 @@
 
 #include "translators/aten/factorizations.h"
 #include "translators/common/helpers.h"
+#include "translators/common/loop.h"
 
 namespace t2o {
 namespace {
@@ -323,19 +324,12 @@ void TranslateMatrixExp(TranslationContext& ctx) {
   }
   p = m.Op("Add", {p, m.Identity(n)});
   std::string count = ctx.Cast(squarings, dt, DType::kInt64);
-  std::string trips = Reduce(ctx, "ReduceMax", m.Op("Concat", {Reshape(ctx, count, {-1}), ctx.ConstInt64s({0})}, {{"axis", int64_t{0}}}),
-                             {0}, false);
-  auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
-  auto body = ctx.BuildSubgraph(
-      "matrix_exp_squaring",
-      {onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
-       onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("e")},
-      [&](const std::vector<std::string>& in) {
-        std::string squared = m.Op("Where", {m.Op("Less", {in[0], count}), m.Op("MatMul", {in[2], in[2]}), in[2]});
-        return std::vector<onnx::ValueInfo>{{ctx.Op("Identity", {in[1]}), DType::kBool, std::vector<ir::Dim>{}, {}}, carried(squared)};
-      });
-  std::string go = ctx.Constant(TensorData::FromVector<uint8_t>(DType::kBool, {}, {1}));
-  ctx.SetOutput(0, ctx.OpMulti("Loop", {trips, go, m.Op("Expand", {p, m.Op("Shape", {a})})}, 1, {{"body", body}})[0]);
+  auto squared = RunLoop(ctx, "matrix_exp_squaring", MaxWithFloor(ctx, count, ctx.ConstInt64(0)), "",
+                        {{"e", dt, m.Op("Expand", {p, m.Op("Shape", {a})})}},
+                        [&](const std::string& i, const std::vector<std::string>& e) {
+                          return LoopStep{"", {m.Op("Where", {m.Op("Less", {i, count}), m.Op("MatMul", {e[0], e[0]}), e[0]})}};
+                        });
+  ctx.SetOutput(0, squared[0]);
 }
 
 }  // namespace

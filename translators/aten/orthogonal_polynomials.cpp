@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "translators/common/helpers.h"
+#include "translators/common/loop.h"
 
 namespace t2o {
 namespace {
@@ -47,30 +48,21 @@ std::string RunRecurrence(TranslationContext& ctx, const PolynomialOperands& op,
   DType dt = op.dt;
   std::string one_int = ctx.ConstInt64(1);
   std::string degrees = ctx.Op("Where", {needed, op.n, one_int});
-  std::string max_degree = Reduce(ctx, "ReduceMax", ctx.Op("Concat", {Reshape(ctx, degrees, {-1}), ctx.ConstInt64s({1})},
-                                                           {{"axis", int64_t{0}}}),
-                                  {0}, false);
+  std::string max_degree = MaxWithFloor(ctx, degrees, one_int);
   if (degree_limit) max_degree = ctx.Op("Min", {max_degree, ctx.ConstInt64(*degree_limit)});
   std::string trips = ctx.Op("Sub", {max_degree, one_int});  // degrees 2 .. max
 
-  auto carried = [dt](const std::string& name) { return onnx::ValueInfo{name, dt, std::nullopt, {}}; };
   std::string start = ctx.Op("Expand", {Zero(ctx, dt), ctx.Op("Shape", {op.x})});
-  auto body = ctx.BuildSubgraph(
-      "recurrence",
-      {onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
-       onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("p"), carried("q"),
-       carried("value")},
-      [&](const std::vector<std::string>& in) {
-        const std::string &i = in[0], &p = in[2], &q = in[3], &value = in[4];
-        std::string r = recurrence.next(recurrence.counter(i), p, q);
-        std::string degree = ctx.Op("Add", {i, ctx.ConstInt64(2)});
-        std::string kept = ctx.Op("Where", {ctx.Op("Equal", {op.n, degree}), r, value});
-        return std::vector<onnx::ValueInfo>{{ctx.Op("Identity", {in[1]}), DType::kBool, std::vector<ir::Dim>{}, {}},
-                                            carried(ctx.Op("Identity", {q})), carried(r), carried(kept)};
-      });
   std::string p0 = ctx.Op("Add", {start, ctx.ConstScalar(1, dt)});
   std::string q0 = ctx.Op("Add", {start, recurrence.degree_one});
-  return ctx.OpMulti("Loop", {trips, "", p0, q0, start}, 3, {{"body", body}})[2];
+  return RunLoop(ctx, "recurrence", trips, "", {{"p", dt, p0}, {"q", dt, q0}, {"value", dt, start}},
+                 [&](const std::string& i, const std::vector<std::string>& in) {
+                   const std::string &p = in[0], &q = in[1], &value = in[2];
+                   std::string r = recurrence.next(recurrence.counter(i), p, q);
+                   std::string degree = ctx.Op("Add", {i, ctx.ConstInt64(2)});
+                   std::string kept = ctx.Op("Where", {ctx.Op("Equal", {op.n, degree}), r, value});
+                   return LoopStep{"", {q, r, kept}};
+                 })[2];
 }
 
 // Where-chains in the kernel's order: `cases` from the first test to the last, then

@@ -7,6 +7,7 @@
 
 #include "translators/aten/gamma_functions.h"
 #include "translators/common/helpers.h"
+#include "translators/common/loop.h"
 
 namespace t2o {
 namespace {
@@ -321,19 +322,14 @@ std::string Gcd(TranslationContext& ctx, const std::string& a, const std::string
     std::string nonzero = ctx.Cast(ctx.Op("Not", {ctx.Op("Equal", {divisor, zero})}), DType::kBool, DType::kInt64);
     return ctx.Op("Greater", {Reduce(ctx, "ReduceSum", nonzero, {}, false), zero});
   };
-  auto carried = [](const std::string& name) { return onnx::ValueInfo{name, DType::kInt64, std::nullopt, {}}; };
-  auto body = ctx.BuildSubgraph(
-      "euclid", {onnx::ValueInfo{"iter", DType::kInt64, std::vector<ir::Dim>{}, {}},
-                 onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, carried("a"), carried("b")},
-      [&](const std::vector<std::string>& in) {
-        const std::string &x = in[2], &y = in[3];
-        std::string done = ctx.Op("Equal", {y, zero});
-        std::string rest = ctx.Op("Mod", {x, ctx.Op("Where", {done, one, y})});
-        std::string next_b = ctx.Op("Where", {done, zero, rest});
-        return std::vector<onnx::ValueInfo>{{not_done(next_b), DType::kBool, std::vector<ir::Dim>{}, {}},
-                                            carried(ctx.Op("Where", {done, x, y})), carried(next_b)};
-      });
-  return ctx.OpMulti("Loop", {"", not_done(b), a, b}, 2, {{"body", body}})[0];
+  return RunLoop(ctx, "euclid", "", not_done(b), {{"a", DType::kInt64, a}, {"b", DType::kInt64, b}},
+                 [&](const std::string&, const std::vector<std::string>& in) {
+                   const std::string &x = in[0], &y = in[1];
+                   std::string done = ctx.Op("Equal", {y, zero});
+                   std::string rest = ctx.Op("Mod", {x, ctx.Op("Where", {done, one, y})});
+                   std::string next_b = ctx.Op("Where", {done, zero, rest});
+                   return LoopStep{not_done(next_b), {ctx.Op("Where", {done, x, y}), next_b}};
+                 })[0];
 }
 
 struct GcdOperands {

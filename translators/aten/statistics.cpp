@@ -256,8 +256,8 @@ void TranslateBincount(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   std::string x = Reshape(ctx, ctx.OperandAs(0, DType::kInt64), {-1});
   int64_t minlength = ctx.ConstInt(2, "minlength");
-  // ReduceMax of an empty tensor is the lowest int64; -1 makes an empty input give minlength.
-  std::string top = Reduce(ctx, "ReduceMax", ctx.Op("Concat", {x, ctx.ConstInt64s({-1})}, {{"axis", int64_t{0}}}), {}, false);
+  // An empty input gives minlength.
+  std::string top = MaxWithFloor(ctx, x, ctx.ConstInt64(-1));
   std::string length = ctx.Op("Max", {ctx.Op("Add", {top, ctx.ConstInt64(1)}), ctx.ConstInt64(minlength)});
   std::string weights = ctx.IsNone(1) ? ctx.Op("Expand", {ctx.ConstScalar(1, dt), ShapeOf(ctx, x)})
                                       : Reshape(ctx, ctx.OperandAs(1, dt), {-1});

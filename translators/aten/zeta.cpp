@@ -13,6 +13,7 @@
 #include "translators/aten/gamma_functions.h"
 #include "translators/common/elementwise_math.h"
 #include "translators/common/helpers.h"
+#include "translators/common/loop.h"
 
 namespace t2o {
 namespace {
@@ -56,31 +57,26 @@ std::string Zeta(TranslationContext& ctx, const std::string& x, const std::strin
   // is one: elsewhere q <= 0 gives inf or NaN), plus one spare: the mask decides.
   std::string long_sum = m.Op("And", {m.Op("And", {q_nonpositive, m.Op("Not", {q_integer})}), x_integer});
   std::string terms = m.Where(long_sum, m.Op("Max", {m.c(10), m.Add(m.Op("Floor", {m.Sub(m.c(10), q)}), m.c(1))}), m.c(10));
-  std::string trips = ctx.Cast(
-      Reduce(ctx, "ReduceMax", ctx.Op("Concat", {Reshape(ctx, terms, {-1}), Reshape(ctx, m.c(10), {1})}, {{"axis", int64_t{0}}}), {0}, false),
-      DType::kFloat64, DType::kInt64);
+  std::string trips = ctx.Cast(MaxWithFloor(ctx, terms, m.c(10)), DType::kFloat64, DType::kInt64);
 
-  auto f64 = [](const std::string& name) { return onnx::ValueInfo{name, DType::kFloat64, std::nullopt, {}}; };
-  auto flag = [](const std::string& name) { return onnx::ValueInfo{name, DType::kBool, std::nullopt, {}}; };
   std::string zeros = m.Op("Expand", {m.c(0), m.Op("Shape", {x})});
   std::string no = ctx.Cast(zeros, DType::kFloat64, DType::kBool);
-  auto body = ctx.BuildSubgraph(
-      "zeta_terms",
-      {onnx::ValueInfo{"i", DType::kInt64, std::vector<ir::Dim>{}, {}},
-       onnx::ValueInfo{"cond_in", DType::kBool, std::vector<ir::Dim>{}, {}}, f64("a"), f64("b"), f64("s"), flag("stopped")},
-      [&](const std::vector<std::string>& in) {
-        const std::string &i = in[0], &a = in[2], &b = in[3], &s = in[4], &stopped = in[5];
+  auto loop = RunLoop(
+      ctx, "zeta_terms", trips, "",
+      {{"a", DType::kFloat64, m.Add(q, zeros)}, {"b", DType::kFloat64, zeros}, {"s", DType::kFloat64, m.Add(first_term, zeros)},
+       {"stopped", DType::kBool, no}},
+      [&](const std::string& i, const std::vector<std::string>& in) {
+        const std::string &a = in[0], &b = in[1], &s = in[2], &stopped = in[3];
         std::string wanted = m.Op("Or", {m.Op("Less", {i, ctx.ConstInt64(9)}), m.Op("LessOrEqual", {a, m.c(9)})});
         std::string active = m.Op("And", {m.Op("Not", {stopped}), wanted});
         std::string next_a = m.Add(a, m.c(1));
         std::string next_b = m.Op("Pow", {next_a, m.Op("Neg", {x})});
         std::string next_s = m.Add(s, next_b);
         std::string stops = m.Op("And", {active, m.Negligible(next_b, next_s)});
-        return std::vector<onnx::ValueInfo>{{ctx.Op("Identity", {in[1]}), DType::kBool, std::vector<ir::Dim>{}, {}},
-                                            f64(m.Where(active, next_a, a)), f64(m.Where(active, next_b, b)),
-                                            f64(m.Where(active, next_s, s)), flag(m.Op("Or", {stopped, stops}))};
+        return LoopStep{"",
+                        {m.Where(active, next_a, a), m.Where(active, next_b, b), m.Where(active, next_s, s),
+                         m.Op("Or", {stopped, stops})}};
       });
-  auto loop = ctx.OpMulti("Loop", {trips, "", m.Add(q, zeros), zeros, m.Add(first_term, zeros), no}, 4, {{"body", body}});
   std::string w = loop[0], b = loop[1], s = loop[2], done = loop[3];
 
   // The Euler-Maclaurin correction, where the direct sum did not stop.

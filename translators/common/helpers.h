@@ -45,6 +45,13 @@ inline std::string Reduce(TranslationContext& ctx, const std::string& op, const 
   return ctx.Op(op, {x}, attrs);
 }
 
+// The largest element of `x` (any shape) or `floor` (a scalar of x's dtype) when that is
+// larger, 0-d: an empty `x` gives `floor`, as a Loop's trip count or condition needs.
+inline std::string MaxWithFloor(TranslationContext& ctx, const std::string& x, const std::string& floor) {
+  return Reduce(ctx, "ReduceMax", ctx.Op("Concat", {Reshape(ctx, x, {-1}), Reshape(ctx, floor, {1})}, {{"axis", int64_t{0}}}),
+                {0}, false);
+}
+
 // `parts` equal pieces of x along `axis` (the last one smaller when the size does not
 // divide): ONNX Split without sizes before opset 18, with num_outputs from 18 (where one
 // of the two is required).
