@@ -286,6 +286,12 @@ std::string DecomposedOperand(TranslationContext& ctx, DType dt, bool hermitian,
   return mat.Op("Add", {mat.Triangle(a, n, true, true), mat.Transpose(mat.Triangle(a, n, true, false), ctx.Rank(0))});
 }
 
+// The rank: how many singular values s [..., k] exceed `tolerance` [..., 1], as [...] int64.
+std::string CountAbove(TranslationContext& ctx, const std::string& s, const std::string& tolerance) {
+  std::string above = ctx.Op("Greater", {s, tolerance});
+  return Reduce(ctx, "ReduceSum", ctx.Cast(above, DType::kBool, DType::kInt64), {-1}, false);
+}
+
 // The (atol, rtol) of the overloads: (input, *, atol=None, rtol=None, hermitian=False) as
 // tensors or floats; (input, tol, hermitian=False) for matrix_rank (tol = atol, rtol = 0);
 // (input, rcond, hermitian=False) for pinv (rcond = rtol, atol = 0).
@@ -304,37 +310,39 @@ Tolerances TolerancesOf(TranslationContext& ctx, DType dt, bool single_is_rtol) 
 
 // aten::linalg_matrix_rank (all overloads): the number of singular values above the tolerance.
 void TranslateMatrixRank(TranslationContext& ctx) {
-  DType dt = ctx.InDType(0);
-  if (dt != DType::kFloat32 && dt != DType::kFloat64)
-    throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) +
-                           ": PyTorch factorizes float32 and float64 matrices only");
+  DType dt = FloatingIn(ctx, 0);
   auto [m, n] = SvdDims(ctx, 0);
   Tolerances t = TolerancesOf(ctx, dt, false);
   std::string s = SingularValues(ctx, DecomposedOperand(ctx, dt, t.hermitian, m, n), m, n, ctx.Rank(0), dt);
-  std::string above = ctx.Op("Greater", {s, Tolerance(ctx, s, dt, m, n, t.atol, t.rtol)});
-  ctx.SetOutput(0, Reduce(ctx, "ReduceSum", ctx.Cast(above, DType::kBool, DType::kInt64), {-1}, false));
+  ctx.SetOutput(0, CountAbove(ctx, s, Tolerance(ctx, s, dt, m, n, t.atol, t.rtol)));
 }
 
 // The pseudoinverse [..., n, m] of [..., m, n] `a`: V diag(1 / sigma) U^T over the singular
 // values above max(atol, rtol sigma_max) (PyTorch's defaults when empty), unique though the
 // vectors are not: from the one-sided Jacobi's W = U diag(sigma) as V diag(1 / sigma^2) W^T.
-// `sorted_sigma` (when given): the singular values, descending.
-std::string PseudoInverse(TranslationContext& ctx, std::string a, int64_t m, int64_t n, int64_t rank, DType dt,
-                          const std::string& atol, const std::string& rtol, std::string* sorted_sigma = nullptr) {
+struct PseudoInverseParts {
+  std::string inverse;
+  std::string singular_values;  // [..., min(m, n)], descending
+  std::string tolerance;        // [..., 1]: the singular values at or below it were dropped
+};
+PseudoInverseParts PseudoInverse(TranslationContext& ctx, std::string a, int64_t m, int64_t n, int64_t rank, DType dt,
+                                 const std::string& atol, const std::string& rtol) {
   Matrices mat{ctx, dt};
   bool wide = m < n;  // pinv(A) = pinv(A^T)^T: Jacobi on the side with fewer columns
   if (wide) a = mat.Transpose(a, rank);
   int64_t rows = std::max(m, n), cols = std::min(m, n);
   OrthogonalColumns c = OneSidedJacobi(ctx, a, rows, cols, rank, dt, true);
   std::string sigma = ColumnNorms(ctx, c.w);  // [..., cols], unsorted
-  std::string sorted = ctx.OpMulti("TopK", {sigma, ctx.ConstInt64s({cols})}, 2,
-                                   {{"axis", int64_t{-1}}, {"largest", int64_t{1}}, {"sorted", int64_t{1}}})[0];
-  if (sorted_sigma) *sorted_sigma = sorted;
-  std::string kept = ctx.Op("Greater", {sigma, Tolerance(ctx, sorted, dt, m, n, atol, rtol)});
+  PseudoInverseParts parts;
+  parts.singular_values = ctx.OpMulti("TopK", {sigma, ctx.ConstInt64s({cols})}, 2,
+                                      {{"axis", int64_t{-1}}, {"largest", int64_t{1}}, {"sorted", int64_t{1}}})[0];
+  parts.tolerance = Tolerance(ctx, parts.singular_values, dt, m, n, atol, rtol);
+  std::string kept = ctx.Op("Greater", {sigma, parts.tolerance});
   std::string weights = ctx.Op("Where", {kept, ctx.Op("Div", {ctx.ConstScalar(1, dt), ctx.Op("Mul", {sigma, sigma})}),
                                          ctx.ConstScalar(0, dt)});
   std::string inverse = mat.Op("MatMul", {mat.Op("Mul", {c.v, Unsqueeze(ctx, weights, {-2})}), mat.Transpose(c.w, rank)});
-  return wide ? mat.Transpose(inverse, rank) : inverse;
+  parts.inverse = wide ? mat.Transpose(inverse, rank) : inverse;
+  return parts;
 }
 
 // aten::linalg_pinv (all overloads), aten::pinverse(Tensor self, float rcond=1e-15).
@@ -345,7 +353,8 @@ void TranslatePinv(TranslationContext& ctx) {
                      ? Tolerances{ctx.ConstScalar(0, dt), ToleranceAt(ctx, 1, dt), false}
                      : TolerancesOf(ctx, dt, true);
   if (ctx.node().op == "aten::pinverse" && t.rtol.empty()) t.rtol = ctx.ConstScalar(1e-15, dt);
-  ctx.SetOutput(0, PseudoInverse(ctx, DecomposedOperand(ctx, dt, t.hermitian, m, n), m, n, ctx.Rank(0), dt, t.atol, t.rtol));
+  ctx.SetOutput(0,
+                PseudoInverse(ctx, DecomposedOperand(ctx, dt, t.hermitian, m, n), m, n, ctx.Rank(0), dt, t.atol, t.rtol).inverse);
 }
 
 // aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) ->
@@ -365,9 +374,8 @@ void TranslateLstsq(TranslationContext& ctx) {
   if (driver != "gels" && driver != "gelsy" && driver != "gelsd" && driver != "gelss")
     throw UnsupportedError("driver must be gels, gelsy, gelsd or gelss, got '" + driver + "'");
   std::string rtol = ctx.NumInputs() > 2 && !ctx.IsNone(2) ? ctx.OperandAs(2, dt) : "";
-  std::string sigma;
-  std::string pinv = PseudoInverse(ctx, ctx.OperandAs(0, dt), m, n, ctx.Rank(0), dt, "", rtol, &sigma);
-  ctx.SetOutput(0, ctx.Op("MatMul", {pinv, ctx.OperandAs(1, dt)}));
+  PseudoInverseParts pinv = PseudoInverse(ctx, ctx.OperandAs(0, dt), m, n, ctx.Rank(0), dt, "", rtol);
+  ctx.SetOutput(0, ctx.Op("MatMul", {pinv.inverse, ctx.OperandAs(1, dt)}));
   const auto& outs = ctx.node().outputs;
   auto read = [&](size_t j) { return outs.size() > j && !outs[j]->uses.empty(); };
   std::string empty = Matrices{ctx, dt}.Empty();
@@ -381,11 +389,10 @@ void TranslateLstsq(TranslationContext& ctx) {
     if (driver == "gels") {
       ctx.SetOutput(2, ctx.Constant(TensorData::FromVector<int64_t>(DType::kInt64, {0}, {})));
     } else {
-      std::string above = ctx.Op("Greater", {sigma, Tolerance(ctx, sigma, dt, m, n, ctx.ConstScalar(0, dt), rtol)});
-      ctx.SetOutput(2, Reduce(ctx, "ReduceSum", ctx.Cast(above, DType::kBool, DType::kInt64), {-1}, false));
+      ctx.SetOutput(2, CountAbove(ctx, pinv.singular_values, pinv.tolerance));
     }
   }
-  if (read(3)) ctx.SetOutput(3, driver == "gelsd" || driver == "gelss" ? sigma : empty);
+  if (read(3)) ctx.SetOutput(3, driver == "gelsd" || driver == "gelss" ? pinv.singular_values : empty);
 }
 
 }  // namespace

@@ -17,13 +17,13 @@
 
 namespace t2o {
 
-int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorithm) {
+int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorithm, std::optional<int64_t> max_size) {
   if (ctx.Rank(i) < 2) throw UnsupportedError(ctx.node().Key() + " needs matrices (rank 2 or more)");
   std::vector<int64_t> dims = StaticTrailingDims(ctx, i, 2);
   if (dims[0] != dims[1]) throw UnsupportedError(ctx.node().Key() + " needs square matrices");
-  if (dims[0] > kMaxFactorSize)
+  if (max_size && dims[0] > *max_size)
     throw UnsupportedError(ctx.node().Key() + ": ONNX has no " + algorithm + "; the converter unrolls it for up to " +
-                           std::to_string(kMaxFactorSize) + "x" + std::to_string(kMaxFactorSize) + " matrices, got " +
+                           std::to_string(*max_size) + "x" + std::to_string(*max_size) + " matrices, got " +
                            std::to_string(dims[0]) + "x" + std::to_string(dims[0]));
   return dims[0];
 }
@@ -39,13 +39,17 @@ std::pair<int64_t, int64_t> MatrixDims(TranslationContext& ctx, size_t i, const 
   return {dims[0], dims[1]};
 }
 
-DType FloatingOut(TranslationContext& ctx) {
-  DType dt = ctx.OutDType(0);
+namespace {
+DType Factorizable(TranslationContext& ctx, DType dt) {
   if (dt != DType::kFloat32 && dt != DType::kFloat64)
     throw UnsupportedError(ctx.node().Key() + " on " + std::string(DTypeName(dt)) +
                            ": PyTorch factorizes float32 and float64 matrices only");
   return dt;
 }
+}  // namespace
+
+DType FloatingOut(TranslationContext& ctx) { return Factorizable(ctx, ctx.OutDType(0)); }
+DType FloatingIn(TranslationContext& ctx, size_t i) { return Factorizable(ctx, ctx.InDType(i)); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,9 +79,11 @@ struct Matrices {
   }
 };
 
-// The square n of input i's last two dims, which must be static and at most
-// kMaxFactorSize; `algorithm` names what ONNX lacks in the refusal ("matrix inverse").
-int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorithm = "matrix factorization");
+// The square n of input i's last two dims, which must be static and at most `max_size`
+// (no limit when nullopt); `algorithm` names what ONNX lacks in the refusal ("matrix
+// inverse").
+int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorithm = "matrix factorization",
+                   std::optional<int64_t> max_size = kMaxFactorSize);
 
 // The static [m, n] of input i's last two dims, the smaller at most kMaxFactorSize (the
 // other any size); the refusal says "ONNX has no `algorithm`; the converter unrolls
@@ -88,9 +91,10 @@ int64_t SquareSize(TranslationContext& ctx, size_t i, const std::string& algorit
 std::pair<int64_t, int64_t> MatrixDims(TranslationContext& ctx, size_t i, const std::string& algorithm,
                                        const std::string& unrolled);
 
-// Output 0's dtype, which must be float32 or float64 (what PyTorch's LAPACK-backed ops
-// take, complex aside).
+// Output 0's dtype / input i's dtype, which must be float32 or float64 (what PyTorch's
+// LAPACK-backed ops take, complex aside).
 DType FloatingOut(TranslationContext& ctx);
+DType FloatingIn(TranslationContext& ctx, size_t i);
 
 // The inverse of [..., n, n] `a` (rank `rank`, n <= kMaxFactorSize) by LU with partial
 // pivoting, as LAPACK's getrf then getri: U^-1 L^-1 P. `info` (when given): [...] int32,

@@ -297,10 +297,7 @@ void TranslateMatrixExp(TranslationContext& ctx) {
   DType dt = ctx.OutDType();
   if (dt != DType::kFloat32 && dt != DType::kFloat64)
     throw UnsupportedError("on " + std::string(DTypeName(dt)) + ": the converter computes float32 and float64 matrix exponentials");
-  if (ctx.Rank(0) < 2) throw UnsupportedError("needs matrices (rank 2 or more)");
-  std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
-  if (dims[0] != dims[1]) throw UnsupportedError("needs square matrices");
-  int64_t n = dims[0];
+  int64_t n = SquareSize(ctx, 0, "matrix exponential", std::nullopt);
   Matrices m{ctx, dt};
   std::string a = ctx.OperandAs(0, dt);
   std::string norm = Reduce(ctx, "ReduceMax", Reduce(ctx, "ReduceSum", m.Op("Abs", {a}), {-2}, true), {-1}, true);  // [..., 1, 1]

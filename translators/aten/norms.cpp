@@ -157,14 +157,10 @@ void TranslateCond(TranslationContext& ctx) {
   std::string a = ctx.OperandAs(0, dt);
   int64_t rank = ctx.Rank(0);
   if (p == "2" || p == "-2") {
-    if (rank < 2) throw UnsupportedError("needs matrices (rank 2 or more)");
-    std::vector<int64_t> dims = StaticTrailingDims(ctx, 0, 2);
-    if (std::min(dims[0], dims[1]) > kMaxFactorSize)
-      throw UnsupportedError("needs singular values, which the converter computes for matrices whose smaller side is at most " +
-                             std::to_string(kMaxFactorSize));
-    std::string s = SingularValues(ctx, a, dims[0], dims[1], rank, dt);
+    auto [rows, cols] = MatrixDims(ctx, 0, "singular value decomposition", "Jacobi rotations");
+    std::string s = SingularValues(ctx, a, rows, cols, rank, dt);
     std::string largest = ctx.Op("Gather", {s, ctx.ConstInt64(0)}, {{"axis", int64_t{-1}}});
-    std::string smallest = ctx.Op("Gather", {s, ctx.ConstInt64(std::min(dims[0], dims[1]) - 1)}, {{"axis", int64_t{-1}}});
+    std::string smallest = ctx.Op("Gather", {s, ctx.ConstInt64(std::min(rows, cols) - 1)}, {{"axis", int64_t{-1}}});
     return ctx.SetOutput(0, p == "2" ? ctx.Op("Div", {largest, smallest}) : ctx.Op("Div", {smallest, largest}));
   }
   int64_t n = SquareSize(ctx, 0, "matrix inverse");
