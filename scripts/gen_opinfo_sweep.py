@@ -77,6 +77,12 @@ def same(a, b):
                                     if x.dtype != torch.bool else torch.equal(x, y) for x, y in zip(a, b))
 
 
+def schema_name(node):
+    """The node's op with its overload when its schema names one: aten::scatter.src."""
+    schema = node.schema()
+    return node.kind() if schema == "(no schema)" else schema.split("(", 1)[0]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
@@ -147,7 +153,7 @@ def main():
                     np.save(os.path.join(d, f"in{j}.npy"), x)
                 case = {"case": name, "op": full, "dtype": dname, "input_ranks": [t.dim() for t in tensors],
                         "inputs": len(arrays),
-                        "aten": sorted({n.kind() for n in traced.graph.nodes() if n.kind().startswith("aten::")})}
+                        "aten": sorted({schema_name(n) for n in traced.graph.nodes() if n.kind().startswith("aten::")})}
                 manifest.write(json.dumps(case) + "\n")
                 manifest.flush()
                 cases += 1

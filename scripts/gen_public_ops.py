@@ -1,7 +1,7 @@
 """The public-API table `torch2onnx --list-ops` counts coverage by: every op variant of
 PyTorch's OpInfo database (torch.testing._internal op_db, the operators PyTorch itself tests
 as public API) that scripts/gen_opinfo_sweep.py could trace, with its namespace and the
-ATen ops its traced graphs hold. Prints core/translate/public_ops.inc.
+ATen ops its traced graphs hold, with their overloads (aten::scatter.src). Prints core/translate/public_ops.inc.
 
   gen_opinfo_sweep.py --out DIR --samples 2     (every op and dtype; a few minutes)
   gen_public_ops.py DIR/manifest.jsonl > core/translate/public_ops.inc
