@@ -25,6 +25,7 @@ void RegisterRecurrent(Registry& r);
 void RegisterSampling(Registry& r);
 void RegisterRandom(Registry& r);
 void RegisterLoss(Registry& r);
+void RegisterCtcLoss(Registry& r);
 void RegisterSpecial(Registry& r);
 void RegisterOrthogonalPolynomials(Registry& r);
 void RegisterBessel(Registry& r);
@@ -62,6 +63,7 @@ const Registry& BuiltinRegistry() {
     RegisterSampling(r);
     RegisterRandom(r);
     RegisterLoss(r);
+    RegisterCtcLoss(r);
     RegisterSpecial(r);
     RegisterOrthogonalPolynomials(r);
     RegisterBessel(r);

@@ -108,3 +108,30 @@ TEST_CASE("aten::multilabel_margin_loss: targets ended by -1, repeated, full and
   RequireEveryReduction("multilabel_margin_repeated", "torch.multilabel_margin_loss(x * 0.2, y.flip(1), REDUCTION)", in);
   RequireEveryReduction("multilabel_margin_unbatched", "torch.multilabel_margin_loss(x[0] * 0.3, y[1], REDUCTION)", in);
 }
+
+// log_probs [T=6, N=3, C=5]: element 1 has a shorter input, element 2 an empty target.
+TEST_CASE("aten::ctc_loss: padded and concatenated targets, length lists and tensors, blank, zero_infinity", "[ops][loss]") {
+  const std::vector<TensorSpec> padded{Shape({6, 3, 5}), IntData({3, 4}, {1, 2, 3, 4, 2, 4, 9, 9, 3, 1, 1, 2}),
+                                       IntData({3}, {6, 5, 4}), IntData({3}, {4, 2, 0})};
+  RequireEveryReduction("ctc", "torch.ctc_loss(torch.log_softmax(x, 2), y, z, u, 0, REDUCTION, False)", padded);
+  RequireEveryReduction("ctc_lists", "torch.ctc_loss(torch.log_softmax(x, 2), y, [6, 5, 4], [4, 2, 1], 0, REDUCTION, False)",
+                        {Shape({6, 3, 5}), IntData({3, 4}, {1, 2, 3, 4, 2, 4, 0, 0, 3, 0, 0, 0})});
+  // The concatenated form: 3 + 2 + 1 labels.
+  RequireEveryReduction("ctc_concatenated", "torch.ctc_loss(torch.log_softmax(x, 2), y, [6, 6, 3], [3, 2, 1], 0, REDUCTION, False)",
+                        {Shape({6, 3, 5}), IntData({6}, {1, 2, 3, 4, 2, 2})});
+  // Blank 4, labels 0..3, repeated labels (which need a blank between them).
+  RequireEveryReduction("ctc_blank", "torch.ctc_loss(torch.log_softmax(x, 2), y, z, u, 4, REDUCTION, False)",
+                        {Shape({7, 2, 5}), IntData({2, 3}, {0, 0, 1, 3, 3, 3}), IntData({2}, {7, 6}), IntData({2}, {3, 3})});
+  // Impossible alignments (4 labels in 2 frames, 3 repeats in 4 frames) give inf, or 0
+  // with zero_infinity; the batch still has one finite loss.
+  const std::vector<TensorSpec> impossible{Shape({4, 3, 5}), IntData({3, 4}, {1, 2, 3, 4, 2, 2, 2, 0, 1, 3, 0, 0}),
+                                           IntData({3}, {2, 4, 4}), IntData({3}, {4, 3, 2})};
+  REQUIRE_VERIFIED(RunBody("loss", "ctc_inf", "torch.ctc_loss(torch.log_softmax(x, 2), y, z, u, 0, 0, False)", impossible));
+  RequireEveryReduction("ctc_zero_infinity", "torch.ctc_loss(torch.log_softmax(x, 2), y, z, u, 0, REDUCTION, True)", impossible);
+  REQUIRE_VERIFIED(RunBody("loss", "ctc_unbatched",
+                           "torch.ctc_loss(torch.log_softmax(x, 1), y, z, u, 0, 0, False) + "
+                           "torch.ctc_loss(torch.log_softmax(x, 1), y, [5], [3], 0, 1, False)",
+                           {Shape({5, 4}), IntData({3}, {1, 3, 3}), IntData({}, {5}), IntData({}, {3})}));
+  REQUIRE_VERIFIED(RunBody("loss", "ctc_float64", "torch.ctc_loss(torch.log_softmax(x, 2), y, z, u, 0, 0, False)",
+                           {Shape({6, 3, 5}, DType::kFloat64), padded[1], padded[2], padded[3]}));
+}
