@@ -56,7 +56,11 @@ class ConvPool(nn.Module):
                 F.interpolate(x, size=(7, 11), mode="bicubic", align_corners=False),
                 F.interpolate(vol, size=(2, 5, 5), mode="trilinear"),
                 F.pad(x, (1, 2, 0, 1), "reflect"), F.pad(seq, (2, 3), "replicate"), F.pad(vol, (1, 1, 2, 2, 1, 0)),
-                F.pad(x, (2, 1, 1, 2), "circular"), F.pad(x, (1, 1), value=-2.0))
+                F.pad(x, (2, 1, 1, 2), "circular"), F.pad(x, (1, 1), value=-2.0),
+                *F.fractional_max_pool2d(x, (2, 3), output_size=(4, 5), return_indices=True,
+                                         _random_samples=torch.sigmoid(x[:, :, 0, :2])),
+                F.fractional_max_pool3d(torch.stack([x, x.flip(-1), -x], 2), (2, 2, 3), output_size=(1, 5, 4),
+                                        _random_samples=torch.sigmoid(x[:, :, 1, :3])))
 
 
 class Sampling(nn.Module):

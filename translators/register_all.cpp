@@ -8,6 +8,7 @@ namespace t2o {
 void RegisterActivation(Registry& r);
 void RegisterAttention(Registry& r);
 void RegisterConvPool(Registry& r);
+void RegisterFractionalPool(Registry& r);
 void RegisterElementwise(Registry& r);
 void RegisterLinalg(Registry& r);
 void RegisterNormalization(Registry& r);
@@ -46,6 +47,7 @@ const Registry& BuiltinRegistry() {
     RegisterActivation(r);
     RegisterAttention(r);
     RegisterConvPool(r);
+    RegisterFractionalPool(r);
     RegisterElementwise(r);
     RegisterLinalg(r);
     RegisterNormalization(r);

@@ -315,3 +315,29 @@ TEST_CASE("aten::max_unpool2d / max_unpool3d from max_pool*_with_indices, batche
                            "v, i = ops.aten.max_pool3d_with_indices(x, [2, 2, 2], [2, 2, 2], [0, 0, 0], [1, 1, 1], False)\n"
                            "return ops.aten.max_unpool3d(v, i, [4, 4, 6], [2, 2, 2], [0, 0, 0])", {Shape({1, 2, 4, 4, 6})}));
 }
+
+// The samples as an input (sigmoid keeps them in (0, 1)); windows overlap where the pool
+// is larger than the stride, and NaN and ties take PyTorch's pick.
+TEST_CASE("aten::fractional_max_pool2d / fractional_max_pool3d with given samples: values and indices", "[ops][conv_pool]") {
+  REQUIRE_VERIFIED(Run("fractional2d", "torch.fractional_max_pool2d(x, [2, 3], [4, 5], torch.sigmoid(y))",
+                       {Shape({2, 3, 9, 11}), Shape({2, 3, 2})}));
+  REQUIRE_VERIFIED(Run("fractional2d_square", "torch.fractional_max_pool2d(x, [3, 3], [3, 3], torch.sigmoid(y))",
+                       {Shape({1, 2, 7, 7}), Shape({1, 2, 2})}));
+  REQUIRE_VERIFIED(Run("fractional2d_single_output", "torch.fractional_max_pool2d(x, [2, 2], [1, 4], torch.sigmoid(y))",
+                       {Shape({2, 2, 5, 6}), Shape({2, 2, 2})}));
+  REQUIRE_VERIFIED(Run("fractional2d_unbatched", "torch.fractional_max_pool2d(x, [2, 2], [3, 4], torch.sigmoid(y))",
+                       {Shape({3, 7, 8}), Shape({1, 3, 2})}));
+  REQUIRE_VERIFIED(Run("fractional3d", "torch.fractional_max_pool3d(x, [2, 2, 3], [3, 4, 5], torch.sigmoid(y))",
+                       {Shape({2, 2, 7, 8, 9}), Shape({2, 2, 3})}));
+  REQUIRE_VERIFIED(Run("fractional3d_unbatched", "torch.fractional_max_pool3d(x, [2, 2, 2], [2, 3, 3], torch.sigmoid(y))",
+                       {Shape({2, 5, 6, 6}), Shape({1, 2, 3})}));
+  // Ties (rounded values), -inf windows and NaN.
+  REQUIRE_VERIFIED(Run("fractional2d_ties_nan",
+                       "v = torch.round(x)\nv[0, 0, 0:3, 0:3] = float('-inf')\nv[0, 1, 2, 2] = float('nan')\nv[1, 0, 4, 1] = float('nan')\n"
+                       "v[1, 0, 4, 2] = float('nan')\nreturn torch.fractional_max_pool2d(v, [3, 2], [4, 4], torch.sigmoid(y))",
+                       {Shape({2, 2, 8, 7}), Shape({2, 2, 2})}));
+  REQUIRE_VERIFIED(Run("fractional2d_float64", "torch.fractional_max_pool2d(x, [2, 3], [4, 5], torch.sigmoid(y))",
+                       {Shape({2, 3, 9, 11}, DType::kFloat64), Shape({2, 3, 2}, DType::kFloat64)}));
+  REQUIRE_VERIFIED(Run("fractional2d_half", "torch.fractional_max_pool2d(x.half(), [2, 3], [4, 5], torch.sigmoid(y).half())",
+                       {Shape({2, 3, 9, 11}), Shape({2, 3, 2})}));
+}

@@ -4,7 +4,7 @@
 // values ONNX Runtime drew (its outputs in the verification's test data) have the
 // distribution's properties: supports, means, permutations.
 //
-// dtypes are ScalarType codes in define()d code (4 int64, 6 float32, 7 float64).
+// dtypes are ScalarType codes in define()d code (4 int64, 5 float16, 6 float32, 7 float64).
 #include "tests/support/catch.h"
 
 #include <algorithm>
@@ -61,6 +61,10 @@ TEST_CASE("aten::rand / randn / rand_like / randn_like: shapes, dtypes and range
   CHECK(AllIn(uniform, 0.0, 1.0));
   CHECK(std::abs(Mean(uniform) - 0.5) < 0.03);
   RequireRandomOutputs(Run("rand_float64", "torch.rand([x.size(0), 4], dtype=7)", {Shape({2, 3})}), {true});
+  // float16 (ScalarType 5) is drawn as float32: ONNX Runtime has no float16 generator kernel.
+  RequireRandomOutputs(Run("rand_float16", "torch.rand([x.size(0), 4], dtype=5), torch.randn_like(x.half())", {Shape({2, 3})}),
+                       {true, true});
+  CHECK(AllIn(OrtValues("rand_float16"), 0.0, 1.0));
   RequireRandomOutputs(Run("randn", "torch.randn(64, 64) * 0.5 + 3.0", {Shape({2, 3})}), {true});
   CHECK(std::abs(Mean(OrtValues("randn")) - 3.0) < 0.05);
   RequireRandomOutputs(Run("rand_like", "torch.rand_like(x) - x", {Shape({2, 3})}), {true});

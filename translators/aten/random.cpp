@@ -26,10 +26,9 @@ void RequireRandomOpset(const TranslationContext& ctx) {
   if (!kRandomOpsets.Contains(ctx.opset())) throw UnsupportedError(NeedsOpset21(ctx.node().Key() + " in training mode"));
 }
 
-// The ONNX generators draw float16, float32 or float64; other dtypes are drawn as float32.
-DType DrawnDType(DType dt) {
-  return dt == DType::kFloat16 || dt == DType::kFloat64 ? dt : DType::kFloat32;
-}
+// ONNX's generators draw float16, float32 or float64, but ONNX Runtime's kernels only the
+// last two: other dtypes are drawn as float32.
+DType DrawnDType(DType dt) { return dt == DType::kFloat64 ? dt : DType::kFloat32; }
 
 // Samples of `generator` ("RandomUniformLike" in [0, 1), "RandomNormalLike" N(0, 1)) shaped
 // like the tensor `like`, as `dt`.
