@@ -5,7 +5,7 @@
 
 Writes into DIR:
   unsupported_ops.pt  a traced model calling two ops torch2onnx has no translator for
-                      (torch.segment_reduce in `segments`, torch.nextafter in `nextafter`), input 2x4x4
+                      (torch.segment_reduce in `segments`, torch.hash_tensor in `hashes`), input 2x4x4
   string_input.pt     a scripted model whose forward takes a `str` argument
   not_a_zip.pt        a text file
   truncated.pt        the first half of a valid TorchScript file
@@ -26,21 +26,21 @@ class SegmentSum(torch.nn.Module):
         return torch.segment_reduce(x.reshape(-1), "sum", lengths=torch.tensor([10, 22]))
 
 
-class NextAfter(torch.nn.Module):
+class RowHashes(torch.nn.Module):
     def forward(self, x):
-        return torch.nextafter(x, x + 1.0)
+        return torch.hash_tensor(x, [-1]).to(torch.float32)
 
 
 class UnsupportedOps(torch.nn.Module):
     def __init__(self):
         super().__init__()
         self.segments = SegmentSum()
-        self.nextafter = NextAfter()
+        self.hashes = RowHashes()
         self.fc = torch.nn.Linear(4, 4)
 
     def forward(self, x):
         y = self.fc(x)
-        return self.segments(y).sum() + self.nextafter(y).sum(-1)
+        return self.segments(y).sum() + self.hashes(y)
 
 
 class Redundant(torch.nn.Module):

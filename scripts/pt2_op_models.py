@@ -427,7 +427,8 @@ class ApiTail(nn.Module):
                 torch.hsplit(x, [1, 3])[1], torch.vsplit(x, 2)[0], torch.dsplit(x, [1])[1], torch.fft.fftshift(x),
                 torch.fft.ifftshift(x, dim=1), torch.narrow_copy(x, 1, 1, 2), torch.trapz(x), torch.linalg.diagonal(x),
                 y.H, torch.mvlgamma(x.abs() + 2.0, 3), torch.diagflat(x[0]), torch.diagonal_scatter(x, w.diagonal() * 2.0),
-                torch.linalg.vander(y[0]), torch.nonzero_static(x > 0, size=30))
+                torch.linalg.vander(y[0]), torch.nonzero_static(x > 0, size=30),
+                (torch.nextafter(x, w) - x) * 16777216.0)  # the step, in units of 2^-24
 
 
 class RandomOps(nn.Module):

@@ -48,7 +48,8 @@ OutputComparison CompareTensors(const std::string& name, const TensorData& expec
     double rel_diff = abs_diff / (std::fabs(e) + 1e-7);
     c.max_abs_diff = std::max(c.max_abs_diff, abs_diff);
     c.max_rel_diff = std::max(c.max_rel_diff, rel_diff);
-    bool ok = exact ? abs_diff == 0 : abs_diff <= tol.atol + tol.rtol * std::fabs(e);
+    // abs_diff == 0 first: with rtol = 0, rtol * |inf| is NaN.
+    bool ok = abs_diff == 0 || (!exact && abs_diff <= tol.atol + tol.rtol * std::fabs(e));
     if (!ok) ++c.mismatched;
   }
   if (expected.dtype != actual.dtype) c.note = "dtype differs";

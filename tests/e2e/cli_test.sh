@@ -98,7 +98,7 @@ assert passes['no-op removal']['nodes_removed'] >= 1, passes"
     # A failing conversion writes a report too, naming every unsupported op.
     "$tool" "$fixtures/unsupported_ops.pt" -o u.onnx --input-shape 2,4,4 --report --artifacts-dir art -q 2>/dev/null && fail "should fail"
     report=$(ls art/unsupported_ops_onnx_export_*_conversion.md)
-    grep -q "aten::segment_reduce" "$report" && grep -q "aten::nextafter" "$report" || fail "report lacks the unsupported ops"
+    grep -q "aten::segment_reduce" "$report" && grep -q "aten::hash_tensor" "$report" || fail "report lacks the unsupported ops"
     ;;
   verify_mismatch)
     rc=0
@@ -129,7 +129,7 @@ import json
 s=json.load(open('bad.json'))
 assert s['status']=='failed' and s['exit_code']==4
 ops={u['op'] for u in s['unsupported']}
-assert ops=={'aten::segment_reduce','aten::nextafter'}, ops
+assert ops=={'aten::segment_reduce','aten::hash_tensor'}, ops
 assert all(u['location']['module_path'] for u in s['unsupported'])"
     ;;
   batch)
@@ -158,7 +158,7 @@ import json
 s=json.load(open('inspect.json'))
 assert s['status']=='ok', s
 missing={u['op'] for u in s['unsupported']}
-assert missing=={'aten::segment_reduce','aten::nextafter'}, missing
+assert missing=={'aten::segment_reduce','aten::hash_tensor'}, missing
 assert any(o['op']=='aten::linear' and o['translator'] for o in s['ops'])"
     ;;
   errors)
@@ -182,7 +182,7 @@ assert any(o['op']=='aten::linear' and o['translator'] for o in s['ops'])"
     cat err.txt
     [[ $rc == 4 && ! -e u.onnx ]] || fail "exit code $rc"
     grep -q "aten::segment_reduce (1 node)" err.txt && grep -q "(segments)" err.txt || fail "segment_reduce not listed with its module"
-    grep -q "aten::nextafter (1 node)" err.txt && grep -q "(nextafter)" err.txt || fail "nextafter not listed with its module"
+    grep -q "aten::hash_tensor (1 node)" err.txt && grep -q "(hashes)" err.txt || fail "hash_tensor not listed with its module"
     ;;
   *) fail "unknown case" ;;
 esac

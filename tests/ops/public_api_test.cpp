@@ -148,6 +148,36 @@ TEST_CASE("aten::block_diag / cartesian_prod / diag_embed", "[ops][layout]") {
   REQUIRE_VERIFIED(Run("diag_embed_bool", "torch.diag_embed(x > 0.0, 1).long()", kCube));
 }
 
+// Compared exactly: a step of one unit in the last place is the whole result. The float64
+// subnormals are products: ONNX Runtime's optimizer drops an Add of a subnormal constant
+// as if it were 0.
+TEST_CASE("aten::nextafter: both directions, powers of two, zeros, subnormals, the largest values, inf, NaN, every float dtype",
+          "[ops][special]") {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const float tiny = std::numeric_limits<float>::denorm_min(), smallest_normal = std::numeric_limits<float>::min(),
+              largest = std::numeric_limits<float>::max();
+  const std::vector<float> from{0.0f, -0.0f, 1.0f, 1.0f, -1.0f, -1.0f, 2.0f, 0.75f, -8.0f, tiny, tiny, -tiny,
+                                smallest_normal, smallest_normal, largest, -largest, inf, -inf, inf, 3.0f, nan, 1.5f};
+  const std::vector<float> to{1.0f, -1.0f, 2.0f, 0.0f, -2.0f, 5.0f, -inf, inf, 0.0f, 0.0f, 1.0f, -1.0f,
+                              0.0f, 1.0f, inf, -inf, 0.0f, 0.0f, inf, 3.0f, 1.0f, nan};
+  const size_t n = from.size();
+  VerifyOptions exact;
+  exact.tolerance = {0.0, 0.0, true};
+  exact.require_nonzero_output = true;
+  auto pair = std::vector<TensorSpec>{FloatData({static_cast<int64_t>(n)}, from), FloatData({static_cast<int64_t>(n)}, to)};
+  REQUIRE_VERIFIED(RunBody("public_api", "nextafter_edges", "torch.nextafter(x, y)", pair, {}, exact));
+  REQUIRE_VERIFIED(RunBody("public_api", "nextafter_random", "torch.nextafter(x * 100.0, y), torch.nextafter(x, x[0])",
+                           {Shape({2, 3, 4}), Shape({3, 4})}, {}, exact));
+  REQUIRE_VERIFIED(RunBody("public_api", "nextafter_double",
+                           "d = x.double()\nreturn torch.nextafter(d, y.double()), torch.nextafter(d * 1e-300 * 1e-23, y.double()), "
+                           "torch.nextafter(d * 1e-300, y.double() * 1e300)",
+                           pair, {}, exact));
+  REQUIRE_VERIFIED(RunBody("public_api", "nextafter_half",
+                           "return torch.nextafter(x.half(), y.half()), torch.nextafter(x.to(15), y.to(15))",
+                           {FloatData({6}, {1.0f, 65504.0f, 6e-8f, 0.0f, -3.0f, 1024.0f}), FloatData({6}, {2.0f, inf, 0.0f, -1.0f, 0.0f, 0.0f})},
+                           {}, exact));
+}
+
 TEST_CASE("aten::renorm / frexp / polar / linalg_inv", "[ops][special]") {
   REQUIRE_VERIFIED(Run("renorm", "torch.renorm(x, 2.0, 0, 1.5), torch.renorm(x, 1.0, 2, 2.0), torch.renorm(x, 3.0, -1, 0.5)", kCube));
   REQUIRE_VERIFIED(Run("frexp", "m, e = torch.frexp(x * 1000.0)\nreturn m, e", kCube));

@@ -1,6 +1,6 @@
 // Elementwise math beyond the ONNX basics, composed exactly: xlogy, xlog1py, entr, erfc,
 // ndtr, sinc, logit, heaviside, signbit, copysign, hypot, float_power, fmax / fmin,
-// logaddexp2, ldexp, frexp, rad2deg / deg2rad, nan_to_num, isclose, and the gamma family
+// logaddexp2, ldexp, frexp, nextafter, rad2deg / deg2rad, nan_to_num, isclose, and the gamma family
 // (lgamma, digamma) through the Lanczos approximation in float64, erfinv; gcd, lcm.
 #include <cmath>
 #include <limits>
@@ -387,6 +387,47 @@ void TranslateFrexp(TranslationContext& ctx) {
   ctx.SetOutput(1, ctx.Cast(ctx.Op("Where", {special, Zero(ctx, work), exponent}), work, DType::kInt32));
 }
 
+// aten::nextafter(Tensor self, Tensor other): the next value of the output dtype after x
+// toward y. In float64 (which holds every value and step of the narrower dtypes): with
+// 2^e <= |x| < 2^(e+1), the step is 2^(e - mantissa bits), half that when leaving a power
+// of two toward zero, and at least the smallest subnormal; inf steps to the largest finite
+// value, x == y gives y, NaN in either gives NaN.
+void TranslateNextafter(TranslationContext& ctx) {
+  DType dt = ctx.OutDType();
+  struct Format {
+    int mantissa_bits, min_exponent;  // the smallest subnormal is 2^min_exponent
+    double largest;
+  };
+  Format f;
+  switch (dt) {
+    case DType::kFloat64: f = {52, -1074, std::numeric_limits<double>::max()}; break;
+    case DType::kFloat32: f = {23, -149, std::numeric_limits<float>::max()}; break;
+    case DType::kFloat16: f = {10, -24, 65504.0}; break;
+    case DType::kBFloat16: f = {7, -133, 3.38953138925153547590470800371487866880e38}; break;
+    default: throw UnsupportedError(ctx.node().Key() + " takes floating-point tensors, got " + std::string(DTypeName(dt)));
+  }
+  const DType w = DType::kFloat64;
+  auto c = [&](double v) { return ctx.ConstScalar(v, w); };
+  std::string x = ctx.OperandAs(0, w), y = ctx.OperandAs(1, w);
+  x = ctx.Op("Expand", {x, ShapeOf(ctx, ctx.Op("Add", {x, y}))});
+  std::string magnitude = ctx.Op("Abs", {x});
+  std::string e = ctx.Op("Floor", {ctx.Op("Div", {ctx.Op("Log", {magnitude}), c(std::log(2.0))})});
+  std::string power = ctx.Op("Pow", {c(2), e});
+  e = ctx.Op("Sub", {e, ctx.Cast(ctx.Op("Greater", {power, magnitude}), DType::kBool, w)});
+  e = ctx.Op("Add", {e, ctx.Cast(ctx.Op("LessOrEqual", {ctx.Op("Mul", {power, c(2)}), magnitude}), DType::kBool, w)});
+  std::string up = ctx.Op("Greater", {y, x});
+  std::string toward_zero = ctx.Op("Xor", {up, ctx.Op("Greater", {x, c(0)})});
+  std::string at_power = ctx.Op("Equal", {ctx.Op("Pow", {c(2), e}), magnitude});
+  std::string step_exponent = ctx.Op("Sub", {e, c(f.mantissa_bits)});
+  step_exponent = ctx.Op("Sub", {step_exponent, ctx.Cast(ctx.Op("And", {toward_zero, at_power}), DType::kBool, w)});
+  std::string step = ctx.Op("Pow", {c(2), ctx.Op("Max", {step_exponent, c(f.min_exponent)})});
+  std::string next = ctx.Op("Add", {x, ctx.Op("Where", {up, step, ctx.Op("Neg", {step})})});
+  next = ctx.Op("Where", {ctx.Op("IsInf", {x}), ctx.Op("Where", {up, c(-f.largest), c(f.largest)}), next});
+  next = ctx.Op("Where", {ctx.Op("Equal", {x, y}), y, next});
+  next = ctx.Op("Where", {ctx.Op("Or", {ctx.Op("IsNaN", {x}), ctx.Op("IsNaN", {y})}), ctx.Op("Add", {x, y}), next});
+  ctx.SetOutput(0, ctx.Cast(next, w, dt));
+}
+
 }  // namespace
 
 void RegisterSpecial(Registry& r) {
@@ -414,6 +455,7 @@ void RegisterSpecial(Registry& r) {
   r.Add("aten::logaddexp2", TranslateLogAddExp2);
   r.Add("aten::ldexp", TranslateLdexp);
   r.Add("aten::frexp", TranslateFrexp);
+  r.Add("aten::nextafter", TranslateNextafter);
   r.Add("aten::lgamma", TranslateLgamma);
   r.Add("aten::digamma", TranslateDigamma);
   r.Add("aten::special_digamma", TranslateDigamma);
