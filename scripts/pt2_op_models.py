@@ -366,7 +366,7 @@ class PublicApi(nn.Module):
 class SpecialFunctions(nn.Module):
     """torch.special's orthogonal polynomials (ends of the interval, trigonometric forms for
     large degrees, the recurrence), Bessel-type functions (both sides of each series), zeta,
-    polygamma, erfcx, log_ndtr and airy_ai."""
+    polygamma, erfcx, log_ndtr, airy_ai and the incomplete gamma functions."""
 
     def forward(self, x, n):  # x: [3, 5] in about (-2, 2), n: [5] int64 degrees
         sp = torch.special
@@ -382,7 +382,8 @@ class SpecialFunctions(nn.Module):
                 sp.scaled_modified_bessel_k1(positive), sp.spherical_bessel_j0(big), sp.ndtri(torch.sigmoid(xs)),
                 sp.bessel_j0(big), sp.bessel_j1(big), sp.bessel_y0(positive), sp.bessel_y1(positive),
                 sp.zeta(positive + 1.0, positive - 0.02), sp.zeta(3.0, positive), torch.polygamma(1, xs + 0.37), sp.polygamma(3, positive),
-                sp.erfcx(xs * 2.0), sp.log_ndtr(big), sp.airy_ai(big))
+                sp.erfcx(xs * 2.0), sp.log_ndtr(big), sp.airy_ai(big), sp.gammainc(positive, positive.flip(0)),
+                torch.igammac(positive * 10.0, positive.flip(1) * 10.0))
 
 
 class Factorizations(nn.Module):

@@ -31,6 +31,7 @@ void RegisterSpecial(Registry& r);
 void RegisterOrthogonalPolynomials(Registry& r);
 void RegisterBessel(Registry& r);
 void RegisterZeta(Registry& r);
+void RegisterIncompleteGamma(Registry& r);
 void RegisterErrorFunction(Registry& r);
 void RegisterFactorizations(Registry& r);
 void RegisterEigen(Registry& r);
@@ -70,6 +71,7 @@ const Registry& BuiltinRegistry() {
     RegisterOrthogonalPolynomials(r);
     RegisterBessel(r);
     RegisterZeta(r);
+    RegisterIncompleteGamma(r);
     RegisterErrorFunction(r);
     RegisterFactorizations(r);
     RegisterEigen(r);

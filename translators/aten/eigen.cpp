@@ -121,12 +121,6 @@ struct Jacobi {
     std::string j = Rotation(s, pairs);
     s = m.Op("MatMul", {m.Op("MatMul", {m.Transpose(j, rank), s}), j});
   }
-  // Whether any element of `above` holds (false for an empty batch, which then stops at
-  // once).
-  std::string AnyOf(const std::string& above) const {
-    std::string any = MaxWithFloor(m.ctx, m.ctx.Cast(above, DType::kBool, DType::kInt64), m.ctx.ConstInt64(0));
-    return m.ctx.Cast(any, DType::kInt64, DType::kBool);
-  }
 };
 
 // The eigenvalues, ascending, of the symmetric matrices that a's lower (`lower`) or upper
@@ -146,7 +140,7 @@ std::string SymmetricEigenvalues(TranslationContext& ctx, const std::string& a, 
     std::string squares = m.Op("Mul", {s, s});
     std::string off = Reduce(ctx, "ReduceSum", m.Op("Mul", {squares, b.off_diagonal}), {-2, -1}, false);
     std::string total = Reduce(ctx, "ReduceSum", squares, {-2, -1}, false);
-    return b.AnyOf(m.Op("Greater", {off, m.Op("Mul", {total, m.c(eps * eps / 4)})}));
+    return AnyTrue(ctx, m.Op("Greater", {off, m.Op("Mul", {total, m.c(eps * eps / 4)})}));
   };
   std::string diagonalized = RunLoop(ctx, "jacobi_sweep", ctx.ConstInt64(kMaxSweeps), unconverged(s0), {{"s", dt, s0}},
                                      [&](const std::string&, const std::vector<std::string>& carried) {
@@ -179,7 +173,7 @@ OrthogonalColumns OneSidedJacobi(TranslationContext& ctx, const std::string& a, 
     std::string d = b.Diagonal(g);
     std::string bound = m.Op("Mul", {m.Op("Mul", {Unsqueeze(ctx, d, {-1}), Unsqueeze(ctx, d, {-2})}), m.c(tol * tol)});
     std::string off = m.Op("Mul", {m.Op("Mul", {g, g}), b.off_diagonal});
-    return b.AnyOf(m.Op("Greater", {off, bound}));
+    return AnyTrue(ctx, m.Op("Greater", {off, bound}));
   };
   auto rounds = Rounds(n);
   std::vector<LoopCarried> carried{{"w", dt, a}};

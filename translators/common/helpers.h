@@ -52,6 +52,12 @@ inline std::string MaxWithFloor(TranslationContext& ctx, const std::string& x, c
                 {0}, false);
 }
 
+// Whether any element of bool `flags` (any shape) holds, 0-d: false when it is empty.
+inline std::string AnyTrue(TranslationContext& ctx, const std::string& flags) {
+  std::string any = MaxWithFloor(ctx, ctx.Cast(flags, DType::kBool, DType::kInt64), ctx.ConstInt64(0));
+  return ctx.Cast(any, DType::kInt64, DType::kBool);
+}
+
 // `parts` equal pieces of x along `axis` (the last one smaller when the size does not
 // divide): ONNX Split without sizes before opset 18, with num_outputs from 18 (where one
 // of the two is required).
