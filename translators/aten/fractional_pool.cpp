@@ -40,6 +40,60 @@ std::string WindowStarts(const RoundedArithmetic& a, const std::string& u, int64
   return ctx.Op("Concat", {starts, last}, {{"axis", int64_t{-1}}});
 }
 
+// The pooling geometry: per pooled dim the input, output and pool sizes.
+struct PoolSizes {
+  std::vector<int64_t> in, out, pool;
+  int64_t dims() const { return static_cast<int64_t>(in.size()); }
+};
+
+// The flat plane positions of every window element, window elements last:
+// [N, C, O_0, ..., O_{d-1}, P_0 ... P_{d-1}], from the samples [N, C, dims] (wide dtype).
+std::string WindowPositions(const RoundedArithmetic& a, const std::string& samples, const PoolSizes& s) {
+  TranslationContext& ctx = a.ctx;
+  const int64_t dims = s.dims();
+  auto sample_of = [&](int64_t d) { return dims == 2 ? 1 - d : d; };  // 2d samples are (W, H)
+  // Built from the last dim: [N, C, O_0, P_0, O_1, P_1, ...].
+  std::string flat;
+  int64_t stride = 1;
+  for (int64_t d = dims - 1; d >= 0; --d) {
+    std::string u = ctx.Op("Slice", {samples, ctx.ConstInt64s({sample_of(d)}), ctx.ConstInt64s({sample_of(d) + 1}),
+                                     ctx.ConstInt64s({-1})});
+    std::string starts = WindowStarts(a, u, s.in[d], s.out[d], s.pool[d]);  // [N, C, O_d]
+    std::string positions = ctx.Op("Add", {Unsqueeze(ctx, starts, {-1}), Arange(ctx, ctx.ConstInt64(s.pool[d]))});
+    positions = ctx.Op("Mul", {positions, ctx.ConstInt64(stride)});
+    if (!flat.empty()) {  // the later dims' (O, P) pairs follow this one's
+      std::vector<int64_t> after;
+      for (int64_t k = 0; k < 2 * (dims - 1 - d); ++k) after.push_back(4 + k);
+      positions = ctx.Op("Add", {Unsqueeze(ctx, positions, after), Unsqueeze(ctx, flat, {2, 3})});
+    }
+    flat = positions;
+    stride *= s.in[d];
+  }
+  std::vector<int64_t> perm{0, 1};
+  for (int64_t d = 0; d < dims; ++d) perm.push_back(2 + 2 * d);
+  for (int64_t d = 0; d < dims; ++d) perm.push_back(3 + 2 * d);
+  int64_t window = 1;
+  for (int64_t p : s.pool) window *= p;
+  std::vector<int64_t> shape{0, 0};
+  for (int64_t o : s.out) shape.push_back(o);
+  shape.push_back(window);
+  return Reshape(ctx, ctx.Op("Transpose", {flat}, {{"perm", perm}}), shape);
+}
+
+// Where in each window [..., P] the kernel's maximum is: the first largest element, or the
+// last NaN (`val > max || isnan(val)`), as [..., 1]; compared in the wide dtype, exactly.
+std::string PickedElement(const RoundedArithmetic& a, const std::string& values) {
+  TranslationContext& ctx = a.ctx;
+  std::string wide = ctx.Cast(values, a.dt, a.wide);
+  std::string nan = ctx.Op("IsNaN", {wide});
+  std::string ordered = ctx.Op("Where", {nan, ctx.ConstScalar(-std::numeric_limits<double>::infinity(), a.wide), wide});
+  std::string first_max = ctx.Op("ArgMax", {ordered}, {{"axis", int64_t{-1}}, {"keepdims", int64_t{1}}, {"select_last_index", int64_t{0}}});
+  std::string nan_flags = ctx.Cast(nan, DType::kBool, DType::kInt32);
+  std::string last_nan = ctx.Op("ArgMax", {nan_flags}, {{"axis", int64_t{-1}}, {"keepdims", int64_t{1}}, {"select_last_index", int64_t{1}}});
+  std::string any_nan = ctx.Cast(Reduce(ctx, "ReduceMax", nan_flags, {-1}, true), DType::kInt32, DType::kBool);
+  return ctx.Op("Where", {any_nan, last_nan, first_max});
+}
+
 // aten::fractional_max_pool{2,3}d(Tensor self, int[] kernel_size, int[] output_size,
 // Tensor random_samples) -> (Tensor output, Tensor indices).
 void TranslateFractionalMaxPool(TranslationContext& ctx, int64_t dims) {
@@ -49,67 +103,29 @@ void TranslateFractionalMaxPool(TranslationContext& ctx, int64_t dims) {
   if (rank != dims + 1 && rank != dims + 2)
     throw UnsupportedError("input must have rank " + std::to_string(dims + 1) + " or " + std::to_string(dims + 2));
   bool unbatched = rank == dims + 1;
-  std::vector<int64_t> pool = ctx.ConstInts(1, "kernel_size"), out = ctx.ConstInts(2, "output_size");
-  if (pool.size() == 1) pool.assign(dims, pool[0]);
-  if (out.size() == 1) out.assign(dims, out[0]);
-  if (static_cast<int64_t>(pool.size()) != dims || static_cast<int64_t>(out.size()) != dims)
+  PoolSizes s{StaticTrailingDims(ctx, 0, dims), ctx.ConstInts(2, "output_size"), ctx.ConstInts(1, "kernel_size")};
+  if (s.pool.size() == 1) s.pool.assign(dims, s.pool[0]);
+  if (s.out.size() == 1) s.out.assign(dims, s.out[0]);
+  if (static_cast<int64_t>(s.pool.size()) != dims || static_cast<int64_t>(s.out.size()) != dims)
     throw UnsupportedError("kernel_size and output_size need " + std::to_string(dims) + " values");
-  std::vector<int64_t> in = StaticTrailingDims(ctx, 0, dims);
   for (int64_t d = 0; d < dims; ++d)
-    if (out[d] < 1 || pool[d] < 1 || out[d] + pool[d] - 1 > in[d])
-      throw UnsupportedError("pool size " + std::to_string(pool[d]) + " and output size " + std::to_string(out[d]) +
-                             " do not fit input size " + std::to_string(in[d]));
+    if (s.out[d] < 1 || s.pool[d] < 1 || s.out[d] + s.pool[d] - 1 > s.in[d])
+      throw UnsupportedError("pool size " + std::to_string(s.pool[d]) + " and output size " + std::to_string(s.out[d]) +
+                             " do not fit input size " + std::to_string(s.in[d]));
 
   RoundedArithmetic a{ctx, dt, dt == DType::kFloat64 ? DType::kFloat64 : DType::kFloat32};
   std::string x = ctx.Input(0);
   if (unbatched) x = Unsqueeze(ctx, x, {0});
   std::string samples = ctx.Cast(ctx.Input(3), ctx.InDType(3), a.wide);  // [N, C, dims]
   if (ctx.Rank(3) == 2) samples = Unsqueeze(ctx, samples, {0});
-  // 2d samples are (W, H): the sample of pooled dim d.
-  auto sample_of = [&](int64_t d) { return dims == 2 ? 1 - d : d; };
 
-  // Flat plane positions of every window element: [N, C, O_0, P_0, O_1, P_1, ...].
-  std::string flat;
-  int64_t stride = 1;
-  for (int64_t d = dims - 1; d >= 0; --d) {
-    std::string u = ctx.Op("Slice", {samples, ctx.ConstInt64s({sample_of(d)}), ctx.ConstInt64s({sample_of(d) + 1}),
-                                     ctx.ConstInt64s({-1})});
-    std::string starts = WindowStarts(a, u, in[d], out[d], pool[d]);  // [N, C, O_d]
-    std::string positions = ctx.Op("Add", {Unsqueeze(ctx, starts, {-1}), Arange(ctx, ctx.ConstInt64(pool[d]))});
-    positions = ctx.Op("Mul", {positions, ctx.ConstInt64(stride)});
-    if (!flat.empty()) {  // the later dims' (O, P) pairs follow this one's
-      std::vector<int64_t> after;
-      for (int64_t k = 0; k < 2 * (dims - 1 - d); ++k) after.push_back(4 + k);
-      positions = ctx.Op("Add", {Unsqueeze(ctx, positions, after), Unsqueeze(ctx, flat, {2, 3})});
-    }
-    flat = positions;
-    stride *= in[d];
-  }
-  // Window elements last: [N, C, O_0, O_1, ..., P_0 P_1 ...].
-  std::vector<int64_t> perm{0, 1};
-  for (int64_t d = 0; d < dims; ++d) perm.push_back(2 + 2 * d);
-  for (int64_t d = 0; d < dims; ++d) perm.push_back(3 + 2 * d);
-  int64_t window = 1;
-  for (int64_t p : pool) window *= p;
-  std::vector<int64_t> windows_shape{0, 0};
-  for (int64_t o : out) windows_shape.push_back(o);
-  windows_shape.push_back(window);
-  flat = Reshape(ctx, ctx.Op("Transpose", {flat}, {{"perm", perm}}), windows_shape);
-
-  std::string planes = Reshape(ctx, x, {0, 0, -1});
-  std::string values = ctx.Op("GatherElements", {planes, Reshape(ctx, flat, {0, 0, -1})}, {{"axis", int64_t{2}}});
-  values = ctx.Op("Reshape", {values, ShapeOf(ctx, flat)});
-  // The first largest element, or the last NaN (compared in the wide dtype, exactly).
-  std::string wide = ctx.Cast(values, dt, a.wide);
-  std::string nan = ctx.Op("IsNaN", {wide});
-  std::string ordered = ctx.Op("Where", {nan, ctx.ConstScalar(-std::numeric_limits<double>::infinity(), a.wide), wide});
-  std::string first_max = ctx.Op("ArgMax", {ordered}, {{"axis", int64_t{-1}}, {"keepdims", int64_t{1}}, {"select_last_index", int64_t{0}}});
-  std::string nan_flags = ctx.Cast(nan, DType::kBool, DType::kInt32);
-  std::string last_nan = ctx.Op("ArgMax", {nan_flags}, {{"axis", int64_t{-1}}, {"keepdims", int64_t{1}}, {"select_last_index", int64_t{1}}});
-  std::string any_nan = ctx.Cast(Reduce(ctx, "ReduceMax", nan_flags, {-1}, true), DType::kInt32, DType::kBool);
-  std::string chosen = ctx.Op("Where", {any_nan, last_nan, first_max});
-  std::string output = Squeeze(ctx, ctx.Op("GatherElements", {values, chosen}, {{"axis", int64_t{-1}}}), {-1});
-  std::string indices = Squeeze(ctx, ctx.Op("GatherElements", {flat, chosen}, {{"axis", int64_t{-1}}}), {-1});
+  std::string positions = WindowPositions(a, samples, s);
+  std::string values = ctx.Op("GatherElements", {Reshape(ctx, x, {0, 0, -1}), Reshape(ctx, positions, {0, 0, -1})},
+                              {{"axis", int64_t{2}}});
+  values = ctx.Op("Reshape", {values, ShapeOf(ctx, positions)});
+  std::string picked = PickedElement(a, values);
+  std::string output = Squeeze(ctx, ctx.Op("GatherElements", {values, picked}, {{"axis", int64_t{-1}}}), {-1});
+  std::string indices = Squeeze(ctx, ctx.Op("GatherElements", {positions, picked}, {{"axis", int64_t{-1}}}), {-1});
   if (unbatched) output = Squeeze(ctx, output, {0}), indices = Squeeze(ctx, indices, {0});
   ctx.SetOutput(0, output);
   if (ctx.node().outputs.size() > 1) ctx.SetOutput(1, indices);
