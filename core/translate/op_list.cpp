@@ -5,6 +5,8 @@
 
 #include <map>
 #include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,6 +75,13 @@ const std::vector<PublicOp>& PublicOps() {
   return table;
 }
 
+// "aten::add.Tensor" -> ("aten::add", "Tensor"); no overload -> "".
+std::pair<std::string, std::string> SplitKey(const std::string& key) {
+  auto dot = key.find('.');
+  if (dot == std::string::npos) return {key, ""};
+  return {key.substr(0, dot), key.substr(dot + 1)};
+}
+
 bool Translated(const Registry& registry, const std::string& op, const std::string& overload, int opset) {
   bool in_place = false;
   return registry.FindAllowingInPlace(op, overload, opset, &in_place) ||
@@ -91,9 +100,7 @@ struct Coverage {
 Coverage Measure(const Registry& registry, int opset) {
   Coverage c;
   for (const auto& core : CoreOverloads()) {
-    std::string key = core.key;
-    auto dot = key.find('.');
-    std::string op = key.substr(0, dot), overload = dot == std::string::npos ? "" : key.substr(dot + 1);
+    auto [op, overload] = SplitKey(core.key);
     std::string status;
     bool out_variant = overload == "out" || (overload.size() > 4 && overload.compare(overload.size() - 4, 4, "_out") == 0);
     if (out_variant) {
@@ -116,9 +123,8 @@ Coverage Measure(const Registry& registry, int opset) {
   c.core_total = CoreOverloads().size();
   for (const auto& p : PublicOps()) {
     bool covered = std::all_of(p.aten_ops.begin(), p.aten_ops.end(), [&](const std::string& qualified) {
-      auto dot = qualified.find('.');  // "aten::scatter.src": the overload the traced graph calls
-      if (dot == std::string::npos) return Translated(registry, qualified, "", opset);
-      return Translated(registry, qualified.substr(0, dot), qualified.substr(dot + 1), opset);
+      auto [op, overload] = SplitKey(qualified);  // the overload the traced graph calls
+      return Translated(registry, op, overload, opset);
     });
     auto& [covered_n, total] = c.public_by_namespace[p.ns];
     covered_n += covered;
