@@ -56,13 +56,6 @@ std::string Erfcx(const F64& m, const std::string& x) {
   return m.Where(m.Op("IsNaN", {x}), x, value);
 }
 
-// log1p(z) without cancellation: z where 1 + z rounds to 1, else log(u) z / (u - 1).
-std::string Log1p(const F64& m, const std::string& z) {
-  std::string u = m.Add(m.c(1), z);
-  std::string corrected = m.Div(m.Mul(m.Op("Log", {u}), z), m.Sub(u, m.c(1)));
-  return m.Where(m.Op("Equal", {u, m.c(1)}), z, corrected);
-}
-
 // log of the standard normal CDF: log(erfcx(-t) / 2) - t^2 below x = -1, log1p(-erfc(t) / 2)
 // above, with t = x / sqrt(2) and erfc(t) = exp(-t^2) erfcx(t).
 std::string LogNdtr(const F64& m, const std::string& x) {
@@ -70,7 +63,7 @@ std::string LogNdtr(const F64& m, const std::string& x) {
   std::string tt = m.Mul(t, t);
   std::string lower = m.Sub(m.Op("Log", {m.Div(Erfcx(m, m.Op("Neg", {t})), m.c(2))}), tt);
   std::string erfc = m.Mul(m.Op("Exp", {m.Op("Neg", {tt})}), Erfcx(m, t));
-  std::string upper = Log1p(m, m.Op("Neg", {m.Div(erfc, m.c(2))}));
+  std::string upper = m.Log1p(m.Op("Neg", {m.Div(erfc, m.c(2))}));
   return m.Where(m.Less(x, -1), lower, upper);
 }
 

@@ -33,11 +33,6 @@ struct Float64Math : ElementwiseMath {
   std::string Not(const std::string& a) const { return Op("Not", {a}); }
   std::string IsInf(const std::string& x) const { return Op("IsInf", {x}); }
 
-  // log(1 + t) without the rounding of 1 + t: log(u) t / (u - 1) for u = 1 + t.
-  std::string Log1p(const std::string& t) const {
-    std::string u = Add(c(1), t);
-    return Where(Equals(u, 1), t, Mul(Log(u), Div(t, Sub(u, c(1)))));
-  }
   // exp(y) - 1 without cancellation (Kahan): (u - 1) y / log(u) for u = exp(y).
   std::string Expm1(const std::string& y) const {
     std::string u = Exp(y);
@@ -51,8 +46,6 @@ struct Float64Math : ElementwiseMath {
     std::string series = Mul(Mul(t, t), Polynomial(t, coefficients));
     return Where(Less(Abs(t), 0.5), series, Sub(Log1p(t), t));
   }
-  // Whether any element of bool `flags` holds.
-  std::string Any(const std::string& flags) const { return AnyTrue(ctx, flags); }
 };
 
 // zeta(k) for k >= 2: the sum to n = 100 plus the Euler-Maclaurin tail.
@@ -109,7 +102,7 @@ std::string PowerOverGamma(const Float64Math& m, const std::string& a, const std
 std::string LowerSeries(const Float64Math& m, const std::string& a, const std::string& x, const std::string& wanted) {
   TranslationContext& ctx = m.ctx;
   std::string ones = m.Add(m.Mul(a, m.c(0)), m.c(1));
-  auto sums = RunLoop(ctx, "igamma_series", ctx.ConstInt64(kMaxSteps), m.Any(wanted),
+  auto sums = RunLoop(ctx, "igamma_series", ctx.ConstInt64(kMaxSteps), AnyTrue(ctx, wanted),
                       {{"r", DType::kFloat64, a}, {"term", DType::kFloat64, ones}, {"sum", DType::kFloat64, ones},
                        {"active", DType::kBool, wanted}},
                       [&](const std::string&, const std::vector<std::string>& s) {
@@ -119,7 +112,7 @@ std::string LowerSeries(const Float64Math& m, const std::string& a, const std::s
                         std::string next_sum = m.Add(sum, next_term);
                         std::string converged = m.Op("LessOrEqual", {next_term, m.Mul(m.c(kEpsilon), next_sum)});
                         std::string still = m.And(active, m.Not(converged));
-                        return LoopStep{m.Any(still),
+                        return LoopStep{AnyTrue(ctx, still),
                                         {m.Where(active, next_r, r), m.Where(active, next_term, term),
                                          m.Where(active, next_sum, sum), still}};
                       });
@@ -131,7 +124,7 @@ std::string LowerSeries(const Float64Math& m, const std::string& a, const std::s
 std::string UpperSeries(const Float64Math& m, const std::string& a, const std::string& x, const std::string& wanted) {
   TranslationContext& ctx = m.ctx;
   std::string zeros = m.Mul(a, m.c(0));
-  auto sums = RunLoop(ctx, "igammac_series", ctx.ConstInt64(kMaxSteps), m.Any(wanted),
+  auto sums = RunLoop(ctx, "igammac_series", ctx.ConstInt64(kMaxSteps), AnyTrue(ctx, wanted),
                       {{"factor", DType::kFloat64, m.Add(zeros, m.c(1))}, {"sum", DType::kFloat64, zeros},
                        {"active", DType::kBool, wanted}},
                       [&](const std::string& i, const std::vector<std::string>& s) {
@@ -142,7 +135,7 @@ std::string UpperSeries(const Float64Math& m, const std::string& a, const std::s
                         std::string next_sum = m.Add(sum, term);
                         std::string converged = m.Op("LessOrEqual", {m.Abs(term), m.Mul(m.c(kEpsilon), m.Abs(next_sum))});
                         std::string still = m.And(active, m.Not(converged));
-                        return LoopStep{m.Any(still),
+                        return LoopStep{AnyTrue(ctx, still),
                                         {m.Where(active, next_factor, factor), m.Where(active, next_sum, sum), still}};
                       });
   std::string log_x = m.Log(x);
@@ -161,7 +154,7 @@ std::string UpperContinuedFraction(const Float64Math& m, const std::string& a, c
   std::string p1 = m.Add(x, m.c(1)), q1 = m.Mul(z0, x);
   std::string zeros = m.Mul(x, m.c(0));
   auto state = RunLoop(
-      ctx, "igammac_fraction", ctx.ConstInt64(kMaxSteps), m.Any(wanted),
+      ctx, "igammac_fraction", ctx.ConstInt64(kMaxSteps), AnyTrue(ctx, wanted),
       {{"y", DType::kFloat64, y0}, {"z", DType::kFloat64, z0}, {"c", DType::kFloat64, zeros},
        {"p2", DType::kFloat64, m.Add(zeros, m.c(1))}, {"q2", DType::kFloat64, m.Add(zeros, x)}, {"p1", DType::kFloat64, p1},
        {"q1", DType::kFloat64, q1}, {"ans", DType::kFloat64, m.Div(p1, q1)}, {"active", DType::kBool, wanted}},
@@ -181,7 +174,7 @@ std::string UpperContinuedFraction(const Float64Math& m, const std::string& a, c
         std::string scale = m.Where(m.Greater(m.Abs(pk), big), m.c(big_inverse), m.c(1));
         auto keep = [&](const std::string& next, const std::string& old) { return m.Where(active, next, old); };
         std::string still = m.And(active, m.Not(converged));
-        return LoopStep{m.Any(still),
+        return LoopStep{AnyTrue(ctx, still),
                         {keep(next_y, y), keep(next_z, z), keep(next_c, c), keep(m.Mul(p_1, scale), p2),
                          keep(m.Mul(q_1, scale), q2), keep(m.Mul(pk, scale), p_1), keep(m.Mul(qk, scale), q_1),
                          keep(next_ans, ans), still}};

@@ -28,6 +28,12 @@ struct ElementwiseMath {
   std::string GreaterOrEqual(const std::string& a, double b) const { return Op("GreaterOrEqual", {a, c(b)}); }
   std::string Equals(const std::string& a, double b) const { return Op("Equal", {a, c(b)}); }
 
+  // log(1 + z) without cancellation: z where 1 + z rounds to 1, else log(u) z / (u - 1).
+  std::string Log1p(const std::string& z) const {
+    std::string u = Add(c(1), z);
+    return Where(Equals(u, 1), z, Div(Mul(Op("Log", {u}), z), Sub(u, c(1))));
+  }
+
   // Cephes chbevl: b0 = y b1 - b2 + c[i], the sum 0.5 (b0 - b2).
   std::string Chebyshev(const std::string& y, const std::vector<double>& coefficients) const {
     std::string b0 = c(coefficients[0]), b1 = c(0), b2;
