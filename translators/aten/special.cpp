@@ -318,10 +318,7 @@ void TranslateErfinv(TranslationContext& ctx) {
 // The result is non-negative, gcd(0, 0) = 0.
 std::string Gcd(TranslationContext& ctx, const std::string& a, const std::string& b) {
   std::string zero = ctx.ConstInt64(0), one = ctx.ConstInt64(1);
-  auto not_done = [&](const std::string& divisor) {
-    std::string nonzero = ctx.Cast(ctx.Op("Not", {ctx.Op("Equal", {divisor, zero})}), DType::kBool, DType::kInt64);
-    return ctx.Op("Greater", {Reduce(ctx, "ReduceSum", nonzero, {}, false), zero});
-  };
+  auto not_done = [&](const std::string& divisor) { return AnyTrue(ctx, ctx.Op("Not", {ctx.Op("Equal", {divisor, zero})})); };
   return RunLoop(ctx, "euclid", "", not_done(b), {{"a", DType::kInt64, a}, {"b", DType::kInt64, b}},
                  [&](const std::string&, const std::vector<std::string>& in) {
                    const std::string &x = in[0], &y = in[1];
